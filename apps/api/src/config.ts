@@ -1,0 +1,59 @@
+// The API's configuration, read once from the environment by main.ts, validated
+// with every problem reported at once, and frozen. Nothing else reads process.env.
+import { DEV_SECRETS, EnvReader, LOG_LEVELS, type LogLevel } from '@wakeplan/runtime';
+import { isValidTimeZone } from '@wakeplan/schedule-core';
+
+export interface ApiConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  apiTokens: string[];
+  /** True when no API_TOKENS were given outside production: a development token was generated. */
+  devToken: boolean;
+  wakeToken: string | undefined;
+  workerWakeUrl: string | undefined;
+  /** Base URL of the worker's tiny server (derived from WORKER_WAKE_URL), for its /health. */
+  workerBaseUrl: string | undefined;
+  providerEventsSecret: string | undefined;
+  defaultTimezone: string | undefined;
+  dbIdleTimeoutS: number;
+  csvMaxRows: number;
+  csvMaxBytes: number;
+  shutdownGraceS: number;
+  callResultTimeoutMinutes: number;
+  logLevel: LogLevel;
+}
+
+export const DEV_TOKEN = 'dev-token-change-me';
+
+export function loadApiConfig(env: Record<string, string | undefined>): Readonly<ApiConfig> {
+  const r = new EnvReader(env);
+  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const tokens = r.list('API_TOKENS');
+  if (nodeEnv === 'production' && tokens.length === 0) {
+    r.problem('API_TOKENS is required when NODE_ENV=production (comma-separated bearer tokens)');
+  }
+  const workerWakeUrl = r.url('WORKER_WAKE_URL', nodeEnv === 'production' ? undefined : 'http://127.0.0.1:3001/wake');
+  const defaultTimezone = r.string('DEFAULT_TIMEZONE');
+  if (defaultTimezone !== undefined && !isValidTimeZone(defaultTimezone)) {
+    r.problem(`DEFAULT_TIMEZONE must be an IANA time zone such as America/New_York, got "${defaultTimezone}"`);
+  }
+  return r.finish({
+    nodeEnv,
+    host: r.string('HOST', '0.0.0.0'),
+    port: r.int('PORT', 3000, { min: 0, max: 65535 }),
+    apiTokens: tokens.length > 0 ? tokens : nodeEnv === 'production' ? [] : [DEV_TOKEN],
+    devToken: tokens.length === 0 && nodeEnv !== 'production',
+    wakeToken: r.string('WAKE_TOKEN') ?? (nodeEnv === 'production' ? undefined : DEV_SECRETS.wakeToken),
+    workerWakeUrl,
+    workerBaseUrl: workerWakeUrl ? new URL('/', workerWakeUrl).toString().replace(/\/$/, '') : undefined,
+    providerEventsSecret: r.string('PROVIDER_EVENTS_SECRET') ?? (nodeEnv === 'production' ? undefined : DEV_SECRETS.providerEventsSecret),
+    defaultTimezone,
+    dbIdleTimeoutS: r.int('DB_IDLE_TIMEOUT_S', 30, { min: 1, max: 3600 }),
+    csvMaxRows: r.int('CSV_MAX_ROWS', 100_000, { min: 1, max: 10_000_000 }),
+    csvMaxBytes: r.int('CSV_MAX_BYTES', 20 * 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
+    shutdownGraceS: r.int('SHUTDOWN_GRACE_S', 10, { min: 0, max: 3600 }),
+    callResultTimeoutMinutes: r.int('CALL_RESULT_TIMEOUT_MINUTES', 30, { min: 1, max: 1440 }),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  });
+}

@@ -1,0 +1,51 @@
+// The one rule for which database Wakeplan uses, shared by `npm start`, each app's
+// main.ts, the CLI and the tests:
+//   DATABASE_URL set            → that database;
+//   NODE_ENV=production, unset  → refuse (production never falls back to embedded);
+//   otherwise                   → embedded Postgres on EMBEDDED_PG_PORT (54329), kept
+//                                 across restarts, database `wakeplan`.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultDataDir, ensureDatabase, serverUrl, startEmbeddedPostgres } from './embedded.ts';
+
+export const DEFAULT_EMBEDDED_PORT = 54329;
+export const EMBEDDED_DATABASE = 'wakeplan';
+export const CHECKOUT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export interface ResolvedDatabase {
+  url: string;
+  /** Set when the embedded server is in use. */
+  embedded: { port: number; dataDir: string; startedHere: boolean } | null;
+  /** Stops the embedded server if this process started it; otherwise does nothing. */
+  release(): Promise<void>;
+}
+
+type Env = Record<string, string | undefined>;
+
+export async function resolveDatabase(env: Env, log: (line: string) => void = () => {}): Promise<ResolvedDatabase> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: null, release: async () => {} };
+  if (env.NODE_ENV === 'production') {
+    throw new Error('DATABASE_URL is required when NODE_ENV=production: production never falls back to an embedded database');
+  }
+  const port = parsePort(env.EMBEDDED_PG_PORT);
+  const dataDir = defaultDataDir(CHECKOUT_ROOT);
+  const server = await startEmbeddedPostgres({ port, dataDir, log });
+  await ensureDatabase(server.adminUrl, EMBEDDED_DATABASE);
+  log(server.owned
+    ? `embedded Postgres started on 127.0.0.1:${port}, data in ${dataDir}`
+    : `embedded Postgres already running on 127.0.0.1:${port}: reusing it (data in ${dataDir})`);
+  return {
+    url: serverUrl(port, EMBEDDED_DATABASE),
+    embedded: { port, dataDir, startedHere: server.owned },
+    release: () => server.stop(),
+  };
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_EMBEDDED_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`EMBEDDED_PG_PORT must be a port number (1-65535), got "${raw}"`);
+  }
+  return port;
+}

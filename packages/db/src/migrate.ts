@@ -1,0 +1,72 @@
+// Forward-only migrations: numbered `NNN_name.sql` files in packages/db/migrations,
+// applied in one transaction under a transaction-scoped advisory lock and recorded
+// with their sha256 checksums.
+//
+// Invariants: numbers run 1, 2, 3… with no gap and no duplicate; a file that was
+// applied is never edited (its checksum must match) nor removed; running twice
+// changes nothing; two runners at once serialise on the lock.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Sql } from './client.ts';
+
+export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+/** Arbitrary constant: the advisory-lock key all Wakeplan migration runners share. */
+const MIGRATION_LOCK_KEY = 7_351_902_114;
+
+export interface Migration { version: number; name: string; sql: string; checksum: string }
+export interface MigrateResult { applied: string[]; alreadyApplied: number }
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const migrations = files.map((file) => {
+    const match = /^(\d{3,})_([a-z0-9_]+)\.sql$/.exec(file);
+    if (!match) throw new MigrationError(`migration file name must look like 001_name.sql, got "${file}"`);
+    const sql = readFileSync(join(dir, file), 'utf8');
+    return { version: Number(match[1]), name: file, sql, checksum: sha256(sql) };
+  });
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new MigrationError(`migrations must be numbered 1, 2, 3… without gaps: expected ${i + 1}, found "${m.name}"`);
+    }
+  });
+  return migrations;
+}
+
+export async function migrate(sql: Sql, dir: string = MIGRATIONS_DIR): Promise<MigrateResult> {
+  const migrations = loadMigrations(dir);
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
+    await tx`create table if not exists schema_migrations (
+      version integer primary key, name text not null, checksum text not null,
+      applied_at timestamptz not null default now())`;
+    const applied = await tx<{ version: number; name: string; checksum: string }[]>`
+      select version, name, checksum from schema_migrations order by version`;
+    checkApplied(applied, migrations);
+    const pending = migrations.slice(applied.length);
+    for (const m of pending) {
+      await tx.unsafe(m.sql);
+      await tx`insert into schema_migrations (version, name, checksum) values (${m.version}, ${m.name}, ${m.checksum})`;
+    }
+    return { applied: pending.map((m) => m.name), alreadyApplied: applied.length };
+  });
+}
+
+function checkApplied(applied: { version: number; name: string; checksum: string }[], files: Migration[]): void {
+  for (const row of applied) {
+    const file = files[row.version - 1];
+    if (!file) throw new MigrationError(`migration ${row.name} was applied but its file is missing`);
+    if (file.checksum !== row.checksum) {
+      throw new MigrationError(`migration ${file.name} was edited after it was applied (checksum mismatch); add a new migration instead`);
+    }
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,64 @@
+// Test helpers for everything that touches SQL: a fresh database per test file,
+// cloned from the migrated template the global setup made, dropped afterwards.
+// No mocked database anywhere: this is a real Postgres.
+import { afterAll, beforeAll, inject } from 'vitest';
+import postgres from 'postgres';
+import { randomBytes } from 'node:crypto';
+import { createSql, type Sql } from '../client.ts';
+import { withDatabase } from './global-setup.ts';
+
+export interface TestDatabase {
+  /** URL of this file's own database. */
+  url: string;
+  name: string;
+  /** A pool on it (idle timeout 5 s), ended by drop(). */
+  sql: Sql;
+  /** URL of the server's admin database, for pg_stat_activity and friends. */
+  adminUrl: string;
+  serverVersion: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const { adminUrl, template, serverVersion } = inject('wakeplanDb');
+  const name = `wakeplan_t_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name} template ${template}`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(adminUrl, name);
+  const sql = createSql({ url, applicationName: 'wakeplan-test', idleTimeoutS: 5, max: 5 });
+  return {
+    url, name, sql, adminUrl, serverVersion,
+    async drop() {
+      await sql.end({ timeout: 2 });
+      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        await a.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await a.end();
+      }
+    },
+  };
+}
+
+/** Registers beforeAll/afterAll hooks; read `.current` inside tests. */
+export function useTestDatabase(): { readonly current: TestDatabase } {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  return {
+    get current(): TestDatabase {
+      if (!db) throw new Error('test database not ready: use it inside a test or hook');
+      return db;
+    },
+  };
+}
+
+export { withDatabase };

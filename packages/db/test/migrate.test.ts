@@ -1,0 +1,101 @@
+// The migration runner against a real, empty Postgres database: idempotence,
+// edited files, gaps, missing files and concurrent runners.
+import { afterAll, beforeEach, describe, expect, it, inject } from 'vitest';
+import postgres from 'postgres';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createSql, type Sql } from '../src/client.ts';
+import { loadMigrations, migrate, MigrationError } from '../src/migrate.ts';
+import { withDatabase } from '../src/testing/index.ts';
+
+const { adminUrl } = inject('wakeplanDb');
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+const pools: Sql[] = [];
+const names: string[] = [];
+
+async function emptyDatabase(): Promise<{ url: string; sql: Sql }> {
+  const name = `wakeplan_m_${randomBytes(5).toString('hex')}`;
+  await admin.unsafe(`create database ${name}`);
+  names.push(name);
+  const url = withDatabase(adminUrl, name);
+  const sql = createSql({ url, applicationName: 'migrate-test', idleTimeoutS: 2, max: 2 });
+  pools.push(sql);
+  return { url, sql };
+}
+
+function migrationsDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wakeplan-migrations-'));
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
+  return dir;
+}
+
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.end({ timeout: 1 })));
+  for (const name of names) await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+});
+
+describe('migrate', () => {
+  let db: { url: string; sql: Sql };
+  beforeEach(async () => {
+    db = await emptyDatabase();
+  });
+
+  it('applies the real migrations once; a second run changes nothing', async () => {
+    const first = await migrate(db.sql);
+    expect(first.applied).toEqual(loadMigrations().map((m) => m.name));
+    const second = await migrate(db.sql);
+    expect(second).toEqual({ applied: [], alreadyApplied: first.applied.length });
+    const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from schema_migrations`;
+    expect(n).toBe(first.applied.length);
+  });
+
+  it('refuses a file edited after it was applied, and applies nothing', async () => {
+    const dir = migrationsDir({ '001_a.sql': 'create table a (x int);' });
+    await migrate(db.sql, dir);
+    writeFileSync(join(dir, '001_a.sql'), 'create table a (x bigint);');
+    writeFileSync(join(dir, '002_b.sql'), 'create table b (x int);');
+    await expect(migrate(db.sql, dir)).rejects.toThrow(/001_a\.sql was edited/);
+    const rows = await db.sql`select 1 from pg_tables where tablename = 'b'`;
+    expect(rows).toHaveLength(0);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('refuses a gap in the numbering', () => {
+    const dir = migrationsDir({ '001_a.sql': 'select 1;', '003_c.sql': 'select 1;' });
+    expect(() => loadMigrations(dir)).toThrow(MigrationError);
+    expect(() => loadMigrations(dir)).toThrow(/expected 2, found "003_c.sql"/);
+  });
+
+  it('refuses a badly named file', () => {
+    const dir = migrationsDir({ '1-a.sql': 'select 1;' });
+    expect(() => loadMigrations(dir)).toThrow(/001_name\.sql/);
+  });
+
+  it('refuses when an applied migration has lost its file', async () => {
+    const dir = migrationsDir({ '001_a.sql': 'select 1;', '002_b.sql': 'select 1;' });
+    await migrate(db.sql, dir);
+    rmSync(join(dir, '002_b.sql'));
+    await expect(migrate(db.sql, dir)).rejects.toThrow(/002_b\.sql was applied but its file is missing/);
+  });
+
+  it('rolls back a failing migration whole', async () => {
+    const dir = migrationsDir({ '001_a.sql': 'create table a (x int);', '002_b.sql': 'create table b (x int); select nonsense;' });
+    await expect(migrate(db.sql, dir)).rejects.toThrow();
+    const rows = await db.sql`select 1 from pg_tables where tablename in ('a', 'b')`;
+    expect(rows).toHaveLength(0);
+  });
+
+  it('serialises concurrent runners: each migration applied exactly once', async () => {
+    const others = await Promise.all([1, 2, 3].map(() => createSql({ url: db.url, applicationName: 'migrate-race', idleTimeoutS: 2, max: 1 })));
+    pools.push(...others);
+    const dir = migrationsDir({ '001_a.sql': 'create table a (x int); select pg_sleep(0.2);', '002_b.sql': 'create table b (x int);' });
+    const results = await Promise.all([db.sql, ...others].map((s) => migrate(s, dir)));
+    const appliedCounts = results.map((r) => r.applied.length).sort();
+    expect(appliedCounts).toEqual([0, 0, 0, 2]);
+    const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from schema_migrations`;
+    expect(n).toBe(2);
+  });
+});

@@ -1,0 +1,57 @@
+// readPlanSnapshot against real Postgres: groups, direct calls, deadlines, and
+// what it leaves out (paused campaigns, finished work).
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../src/testing/index.ts';
+import { readPlanSnapshot } from '../src/plan-snapshot.ts';
+
+const db = useTestDatabase();
+const T0 = new Date('2026-03-02T12:00:00Z');
+
+async function campaign(fields: Record<string, unknown> = {}): Promise<string> {
+  const row = { name: 'c', agent_id: 'agent', timezone: 'America/New_York', first_call_time: '09:00',
+    last_call_time: '17:00', created_at: T0, updated_at: T0, ...fields };
+  const [{ id }] = await db.current.sql<{ id: string }[]>`insert into campaigns ${db.current.sql(row as never)} returning id`;
+  return id;
+}
+
+async function call(fields: Record<string, unknown>): Promise<void> {
+  const row = { phone: `+1212555${String(Math.floor(Math.random() * 9000) + 1000)}`, created_at: T0, updated_at: T0, ...fields };
+  await db.current.sql`insert into calls ${db.current.sql(row as never)}`;
+}
+
+describe('readPlanSnapshot', () => {
+  it('is empty on an empty database', async () => {
+    expect(await readPlanSnapshot(db.current.sql)).toEqual({
+      campaigns: [], directQueued: 0, directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null,
+    });
+  });
+
+  it('reports pending groups, by contact zone only when recipient hours apply', async () => {
+    const plain = await campaign({ days_of_week: [1, 2, 3, 4, 5], blackout_dates: ['2026-12-25', '2026-07-04'], start_date: '2026-03-01' });
+    const hours = await campaign({ recipient_calling_hours: { start: '08:00', end: '21:00' }, timezone: 'America/Chicago' });
+    await campaign({ status: 'paused' });
+    await call({ campaign_id: plain, timezone: 'Europe/Paris' });
+    await call({ campaign_id: plain, next_attempt_at: new Date('2026-03-03T00:00:00Z') });
+    await call({ campaign_id: hours, timezone: 'America/Los_Angeles', next_attempt_at: new Date('2026-03-04T00:00:00Z') });
+    await call({ campaign_id: hours });
+    await call({ campaign_id: hours, status: 'completed', attempt: 1 });
+    await call({ agent_id: 'a', next_attempt_at: new Date('2026-03-05T00:00:00Z') });
+    await call({ agent_id: 'a', status: 'dialing', attempt: 1, result_deadline: new Date('2026-03-02T12:30:00Z') });
+    const snap = await readPlanSnapshot(db.current.sql);
+    expect(snap.campaigns).toHaveLength(2);
+    const p = snap.campaigns.find((c) => c.id === plain)!;
+    expect(p.window).toEqual({ timezone: 'America/New_York', firstCallTime: '09:00', lastCallTime: '17:00',
+      daysOfWeek: [1, 2, 3, 4, 5], startDate: '2026-03-01', endDate: null, blackoutDates: ['2026-07-04', '2026-12-25'] });
+    expect(p.pending).toEqual([{ timezone: null, earliestDueAt: new Date(0), count: 2 }]);
+    const h = snap.campaigns.find((c) => c.id === hours)!;
+    expect(h.recipientHours).toEqual({ start: '08:00', end: '21:00' });
+    expect(h.pending.sort((a, b) => String(a.timezone).localeCompare(String(b.timezone)))).toEqual([
+      { timezone: 'America/Chicago', earliestDueAt: new Date(0), count: 1 },
+      { timezone: 'America/Los_Angeles', earliestDueAt: new Date('2026-03-04T00:00:00Z'), count: 1 },
+    ]);
+    expect(snap.directQueued).toBe(1);
+    expect(snap.directEarliestDueAt).toEqual(new Date('2026-03-05T00:00:00Z'));
+    expect(snap.inFlightTotal).toBe(1);
+    expect(snap.earliestResultDeadline).toEqual(new Date('2026-03-02T12:30:00Z'));
+  });
+});
