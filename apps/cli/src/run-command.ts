@@ -1,0 +1,44 @@
+// Maps a parsed command line to one command. Number options are checked here so
+// every command gets typed, validated values.
+import { usageError } from './cli-error.ts';
+import type { CliContext } from './context.ts';
+import { runMigrate } from './commands/migrate.ts';
+import { runNotify } from './commands/notify.ts';
+import { runRecord } from './commands/record.ts';
+import { runReplay } from './commands/replay.ts';
+
+type Values = Record<string, string | boolean | undefined>;
+
+export function numberOption(values: Values, name: string, options: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  const { min = -Infinity, max = Infinity, integer = false } = options;
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    const range = [Number.isFinite(min) ? `>= ${min}` : '', Number.isFinite(max) ? `<= ${max}` : ''].filter(Boolean).join(' and ');
+    throw usageError(`--${name} must be ${integer ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, got "${String(raw)}"`);
+  }
+  return n;
+}
+
+export async function runCommand(ctx: CliContext, command: string, values: Values, positionals: string[]): Promise<number> {
+  const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const flag = (name: string) => values[name] === true;
+  switch (command) {
+    case 'migrate':
+      await runMigrate(ctx);
+      return 0;
+    case 'notify':
+      await runNotify(ctx, { channel: str('channel'), ring: flag('ring'), raw: flag('raw'), payload: positionals[0] });
+      return 0;
+    case 'record':
+      await runRecord(ctx, { out: str('out'), channel: str('channel'), durationS: numberOption(values, 'duration', { min: 0.1 }) });
+      return 0;
+    case 'replay':
+      if (values.speed !== undefined && flag('no-delay')) throw usageError('use either --speed N or --no-delay, not both');
+      await runReplay(ctx, { file: positionals[0], speed: numberOption(values, 'speed', { min: 0.0001 }), noDelay: flag('no-delay'), ring: flag('ring') });
+      return 0;
+    default:
+      throw usageError(`unknown command "${command}"`);
+  }
+}

@@ -1,0 +1,19 @@
+// The CLI's help text: one place, shown by `wakeplan help` and on a usage error.
+export const USAGE = `wakeplan — Wakeplan's command line
+
+Usage:
+  wakeplan migrate                                   apply database migrations
+  wakeplan notify [--channel C] [--ring] [--raw] '<json>'
+                                                     send one NOTIFY (checked against the contract unless --raw);
+                                                     --ring also rings the worker's doorbell (a sleeping worker does not listen)
+  wakeplan record --out F.jsonl [--channel C] [--duration S]
+                                                     LISTEN and append one JSON line per notification
+  wakeplan replay F.jsonl [--speed N | --no-delay] [--ring]
+                                                     re-send recorded notifications, keeping their spacing / N
+  wakeplan plan [--days N] [--json]                  the coming wakes and each campaign's open windows
+  wakeplan status [--json]                           the same data as GET /api/scheduler/status
+  wakeplan simulate --scenario F.json [--days N] [--suspend-after MIN] [--cu N] [--json] [--svg OUT.svg]
+                                                     run a scenario on a virtual clock: wake plan vs polling
+
+Database: DATABASE_URL, else the embedded development Postgres (see README).
+Doorbell: WORKER_WAKE_URL and WAKE_TOKEN.`;
