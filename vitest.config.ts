@@ -2,7 +2,7 @@
 //
 // Projects split the suite by what it needs: schedule-core is pure and runs twice,
 // under two host time zones, to prove its results never depend on the host's zone;
-// everything that touches SQL shares one Postgres started by the global setup
+// pure app tests (apps/*/test/unit) need no database; everything that touches SQL shares one Postgres started by the global setup
 // (embedded, unless DATABASE_URL points at a server) and gets a fresh database per
 // test file, cloned from a migrated template.
 import { defineConfig } from 'vitest/config';
@@ -22,13 +22,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/runtime/test/**/*.test.ts'],
+          include: ['packages/runtime/test/**/*.test.ts', 'apps/*/test/unit/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'db-backed',
           include: ['packages/db/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+          exclude: ['apps/*/test/unit/**', '**/node_modules/**'],
           globalSetup: ['packages/db/src/testing/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,

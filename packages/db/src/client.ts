@@ -17,6 +17,8 @@ export interface CreateSqlOptions {
   max?: number;
   onnotify?: (channel: string, payload: string) => void;
   onclose?: (connectionId: number) => void;
+  /** Called as each statement is sent (postgres.js `debug`): lets a caller count statements. */
+  debug?: (connectionId: number, query: string, parameters: unknown[]) => void;
 }
 
 export function createSql(options: CreateSqlOptions): Sql {
@@ -26,6 +28,9 @@ export function createSql(options: CreateSqlOptions): Sql {
     connect_timeout: 10,
     connection: { application_name: options.applicationName },
     onnotice: () => {},
+    ...(options.onnotify ? { onnotify: options.onnotify } : {}),
+    ...(options.onclose ? { onclose: options.onclose } : {}),
+    ...(options.debug ? { debug: options.debug } : {}),
     // Keep bigint counts exact but as numbers where we cast them (::int in SQL).
     types: {},
   }) as unknown as Sql;

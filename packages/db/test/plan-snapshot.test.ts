@@ -10,8 +10,8 @@ const T0 = new Date('2026-03-02T12:00:00Z');
 async function campaign(fields: Record<string, unknown> = {}): Promise<string> {
   const row = { name: 'c', agent_id: 'agent', timezone: 'America/New_York', first_call_time: '09:00',
     last_call_time: '17:00', created_at: T0, updated_at: T0, ...fields };
-  const [{ id }] = await db.current.sql<{ id: string }[]>`insert into campaigns ${db.current.sql(row as never)} returning id`;
-  return id;
+  const [inserted] = await db.current.sql<{ id: string }[]>`insert into campaigns ${db.current.sql(row as never)} returning id`;
+  return inserted!.id;
 }
 
 async function call(fields: Record<string, unknown>): Promise<void> {

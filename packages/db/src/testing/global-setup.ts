@@ -31,7 +31,8 @@ export default async function setup(project: TestProject) {
   }
   const template = `wakeplan_tpl_${process.pid}_${Date.now().toString(36)}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  const [{ server_version: serverVersion }] = await admin<{ server_version: string }[]>`show server_version`;
+  const [version] = await admin<{ server_version: string }[]>`show server_version`;
+  const serverVersion = version?.server_version ?? 'unknown';
   await admin.unsafe(`create database ${template}`);
   const tplUrl = withDatabase(adminUrl, template);
   const tplSql = createSql({ url: tplUrl, applicationName: 'wakeplan-test-template', idleTimeoutS: 1, max: 1 });

@@ -1,0 +1,165 @@
+// The outcome logic (DESIGN.md §6), shared by `POST /api/provider/events`, the
+// worker (dial rejections, result deadlines) and `wakeplan simulate`.
+//
+// Invariants:
+//   * keyed by (call_id, attempt): every change is conditional on the call still
+//     being on that attempt in the expected state, so duplicates and
+//     out-of-order events change nothing and say so (`duplicate` / `stale`);
+//   * lock order is campaign row → call row → attempt row, the same order as
+//     the claim, so outcomes and claims never deadlock; holding the campaign
+//     row is what lets ONE conditional update complete a campaign safely when
+//     two last calls end at once;
+//   * every event is recorded in provider_events, applied or not;
+//   * NOTIFY call_finished is sent inside the transaction (delivered on commit).
+import type { Sql, TransactionSql } from './client.ts';
+import { isProgressStatus, type ProviderEvent } from './dialer-contract.ts';
+import { buildNotification, notifySchedulerChanged } from './notify.ts';
+import { decideAfterAttempt, type AttemptOutcome, type NextCallState, type RetryPolicy } from './retry-policy.ts';
+import { campaignWindow, type CampaignWindowColumns } from './rows.ts';
+
+export type ApplyEventResult =
+  | { result: 'applied'; callStatus: string; campaignId: string | null }
+  | { result: 'duplicate'; campaignId: string | null }
+  | { result: 'stale'; reason: string; campaignId: string | null }
+  | { result: 'unknown_call'; campaignId: null };
+
+export interface OutcomeOptions {
+  /** CALL_RESULT_TIMEOUT_MINUTES: how far every progress event pushes the result deadline. */
+  resultTimeoutMinutes: number;
+}
+
+export interface LockedCall {
+  id: string;
+  campaign_id: string | null;
+  status: string;
+  attempt: number;
+  last_outcome: string | null;
+}
+
+export interface LockedForOutcome {
+  call: LockedCall;
+  policy: RetryPolicy | null;
+}
+
+const FINAL_ATTEMPT_STATUSES = ['completed', 'no_answer', 'busy', 'voicemail', 'failed', 'canceled'];
+
+/** Applies one provider event in its own transaction (what `simulate` calls). */
+export async function applyProviderEvent(sql: Sql, event: ProviderEvent, at: Date, o: OutcomeOptions): Promise<ApplyEventResult> {
+  return sql.begin((tx) => applyProviderEventInTransaction(tx, event, at, o));
+}
+
+/** The same, inside the caller's transaction (the API's plan writer, which rings the doorbell after commit). */
+export async function applyProviderEventInTransaction(tx: TransactionSql, event: ProviderEvent, at: Date, o: OutcomeOptions): Promise<ApplyEventResult> {
+  const locked = await lockCallForOutcome(tx, event.call_id);
+  const result = locked ? await applyLocked(tx, locked, event, at, o) : { result: 'unknown_call' as const, campaignId: null };
+  await tx`
+    insert into provider_events (call_id, attempt, status, provider_call_id, duration_seconds, occurred_at, received_at, applied)
+    values (${event.call_id}, ${event.attempt}, ${event.status}, ${event.provider_call_id ?? null},
+            ${event.duration_seconds ?? null}, ${new Date(event.occurred_at)}, ${at}, ${result.result === 'applied'})`;
+  return result;
+}
+
+async function applyLocked(tx: TransactionSql, locked: LockedForOutcome, event: ProviderEvent, at: Date, o: OutcomeOptions): Promise<ApplyEventResult> {
+  const { call } = locked;
+  const campaignId = call.campaign_id;
+  const [attemptRow] = await tx<{ status: string }[]>`
+    select status from call_attempts where call_id = ${call.id} and attempt = ${event.attempt} for update`;
+  if (!attemptRow) return { result: 'stale', reason: `attempt ${event.attempt} was never claimed`, campaignId };
+  if (FINAL_ATTEMPT_STATUSES.includes(attemptRow.status)) {
+    return attemptRow.status === event.status
+      ? { result: 'duplicate', campaignId }
+      : { result: 'stale', reason: `attempt ${event.attempt} already ended as ${attemptRow.status}`, campaignId };
+  }
+  const onThisAttempt = call.attempt === event.attempt;
+  if (isProgressStatus(event.status)) {
+    if (!onThisAttempt || !['dialing', 'in_progress'].includes(call.status)) {
+      return { result: 'stale', reason: `call is ${call.status} on attempt ${call.attempt}`, campaignId };
+    }
+    await recordProgress(tx, call.id, event, at, o);
+    return { result: 'applied', callStatus: 'in_progress', campaignId };
+  }
+  const outcomeAt = new Date(Math.min(Date.parse(event.occurred_at), at.getTime()));
+  await tx`
+    update call_attempts set status = ${event.status}, ended_at = ${outcomeAt}, last_event_at = ${at},
+           duration_seconds = ${event.duration_seconds ?? null},
+           provider_call_id = coalesce(${event.provider_call_id ?? null}, provider_call_id)
+    where call_id = ${call.id} and attempt = ${event.attempt}`;
+  // A late outcome for an attempt already given up as `unknown` corrects it: the
+  // call is settled again on the real outcome (completed stops a needless retry).
+  const correctsUnknown = call.last_outcome === 'unknown' && ['queued', 'failed'].includes(call.status);
+  if (!onThisAttempt || !(['dialing', 'in_progress'].includes(call.status) || correctsUnknown)) {
+    return { result: 'stale', reason: `call is ${call.status} on attempt ${call.attempt}`, campaignId };
+  }
+  const next = await settleCall(tx, locked, event.status, outcomeAt, at, event.provider_call_id ?? null);
+  return { result: 'applied', callStatus: next.status, campaignId };
+}
+
+async function recordProgress(tx: TransactionSql, callId: string, event: ProviderEvent, at: Date, o: OutcomeOptions) {
+  const deadline = new Date(at.getTime() + o.resultTimeoutMinutes * 60_000);
+  const providerCallId = event.provider_call_id ?? null;
+  await tx`
+    update calls set status = 'in_progress', result_deadline = greatest(result_deadline, ${deadline}),
+           provider_call_id = coalesce(${providerCallId}, provider_call_id), updated_at = ${at}
+    where id = ${callId} and attempt = ${event.attempt} and status in ('dialing', 'in_progress')`;
+  await tx`
+    update call_attempts set status = 'in_progress', last_event_at = ${at}, confirmed_at = coalesce(confirmed_at, ${at}),
+           provider_call_id = coalesce(${providerCallId}, provider_call_id)
+    where call_id = ${callId} and attempt = ${event.attempt}`;
+}
+
+/** Locks campaign row (if any), then the call row. Null when the call does not exist. */
+export async function lockCallForOutcome(tx: TransactionSql, callId: string): Promise<LockedForOutcome | null> {
+  const [ref] = await tx<{ campaign_id: string | null }[]>`select campaign_id from calls where id = ${callId}`;
+  if (!ref) return null;
+  const policy = ref.campaign_id ? await lockCampaignPolicy(tx, ref.campaign_id) : null;
+  const [call] = await tx<LockedCall[]>`
+    select id, campaign_id, status, attempt, last_outcome from calls where id = ${callId} for update`;
+  return call ? { call, policy } : null;
+}
+
+async function lockCampaignPolicy(tx: TransactionSql, campaignId: string): Promise<RetryPolicy | null> {
+  const [row] = await tx<(CampaignWindowColumns & { max_attempts: number; retry_delay_minutes: number; retry_on: string[] })[]>`
+    select timezone, first_call_time, last_call_time, days_of_week::int[] as days_of_week,
+           to_char(start_date, 'YYYY-MM-DD') as start_date, to_char(end_date, 'YYYY-MM-DD') as end_date,
+           coalesce(array(select to_char(d, 'YYYY-MM-DD') from unnest(blackout_dates) d order by d), '{}') as blackout_dates,
+           max_attempts, retry_delay_minutes, retry_on
+    from campaigns where id = ${campaignId} for update`;
+  if (!row) return null;
+  return { maxAttempts: row.max_attempts, retryDelayMinutes: row.retry_delay_minutes, retryOn: row.retry_on, window: campaignWindow(row) };
+}
+
+/**
+ * Ends the call's current attempt with `outcome` and applies the retry policy;
+ * the caller holds the locks (lockCallForOutcome) and has checked the attempt.
+ * Sends call_finished and completes the campaign when nothing is left.
+ */
+export async function settleCall(
+  tx: TransactionSql, locked: LockedForOutcome, outcome: AttemptOutcome, outcomeAt: Date, at: Date, providerCallId: string | null = null,
+): Promise<NextCallState> {
+  const { call, policy } = locked;
+  const next = decideAfterAttempt(policy, call.attempt, outcome, outcomeAt);
+  await tx`
+    update calls set status = ${next.status}, next_attempt_at = ${next.nextAttemptAt}, result_deadline = null,
+           last_outcome = ${outcome}, provider_call_id = coalesce(${providerCallId}, provider_call_id), updated_at = ${at}
+    where id = ${call.id} and attempt = ${call.attempt}`;
+  await notifySchedulerChanged(tx, buildNotification('call_finished', at, { campaignId: call.campaign_id, callId: call.id }));
+  if (call.campaign_id && next.status !== 'queued') await completeCampaignIfDone(tx, call.campaign_id, at);
+  if (call.campaign_id && next.status === 'queued') await reactivateCampaign(tx, call.campaign_id, at);
+  return next;
+}
+
+/** A corrected outcome may queue a contact of a campaign that had completed: it is active again. */
+async function reactivateCampaign(tx: TransactionSql, campaignId: string, at: Date): Promise<void> {
+  await tx`update campaigns set status = 'active', completed_at = null, updated_at = ${at} where id = ${campaignId} and status = 'completed'`;
+}
+
+/** One conditional update; the caller must hold the campaign row lock. True when it completed now. */
+export async function completeCampaignIfDone(tx: TransactionSql, campaignId: string, at: Date): Promise<boolean> {
+  const rows = await tx`
+    update campaigns set status = 'completed', completed_at = ${at}, updated_at = ${at}
+    where id = ${campaignId} and status = 'active'
+      and not exists (select 1 from calls where campaign_id = ${campaignId}
+                      and status in ('queued', 'dialing', 'in_progress', 'unknown'))
+    returning id`;
+  return rows.length > 0;
+}
