@@ -21,6 +21,12 @@ export interface ApiConfig {
   csvMaxBytes: number;
   shutdownGraceS: number;
   callResultTimeoutMinutes: number;
+  /** Requests per minute per bearer token (or per client IP without one). */
+  rateLimitPerMinute: number;
+  /** Body limit of ordinary JSON routes; the contact routes take csvMaxBytes. */
+  bodyLimitBytes: number;
+  /** Behind a proxy (Railway): take the client IP from X-Forwarded-For. */
+  trustProxy: boolean;
   logLevel: LogLevel;
 }
 
@@ -54,6 +60,9 @@ export function loadApiConfig(env: Record<string, string | undefined>): Readonly
     csvMaxBytes: r.int('CSV_MAX_BYTES', 20 * 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
     shutdownGraceS: r.int('SHUTDOWN_GRACE_S', 10, { min: 0, max: 3600 }),
     callResultTimeoutMinutes: r.int('CALL_RESULT_TIMEOUT_MINUTES', 30, { min: 1, max: 1440 }),
+    rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, { min: 1, max: 10_000_000 }),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
+    trustProxy: r.bool('TRUST_PROXY', false),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   });
 }

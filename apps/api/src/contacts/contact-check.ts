@@ -1,0 +1,43 @@
+// One contact, as sent (a CSV record or a JSON object), checked and normalised:
+// phone to E.164, name trimmed, timezone a valid IANA zone, the rest variables.
+// Pure: no I/O; every problem with the contact is reported, not just the first.
+import { isValidTimeZone } from '@wakeplan/schedule-core';
+import type { FieldProblem } from '../errors.ts';
+import { normalizePhone } from './phone.ts';
+
+export interface RawContact {
+  phone: string;
+  name?: string | null;
+  timezone?: string | null;
+  variables?: Record<string, unknown>;
+}
+
+export interface ContactDraft {
+  phone: string;
+  name: string | null;
+  timezone: string | null;
+  variables: Record<string, unknown>;
+}
+
+const MAX_NAME = 200;
+
+export function checkContact(raw: RawContact, defaultCountry: string | null):
+  { ok: true; value: ContactDraft } | { ok: false; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const phone = normalizePhone(raw.phone, defaultCountry);
+  if (!phone.ok) problems.push({ field: 'phone', message: phone.message });
+  const name = blankToNull(raw.name);
+  if (name !== null && name.length > MAX_NAME) problems.push({ field: 'name', message: `must be at most ${MAX_NAME} characters, got ${name.length}` });
+  const timezone = blankToNull(raw.timezone);
+  if (timezone !== null && !isValidTimeZone(timezone)) {
+    problems.push({ field: 'timezone', message: `must be a valid IANA time zone such as "America/New_York", got ${JSON.stringify(timezone)}` });
+  }
+  if (!phone.ok || problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: { phone: phone.e164, name, timezone, variables: raw.variables ?? {} } };
+}
+
+function blankToNull(value: string | null | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  const t = value.trim();
+  return t === '' ? null : t;
+}

@@ -1,0 +1,39 @@
+// Phone numbers to E.164 with libphonenumber-js. A number written with "+" and
+// a country code needs nothing else; a national number needs a default country
+// (from the request, else the campaign).
+//
+// Invariants: a success is a valid number for its country and matches the
+// schema's check `^\+[1-9][0-9]{6,14}$`; a failure says why, in words, quoting
+// what was sent.
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+export type PhoneResult = { ok: true; e164: string } | { ok: false; message: string };
+
+export function normalizePhone(raw: string, defaultCountry: string | null): PhoneResult {
+  // "00" + country code is the international prefix almost everywhere, and never a national number.
+  const text = raw.trim().replace(/^00(?=[1-9])/, '+');
+  if (text === '') return { ok: false, message: 'is required' };
+  const shown = raw.trim();
+  const quoted = JSON.stringify(shown.length > 40 ? `${shown.slice(0, 39)}…` : shown);
+  if (!looksLikePhone(text)) return { ok: false, message: `${quoted} is not a phone number` };
+  const international = text.startsWith('+');
+  if (!international && !defaultCountry) {
+    return { ok: false, message: `${quoted} has no country code: write it as +<country code><number> or set default_country` };
+  }
+  const parsed = parsePhoneNumberFromString(text, (defaultCountry ?? undefined) as CountryCode | undefined);
+  if (!parsed) return { ok: false, message: `${quoted} is not a phone number` };
+  if (!parsed.isValid()) return { ok: false, message: `${quoted} is not a valid phone number${parsed.country ? ` for ${parsed.country}` : ''}` };
+  return { ok: true, e164: parsed.number };
+}
+
+/** Digits, spaces, + ( ) . - / and an "ext"/"x" extension: anything else is not a phone number at all. */
+function looksLikePhone(text: string): boolean {
+  const digits = text.replace(/\D/g, '').length;
+  return digits >= 3 && /^[+\d\s().\-/]+(?:\s*(?:ext\.?|x|#)\s*\d+)?$/i.test(text);
+}
+
+/** "gb" → "GB" when libphonenumber knows the country, else null. */
+export function knownCountry(code: string): string | null {
+  const upper = code.trim().toUpperCase();
+  return isSupportedCountry(upper) ? upper : null;
+}

@@ -1,0 +1,71 @@
+// Direct calls: `POST /api/calls` queues one call with no campaign, due at once
+// (or at `not_before`), and answers 202; `GET /api/calls/:id` shows it with its
+// attempts. An Idempotency-Key makes a retried POST return the same call; the
+// same key with a different body is a 409.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { RouteDeps } from '../deps.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { checkDirectCall } from '../calls/direct-call.ts';
+import { findAttempts, findCall, insertDirectCall, type AttemptRecord, type CallRecord } from '../repositories/calls.ts';
+import { Call, CallWithAttempts, CreateCallBody, CreateCallHeaders } from '../schemas/calls.ts';
+import { Envelope, ErrorResponses, IdParams, ok } from '../schemas/common.ts';
+
+export const callRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  app.post('/api/calls', {
+    schema: {
+      summary: 'Queue a direct call (no campaign, no calling window)',
+      tags: ['calls'],
+      headers: CreateCallHeaders,
+      body: CreateCallBody,
+      response: { 202: Envelope(Call), ...ErrorResponses },
+    },
+  }, async (request, reply) => {
+    const at = deps.now();
+    const key = request.headers['idempotency-key'] ?? null;
+    const values = checkDirectCall(request.body, key);
+    const { call, created } = await deps.planWriter.write('call_queued', at, async (tx) => {
+      const inserted = await insertDirectCall(tx, values, at);
+      return { result: inserted, notify: inserted.created ? { callId: inserted.call.id } : null };
+    });
+    if (!created && call.request_hash !== values.request_hash) {
+      throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used with a different request body; use a new key for a new call');
+    }
+    void reply.status(202).header('idempotent-replayed', String(!created));
+    return ok(presentCall(call));
+  });
+
+  app.get('/api/calls/:id', {
+    schema: {
+      summary: 'A call (direct or campaign contact) with its attempts',
+      tags: ['calls'],
+      params: IdParams,
+      response: { 200: Envelope(CallWithAttempts), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const call = await findCall(deps.sql, request.params.id);
+    if (!call) throw notFound('call', request.params.id);
+    const attempts = await findAttempts(deps.sql, call.id);
+    return ok({ ...presentCall(call), attempts: attempts.map(presentAttempt) });
+  });
+};
+
+function presentCall(c: CallRecord): Call {
+  return {
+    id: c.id, campaign_id: c.campaign_id, phone: c.phone, name: c.name, timezone: c.timezone, agent_id: c.agent_id,
+    variables: c.variables, status: c.status, attempt: c.attempt, not_before: iso(c.next_attempt_at),
+    result_deadline: iso(c.result_deadline), provider_call_id: c.provider_call_id, last_outcome: c.last_outcome,
+    idempotency_key: c.idempotency_key, created_at: c.created_at.toISOString(), updated_at: c.updated_at.toISOString(),
+  };
+}
+
+function presentAttempt(a: AttemptRecord) {
+  return {
+    attempt: a.attempt, status: a.status, provider_call_id: a.provider_call_id, claimed_at: a.claimed_at.toISOString(),
+    confirmed_at: iso(a.confirmed_at), last_event_at: iso(a.last_event_at), ended_at: iso(a.ended_at),
+    duration_seconds: a.duration_seconds, error: a.error,
+  };
+}
+
+function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}

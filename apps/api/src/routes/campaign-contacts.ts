@@ -1,0 +1,92 @@
+// POST /api/campaigns/:id/contacts — append contacts as a JSON array or as a
+// `text/csv` body (streamed, never buffered whole). All-or-nothing unless
+// ?skip_invalid=true; duplicates (after E.164 normalisation, in the upload or
+// already in the campaign) are skipped and counted. A completed campaign becomes
+// active again; a cancelled one refuses (409).
+import type { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { RouteDeps } from '../deps.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { assertDeclaredSize, collectCsvContacts } from '../contacts/csv-import.ts';
+import { collectJsonContacts, ContactCollector } from '../contacts/import-collector.ts';
+import type { RawContact } from '../contacts/contact-check.ts';
+import { findCampaign, lockCampaign } from '../repositories/campaigns.ts';
+import { insertContacts, reactivateIfCompleted } from '../repositories/contacts.ts';
+import { AppendContactsResult } from '../schemas/campaign.ts';
+import { Envelope, ErrorResponses, IdParams, ok } from '../schemas/common.ts';
+import { AppendContactsJson, ContactsQuery } from '../schemas/contacts.ts';
+
+export const CSV_MEDIA_TYPES = ['text/csv', 'application/csv'];
+
+export const campaignContactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  // The CSV body is handed to the route as the raw stream; CsvByteGuard enforces CSV_MAX_BYTES.
+  app.addContentTypeParser(CSV_MEDIA_TYPES, (_request, payload, done) => done(null, payload));
+
+  app.post('/api/campaigns/:id/contacts', {
+    bodyLimit: deps.config.csvMaxBytes,
+    schema: {
+      summary: 'Append contacts (JSON array or text/csv with a header row)',
+      tags: ['campaigns'],
+      params: IdParams,
+      querystring: ContactsQuery,
+      body: {
+        content: {
+          'application/json': { schema: AppendContactsJson },
+          'text/csv': { schema: Type.String({ description: 'CSV: header row with phone (or number / phone_number), optional name, timezone; other columns become variables' }) },
+        },
+      } as never,
+      response: { 200: Envelope(AppendContactsResult), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const at = deps.now();
+    const { id } = request.params;
+    const campaign = await findCampaign(deps.sql, id);
+    if (!campaign) throw notFound('campaign', id);
+    if (campaign.status === 'cancelled') throw cancelledConflict();
+    const country = request.query.default_country?.toUpperCase() ?? campaign.default_country;
+    const csv = isCsv(request.headers['content-type']);
+    if (!csv && !isJson(request.headers['content-type'])) throw unsupportedType(request.headers['content-type']);
+    let collector: ContactCollector;
+    if (csv) {
+      assertDeclaredSize(request.headers['content-length'], deps.config.csvMaxBytes);
+      collector = new ContactCollector(country);
+      await collectCsvContacts(request.body as Readable, { maxRows: deps.config.csvMaxRows, maxBytes: deps.config.csvMaxBytes }, collector);
+    } else {
+      collector = collectJsonContacts(request.body as RawContact[], country, deps.config.csvMaxRows);
+    }
+    collector.assertAcceptable(request.query.skip_invalid ?? false, csv ? 'csv' : 'json');
+    const result = await deps.planWriter.write('contacts_added', at, async (tx) => {
+      const locked = await lockCampaign(tx, id);
+      if (!locked) throw notFound('campaign', id);
+      if (locked.status === 'cancelled') throw cancelledConflict();
+      const imported = await insertContacts(tx, id, collector.drafts, at);
+      if (imported > 0) await reactivateIfCompleted(tx, id, at);
+      const status = imported > 0 && locked.status === 'completed' ? 'active' : locked.status;
+      return { result: { imported, status }, notify: imported > 0 ? { campaignId: id } : null };
+    });
+    return ok({ ...collector.report(result.imported), campaign_status: result.status });
+  });
+};
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function isCsv(contentType: string | undefined): boolean {
+  return CSV_MEDIA_TYPES.includes(mediaType(contentType));
+}
+
+function isJson(contentType: string | undefined): boolean {
+  const media = mediaType(contentType);
+  return media === 'application/json' || media.endsWith('+json');
+}
+
+function unsupportedType(contentType: string | undefined): ApiError {
+  return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE',
+    `send contacts as application/json (an array) or text/csv, not ${JSON.stringify(contentType ?? 'no content-type')}`);
+}
+
+function cancelledConflict(): ApiError {
+  return new ApiError(409, 'CAMPAIGN_STATE_CONFLICT', 'the campaign is cancelled; contacts cannot be added to it');
+}

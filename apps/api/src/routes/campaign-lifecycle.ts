@@ -1,0 +1,43 @@
+// POST /api/campaigns/:id/pause · /resume · /cancel. Each locks the campaign row,
+// applies the lifecycle rule, and (when something changed) sends
+// `campaign_changed` in the same transaction. Repeating an action is harmless.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { RouteDeps } from '../deps.ts';
+import { notFound } from '../errors.ts';
+import { nextStatus, type LifecycleAction } from '../campaigns/lifecycle.ts';
+import { presentCampaign } from '../campaigns/present.ts';
+import { campaignStats, cancelQueuedCalls, lockCampaign, setCampaignStatus } from '../repositories/campaigns.ts';
+import { Campaign } from '../schemas/campaign.ts';
+import { Envelope, ErrorResponses, IdParams, ok } from '../schemas/common.ts';
+
+const SUMMARY: Record<LifecycleAction, string> = {
+  pause: 'Pause a campaign: nothing more is dialed until it is resumed',
+  resume: 'Resume a paused campaign',
+  cancel: 'Cancel a campaign: its queued contacts are cancelled; calls in flight finish',
+};
+
+export const campaignLifecycleRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  for (const action of ['pause', 'resume', 'cancel'] as const) {
+    app.post(`/api/campaigns/:id/${action}`, {
+      schema: {
+        summary: SUMMARY[action],
+        tags: ['campaigns'],
+        params: IdParams,
+        response: { 200: Envelope(Campaign), ...ErrorResponses },
+      },
+    }, async (request) => {
+      const at = deps.now();
+      const { id } = request.params;
+      const row = await deps.planWriter.write('campaign_changed', at, async (tx) => {
+        const current = await lockCampaign(tx, id);
+        if (!current) throw notFound('campaign', id);
+        const target = nextStatus(action, current.status);
+        if (target === null) return { result: current, notify: null };
+        if (target === 'cancelled') await cancelQueuedCalls(tx, id, at);
+        return { result: await setCampaignStatus(tx, id, target, at), notify: { campaignId: id } };
+      });
+      const stats = await campaignStats(deps.sql, [id]);
+      return ok(presentCampaign(row, stats.get(id)!, at));
+    });
+  }
+};

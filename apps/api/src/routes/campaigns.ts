@@ -1,0 +1,93 @@
+// Campaign resource routes: create (JSON, optional inline contacts), list, get,
+// patch. Thin: schemas check types, campaign-input checks meaning, repositories
+// hold the SQL, the plan writer makes each write one transaction with its NOTIFY.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { RouteDeps } from '../deps.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { checkCampaignPatch, checkNewCampaign } from '../campaigns/campaign-input.ts';
+import { createdCampaignBody } from '../campaigns/create-campaign.ts';
+import { presentCampaign } from '../campaigns/present.ts';
+import { collectJsonContacts } from '../contacts/import-collector.ts';
+import { campaignStats, findCampaign, listCampaigns, lockCampaign, updateCampaign } from '../repositories/campaigns.ts';
+import {
+  Campaign, CampaignList, CreateCampaignBody, CreatedCampaign, ListCampaignsQuery, PatchCampaignBody,
+} from '../schemas/campaign.ts';
+import { Envelope, ErrorResponses, IdParams, ok } from '../schemas/common.ts';
+import { ContactsQuery } from '../schemas/contacts.ts';
+
+export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  app.post('/api/campaigns', {
+    bodyLimit: deps.config.csvMaxBytes,
+    schema: {
+      summary: 'Create a campaign, optionally with contacts',
+      tags: ['campaigns'],
+      querystring: ContactsQuery,
+      body: CreateCampaignBody,
+      response: { 201: Envelope(CreatedCampaign), ...ErrorResponses },
+    },
+  }, async (request, reply) => {
+    const at = deps.now();
+    const { contacts, ...fields } = request.body;
+    const values = checkNewCampaign(fields, deps.config.defaultTimezone);
+    const country = request.query.default_country?.toUpperCase() ?? values.default_country;
+    const collector = contacts ? collectJsonContacts(contacts, country, deps.config.csvMaxRows) : null;
+    collector?.assertAcceptable(request.query.skip_invalid ?? false, 'json');
+    void reply.status(201);
+    return ok(await createdCampaignBody(deps, values, collector, at));
+  });
+
+  app.get('/api/campaigns', {
+    schema: {
+      summary: 'List campaigns, newest first',
+      tags: ['campaigns'],
+      querystring: ListCampaignsQuery,
+      response: { 200: Envelope(CampaignList), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const at = deps.now();
+    const limit = request.query.limit ?? 100;
+    const offset = request.query.offset ?? 0;
+    const { rows, total } = await listCampaigns(deps.sql, { status: request.query.status, limit, offset });
+    const stats = await campaignStats(deps.sql, rows.map((r) => r.id));
+    return ok({ campaigns: rows.map((r) => presentCampaign(r, stats.get(r.id)!, at)), total, limit, offset });
+  });
+
+  app.get('/api/campaigns/:id', {
+    schema: {
+      summary: 'A campaign with contact counts per state and when its window next opens',
+      tags: ['campaigns'],
+      params: IdParams,
+      response: { 200: Envelope(Campaign), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const at = deps.now();
+    const row = await findCampaign(deps.sql, request.params.id);
+    if (!row) throw notFound('campaign', request.params.id);
+    const stats = await campaignStats(deps.sql, [row.id]);
+    return ok(presentCampaign(row, stats.get(row.id)!, at));
+  });
+
+  app.patch('/api/campaigns/:id', {
+    schema: {
+      summary: 'Change a campaign\'s window or limits',
+      tags: ['campaigns'],
+      params: IdParams,
+      body: PatchCampaignBody,
+      response: { 200: Envelope(Campaign), ...ErrorResponses },
+    },
+  }, async (request) => {
+    const at = deps.now();
+    const { id } = request.params;
+    const row = await deps.planWriter.write('campaign_changed', at, async (tx) => {
+      const current = await lockCampaign(tx, id);
+      if (!current) throw notFound('campaign', id);
+      if (current.status === 'cancelled') {
+        throw new ApiError(409, 'CAMPAIGN_STATE_CONFLICT', 'the campaign is cancelled and can no longer be changed');
+      }
+      const updated = await updateCampaign(tx, id, checkCampaignPatch(current, request.body), at);
+      return { result: updated, notify: { campaignId: id } };
+    });
+    const stats = await campaignStats(deps.sql, [id]);
+    return ok(presentCampaign(row, stats.get(id)!, at));
+  });
+};

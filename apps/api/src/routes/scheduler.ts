@@ -1,0 +1,40 @@
+// Scheduler routes: the status the dashboard polls (the seed's shape plus the
+// worker's state), a manual reload (NOTIFY `reload` + doorbell), and the plan
+// preview. Status and plan come from packages/db so `wakeplan status` and
+// `wakeplan plan` print the same data.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { previewPlan } from '@wakeplan/db';
+import type { RouteDeps } from '../deps.ts';
+import { Envelope, ErrorResponses, ok } from '../schemas/common.ts';
+import { PlanPreview, PlanQuery, ReloadResult, SchedulerStatus } from '../schemas/scheduler.ts';
+
+export const schedulerRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  app.get('/api/scheduler/status', {
+    schema: {
+      summary: 'When the database will next be woken, and what the worker is doing',
+      tags: ['scheduler'],
+      response: { 200: Envelope(SchedulerStatus), ...ErrorResponses },
+    },
+  }, async () => ok(await deps.status.get(deps.now())));
+
+  app.post('/api/scheduler/reload', {
+    schema: {
+      summary: 'Ask the worker for a full resync (NOTIFY reload + doorbell)',
+      tags: ['scheduler'],
+      response: { 200: Envelope(ReloadResult), ...ErrorResponses },
+    },
+  }, async () => {
+    const at = deps.now();
+    await deps.planWriter.write('reload', at, async () => ({ result: null, notify: {} }));
+    return ok({ notified: true as const, at: at.toISOString() });
+  });
+
+  app.get('/api/scheduler/plan', {
+    schema: {
+      summary: 'The coming wakes and each active campaign\'s open windows',
+      tags: ['scheduler'],
+      querystring: PlanQuery,
+      response: { 200: Envelope(PlanPreview), ...ErrorResponses },
+    },
+  }, async (request) => ok(await previewPlan(deps.sql, deps.now(), request.query.days ?? 7)));
+};

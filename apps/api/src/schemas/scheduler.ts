@@ -1,0 +1,67 @@
+// Scheduler route schemas: the seed's camelCase status (DESIGN.md §5) with the
+// worker's state added, and the plan preview.
+import { Type } from 'typebox';
+import { MAX_PREVIEW_DAYS } from '@wakeplan/db';
+import { Instant, NullableInstant, Uuid } from './common.ts';
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const NullableInteger = Type.Union([Type.Integer(), Type.Null()]);
+
+export const SchedulerStatus = Type.Object({
+  currentTime: Instant,
+  nextWakeTime: NullableInstant,
+  minutesUntilWake: NullableInteger,
+  nextWakeReason: NullableString,
+  campaignCount: Type.Integer(),
+  isProcessing: Type.Boolean(),
+  isUserActive: Type.Boolean(),
+  workerState: Type.String({ description: 'starting | dispatching | waiting | asleep | stopping | unknown' }),
+  workerStateSource: Type.Enum(['live', 'published', 'unknown']),
+  workerStateAgeSeconds: NullableInteger,
+  callsInFlight: Type.Integer(),
+  directCallsQueued: Type.Integer(),
+  campaigns: Type.Array(Type.Object({
+    id: Uuid,
+    name: Type.String(),
+    window: Type.String(),
+    queuedCount: Type.Integer(),
+    inFlight: Type.Integer(),
+    nextDueAt: NullableInstant,
+  })),
+  message: Type.String(),
+});
+
+export const PlanQuery = Type.Object({
+  days: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PREVIEW_DAYS, default: 7 })),
+}, { additionalProperties: false });
+
+const Wake = Type.Object({ at: Instant, reason: Type.String(), campaign_id: Type.Union([Uuid, Type.Null()]) });
+
+export const PlanPreview = Type.Object({
+  from: Instant,
+  to: Instant,
+  days: Type.Integer(),
+  next_wake: Type.Union([Wake, Type.Null()]),
+  due_now: Type.Object({ campaign_ids: Type.Array(Uuid), direct_calls: Type.Boolean(), deadline_passed: Type.Boolean() }),
+  campaigns: Type.Array(Type.Object({
+    id: Uuid,
+    name: Type.String(),
+    window: Type.String(),
+    timezone: Type.String(),
+    queued_count: Type.Integer(),
+    in_flight: Type.Integer(),
+    open_windows: Type.Array(Type.Object({ start: Instant, end: Instant })),
+    wakes: Type.Array(Instant),
+  })),
+  direct_calls: Type.Object({ queued: Type.Integer(), earliest_due_at: NullableInstant }),
+  wakes: Type.Array(Wake),
+  wakes_truncated: Type.Boolean(),
+});
+
+export const ReloadResult = Type.Object({ notified: Type.Literal(true), at: Instant });
+
+export const Health = Type.Object({
+  status: Type.Literal('ok'),
+  service: Type.Literal('wakeplan-api'),
+  uptime_seconds: Type.Integer(),
+});

@@ -1,0 +1,117 @@
+// Auth (bearer tokens, the exempt routes), rate limiting, the API description,
+// and the one error handler: unknown routes, bad bodies, oversize bodies, and
+// Postgres errors that slip past the validators all become 4xx envelopes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@wakeplan/db/testing';
+import { mapError } from '../src/errors.ts';
+import { AUTH, campaignBody, json, rowCounts, startApi, TOKEN, type TestApi } from './helpers.ts';
+
+const db = useTestDatabase();
+let api: TestApi;
+beforeAll(async () => {
+  api = await startApi(db.current, { BODY_LIMIT_BYTES: '2048' });
+});
+afterAll(() => api.close());
+
+describe('bearer auth', () => {
+  it.each([
+    ['no header', {}, 'missing Authorization header'],
+    ['a wrong token', { authorization: 'Bearer nope' }, 'invalid bearer token'],
+    ['another scheme', { authorization: `Basic ${TOKEN}` }, 'must be "Bearer <token>"'],
+    ['an empty bearer', { authorization: 'Bearer ' }, 'must be "Bearer <token>"'],
+    ['a token with a suffix', { authorization: `Bearer ${TOKEN}x` }, 'invalid bearer token'],
+  ])('answers 401 for %s, writing nothing', async (_label, headers, message) => {
+    const res = await api.app.inject({ method: 'POST', url: '/api/campaigns', headers, payload: campaignBody() });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(json(res)).toEqual({ success: false, error: { code: 'UNAUTHORIZED', message: expect.stringContaining(message), details: [] } });
+    expect(await rowCounts(db.current.sql)).toEqual({ campaigns: 0, calls: 0 });
+  });
+
+  it('accepts every configured token, case-insensitive scheme, and never logs it', async () => {
+    for (const authorization of [`Bearer ${TOKEN}`, 'bearer test-token-2']) {
+      expect((await api.app.inject({ method: 'GET', url: '/api/campaigns', headers: { authorization } })).statusCode).toBe(200);
+    }
+    expect(api.logLines.length).toBeGreaterThan(0);
+    expect(api.logLines.join('\n')).not.toMatch(/test-token-[12]/);
+  });
+
+  it('leaves /health, /openapi.json and /docs open', async () => {
+    const health = await api.app.inject({ method: 'GET', url: '/health' });
+    expect(health.statusCode).toBe(200);
+    expect(json(health).data).toMatchObject({ status: 'ok', service: 'wakeplan-api' });
+    const spec = await api.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(spec.statusCode).toBe(200);
+    const doc = json(spec);
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
+      '/api/campaigns', '/api/campaigns/import', '/api/campaigns/{id}', '/api/campaigns/{id}/contacts',
+      '/api/campaigns/{id}/pause', '/api/campaigns/{id}/resume', '/api/campaigns/{id}/cancel',
+      '/api/calls', '/api/calls/{id}', '/api/scheduler/status', '/api/scheduler/reload', '/api/scheduler/plan', '/health',
+    ]));
+    expect(doc.paths['/api/campaigns/{id}/contacts'].post.requestBody.content).toHaveProperty('text/csv');
+    const docs = await api.app.inject({ method: 'GET', url: '/docs' });
+    expect(docs.statusCode).toBeLessThan(400);
+  });
+
+  it('keeps POST /api/provider/events out of bearer auth (it verifies an HMAC instead)', async () => {
+    const res = await api.app.inject({ method: 'POST', url: '/api/provider/events', payload: {} });
+    expect(json(res).error?.message ?? '').not.toMatch(/Authorization header|bearer token/);
+  });
+});
+
+describe('the error handler', () => {
+  it('answers unknown routes with 404 in the envelope', async () => {
+    const res = await api.app.inject({ method: 'GET', url: '/api/nothing-here', headers: AUTH });
+    expect(res.statusCode).toBe(404);
+    expect(json(res).error).toEqual({ code: 'NOT_FOUND', message: 'no route GET /api/nothing-here', details: [] });
+  });
+
+  it('answers a body over the limit with 413, an unknown content type with 415', async () => {
+    const big = await api.app.inject({ method: 'POST', url: '/api/calls', headers: AUTH, payload: { phone: 'x'.repeat(4000), agent_id: 'a' } });
+    expect(big.statusCode).toBe(413);
+    expect(json(big).error.code).toBe('PAYLOAD_TOO_LARGE');
+    const xml = await api.app.inject({ method: 'POST', url: '/api/calls', headers: { ...AUTH, 'content-type': 'application/xml' }, payload: '<call/>' });
+    expect(xml.statusCode).toBe(415);
+    expect(json(xml).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const empty = await api.app.inject({ method: 'POST', url: '/api/calls', headers: { ...AUTH, 'content-type': 'application/json' }, payload: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(json(empty).error.code).toBe('INVALID_JSON');
+    expect(await rowCounts(db.current.sql)).toEqual({ campaigns: 0, calls: 0 });
+  });
+
+  it('maps Postgres errors that slip past the validators to 4xx, never 500', async () => {
+    const failures = [
+      db.current.sql`insert into campaigns (name, agent_id, timezone, first_call_time, last_call_time, created_at, updated_at)
+        values ('x', 'a', 'UTC', '25:00', '17:00', now(), now())`,
+      db.current.sql`select ${'not-a-uuid'}::uuid`,
+      db.current.sql`insert into calls (phone, agent_id, campaign_id, created_at, updated_at) values ('+12122000001', 'a', gen_random_uuid(), now(), now())`,
+    ];
+    const mapped = [];
+    for (const f of failures) mapped.push(mapError(await f.catch((e: unknown) => e)));
+    expect(mapped.map((m) => [m.status, m.body.error.code])).toEqual([[422, 'VALIDATION_FAILED'], [422, 'VALIDATION_FAILED'], [404, 'NOT_FOUND']]);
+    expect(mapped[0]!.body.error.message).toContain('campaigns_first_call_time_check');
+  });
+
+  it('hides the detail of a 500', () => {
+    const mapped = mapError(new Error('secret internals at /srv/app.ts:12'));
+    expect(mapped).toEqual({ status: 500, body: { success: false, error: { code: 'INTERNAL_ERROR', message: expect.not.stringContaining('secret'), details: [] } } });
+  });
+});
+
+describe('rate limiting', () => {
+  it('answers 429 past the limit, per token', async () => {
+    const limited = await startApi(db.current, { RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const get = (authorization: string) => limited.app.inject({ method: 'GET', url: '/api/campaigns', headers: { authorization } });
+      for (let i = 0; i < 3; i++) expect((await get(`Bearer ${TOKEN}`)).statusCode).toBe(200);
+      const over = await get(`Bearer ${TOKEN}`);
+      expect(over.statusCode).toBe(429);
+      expect(json(over).error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('the limit is 3 a minute') });
+      expect(over.headers['retry-after']).toBeDefined();
+      expect((await get('Bearer test-token-2')).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -1,0 +1,137 @@
+// Test harness for the API against a real Postgres: the app built by buildApp
+// on this file's fresh database, a fixed clock, and a stand-in for the worker's
+// tiny HTTP server (POST /wake records doorbell rings; GET /health answers what
+// the test says). No mocked database anywhere.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { createSql, type Sql } from '@wakeplan/db';
+import type { TestDatabase } from '@wakeplan/db/testing';
+import { buildApp } from '../src/app.ts';
+import { loadApiConfig } from '../src/config.ts';
+
+export const TOKEN = 'test-token-1';
+export const AUTH = { authorization: `Bearer ${TOKEN}` };
+export const WAKE_TOKEN = 'test-wake-token';
+/** Monday 2 March 2026, 07:00 in New York: before a 09:00–17:00 window opens (14:00Z). */
+export const T0 = new Date('2026-03-02T12:00:00Z');
+
+export interface Ring { authorization: string | undefined; body: string }
+
+export interface FakeWorker {
+  url: string;
+  rings: Ring[];
+  /** What GET /health answers: a JSON body, an HTTP status, or 'hang' (never answers). */
+  health: { body: unknown } | { status: number } | 'hang';
+  /** What POST /wake answers: a status, or 'hang'. */
+  wake: number | 'hang';
+  /** Requests held open by 'hang', not yet answered. */
+  hanging(): number;
+  /** Drops the requests held open (their senders see a network error). */
+  releaseHanging(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeWorker(): Promise<FakeWorker> {
+  const hanging: ServerResponse[] = [];
+  const worker: FakeWorker = {
+    url: '', rings: [], health: { status: 503 }, wake: 202, close: async () => {},
+    hanging: () => hanging.filter((r) => !r.destroyed).length,
+    releaseHanging: () => hanging.splice(0).forEach((r) => r.destroy()),
+  };
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/wake') {
+        worker.rings.push({ authorization: req.headers.authorization, body });
+        if (worker.wake === 'hang') return void hanging.push(res);
+        res.writeHead(worker.wake).end();
+      } else if (req.method === 'GET' && req.url === '/health') {
+        const h = worker.health;
+        if (h === 'hang') return void hanging.push(res);
+        if ('status' in h) return void res.writeHead(h.status).end();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(h.body));
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  worker.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  worker.close = async () => {
+    for (const res of hanging) res.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return worker;
+}
+
+export interface TestApi {
+  app: FastifyInstance;
+  sql: Sql;
+  worker: FakeWorker;
+  clock: { now(): Date; set(d: Date): void };
+  logLines: string[];
+  close(): Promise<void>;
+}
+
+export async function startApi(db: TestDatabase, env: Record<string, string> = {}): Promise<TestApi> {
+  const worker = await startFakeWorker();
+  const config = loadApiConfig({
+    NODE_ENV: 'test', API_TOKENS: `${TOKEN},test-token-2`, WAKE_TOKEN, WORKER_WAKE_URL: `${worker.url}/wake`,
+    RATE_LIMIT_PER_MINUTE: '100000', DB_IDLE_TIMEOUT_S: '5', ...env,
+  });
+  const sql = createSql({ url: db.url, idleTimeoutS: config.dbIdleTimeoutS, applicationName: 'wakeplan-api' });
+  const logLines: string[] = [];
+  const logger: Logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
+  let now = T0;
+  const clock = { now: () => now, set: (d: Date) => void (now = d) };
+  const app = await buildApp({ sql, config, logger, clock });
+  await app.ready();
+  return {
+    app, sql, worker, clock, logLines,
+    async close() {
+      await app.close();
+      await sql.end({ timeout: 2 });
+      await worker.close();
+    },
+  };
+}
+
+export const WINDOW = { timezone: 'America/New_York', first_call_time: '09:00', last_call_time: '17:00' };
+
+export function campaignBody(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name: 'Spring outreach', agent_id: 'agent-1', ...WINDOW, ...extra };
+}
+
+export async function rowCounts(sql: Sql): Promise<{ campaigns: number; calls: number }> {
+  const [row] = await sql<{ campaigns: number; calls: number }[]>`
+    select (select count(*)::int from campaigns) as campaigns, (select count(*)::int from calls) as calls`;
+  return row!;
+}
+
+/** Distinct valid New York numbers: +1 212 200 0000 + i. */
+export function phone(i: number): string {
+  return `+1212${String(2_000_000 + i)}`;
+}
+
+export function json(res: { body: string }): any {
+  return JSON.parse(res.body);
+}
+
+export type Part = [name: string, value: string] | [name: string, value: string | Buffer, filename: string];
+
+/** A multipart/form-data body built by hand, so a test controls part order and can cut it short. */
+export function multipart(parts: Part[]): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = '----wakeplan-test-boundary';
+  const chunks: Buffer[] = [];
+  for (const [name, value, filename] of parts) {
+    const disposition = `form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}`;
+    const type = filename ? 'Content-Type: text/csv\r\n' : '';
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`), Buffer.from(value), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { ...AUTH, 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}

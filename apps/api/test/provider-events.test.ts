@@ -1,0 +1,109 @@
+// POST /api/provider/events through the real app on a real database: HMAC over
+// the raw body with PROVIDER_EVENTS_SECRET and a ±5-minute timestamp window (no
+// bearer token); the shared outcome logic keyed by (call_id, attempt); one
+// call_finished NOTIFY per ended call; the worker's doorbell rung after commit,
+// only when an event ended a call.
+import postgres from 'postgres';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { claimCampaignCalls, signedHeaders } from '@wakeplan/db';
+import { useTestDatabase } from '@wakeplan/db/testing';
+import { json, startApi, type TestApi } from './helpers.ts';
+
+const db = useTestDatabase();
+const SECRET = 'events-secret';
+const AT = new Date('2026-03-02T15:00:00Z');
+let api: TestApi;
+let listener: postgres.Sql;
+const notes: string[] = [];
+let campaignId = '';
+let seq = 0;
+
+beforeAll(async () => {
+  api = await startApi(db.current, { PROVIDER_EVENTS_SECRET: SECRET });
+  api.clock.set(AT);
+  listener = postgres(db.current.url, { max: 1, onnotice: () => {} });
+  await listener.listen('scheduler_changed', (p) => void notes.push(p));
+});
+afterAll(async () => {
+  await listener.end();
+  await api.close();
+});
+beforeEach(async () => {
+  await db.current.sql`truncate campaigns, calls, call_attempts, provider_events`;
+  api.worker.rings.length = 0;
+  notes.length = 0;
+  const [c] = await db.current.sql<{ id: string }[]>`
+    insert into campaigns (name, agent_id, timezone, first_call_time, last_call_time, max_concurrent_calls, created_at, updated_at)
+    values ('c', 'a', 'UTC', '00:00', '00:00', 5, ${AT}, ${AT}) returning id`;
+  campaignId = c!.id;
+});
+
+async function claimedCall(): Promise<string> {
+  await db.current.sql`insert into calls (campaign_id, phone, created_at, updated_at) values (${campaignId}, ${`+1212${7_000_000 + ++seq}`}, ${AT}, ${AT})`;
+  const { claimed } = await claimCampaignCalls(db.current.sql, campaignId, { at: AT, workerId: 'w', accountCap: 10, resultTimeoutMinutes: 30 });
+  return claimed[0]!.callId;
+}
+
+function post(body: unknown, options: { at?: Date; secret?: string; raw?: string; tamper?: boolean } = {}) {
+  const raw = options.raw ?? JSON.stringify(body);
+  const headers = signedHeaders(options.secret ?? SECRET, raw, options.at ?? AT);
+  return api.app.inject({
+    method: 'POST', url: '/api/provider/events',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: options.tamper ? raw.replace('completed', 'busy') : raw,
+  });
+}
+
+const event = (callId: string, status: string, attempt = 1) => ({ call_id: callId, attempt, status, occurred_at: AT.toISOString(), provider_call_id: 'pc-9', duration_seconds: 42 });
+
+describe('POST /api/provider/events', () => {
+  it('applies a signed outcome without a bearer token, sends one call_finished and rings the doorbell', async () => {
+    const callId = await claimedCall();
+    const res = await post(event(callId, 'completed'));
+    expect(res.statusCode).toBe(200);
+    expect(json(res)).toEqual({ success: true, data: { result: 'applied', call_status: 'completed' } });
+    const [call] = await db.current.sql`select status, provider_call_id from calls where id = ${callId}`;
+    expect(call).toEqual({ status: 'completed', provider_call_id: 'pc-9' });
+    await expect.poll(() => api.worker.rings.length).toBe(1);
+    await expect.poll(() => notes.length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(notes).toHaveLength(1); // the route's and the outcome logic's identical payloads fold into one
+    expect(JSON.parse(notes[0]!)).toMatchObject({ kind: 'call_finished', call_id: callId, campaign_id: campaignId });
+  });
+
+  it('answers duplicates and stale events with 200 and changes nothing; a progress event rings nobody', async () => {
+    const callId = await claimedCall();
+    expect(json(await post(event(callId, 'ringing'))).data).toEqual({ result: 'applied', call_status: 'in_progress' });
+    expect(json(await post(event(callId, 'completed'))).data.result).toBe('applied');
+    expect(json(await post(event(callId, 'completed'))).data).toEqual({ result: 'duplicate' });
+    const stale = json(await post(event(callId, 'in_progress')));
+    expect(stale.data.result).toBe('stale');
+    expect(stale.data.reason).toMatch(/already ended as completed/);
+    await expect.poll(() => api.worker.rings.length).toBe(1);
+    const [counted] = await db.current.sql<{ n: number }[]>`select count(*)::int as n from provider_events`;
+    expect(counted?.n).toBe(4);
+  });
+
+  it('rejects a missing, wrong or tampered signature, and a timestamp outside 5 minutes, with 401', async () => {
+    const callId = await claimedCall();
+    const unsigned = await api.app.inject({ method: 'POST', url: '/api/provider/events', payload: event(callId, 'completed') });
+    expect(unsigned.statusCode).toBe(401);
+    expect(json(unsigned).error.code).toBe('UNAUTHORIZED');
+    expect((await post(event(callId, 'completed'), { secret: 'wrong' })).statusCode).toBe(401);
+    expect((await post(event(callId, 'completed'), { tamper: true })).statusCode).toBe(401);
+    expect((await post(event(callId, 'completed'), { at: new Date(AT.getTime() - 301_000) })).statusCode).toBe(401);
+    expect((await post(event(callId, 'completed'), { at: new Date(AT.getTime() + 301_000) })).statusCode).toBe(401);
+    expect((await post(event(callId, 'completed'), { at: new Date(AT.getTime() - 290_000) })).statusCode).toBe(200);
+  });
+
+  it('validates a signed body: 422 for a bad event, 400 for bad JSON, 404 for an unknown call', async () => {
+    const bad = await post({ call_id: 'nope', attempt: 0, status: 'hung_up', occurred_at: 'x' });
+    expect(bad.statusCode).toBe(422);
+    expect(json(bad).error.code).toBe('VALIDATION_FAILED');
+    const notJson = await post(null, { raw: '{"call_id":' });
+    expect(notJson.statusCode).toBe(400);
+    const unknown = await post(event('00000000-0000-4000-8000-000000000000', 'completed'));
+    expect(unknown.statusCode).toBe(404);
+    expect(json(unknown).error.code).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,153 @@
+// Scheduler routes: the status (next wake computed from the plan, worker state
+// live from /health, else as published with its age, else unknown; cached a few
+// seconds, dropped by writes), reload, and the plan preview.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '@wakeplan/db/testing';
+import { AUTH, campaignBody, json, phone, startApi, T0, type TestApi } from './helpers.ts';
+
+const db = useTestDatabase();
+let api: TestApi;
+beforeAll(async () => {
+  api = await startApi(db.current);
+});
+afterAll(() => api.close());
+beforeEach(async () => {
+  await db.current.sql`truncate campaigns, calls, worker_state cascade`;
+  api.worker.health = { status: 503 };
+  api.clock.set(new Date(api.clock.now().getTime() + 60_000)); // a fresh status each test
+});
+
+const status = async () => json(await api.app.inject({ method: 'GET', url: '/api/scheduler/status', headers: AUTH })).data;
+async function createCampaign(extra: Record<string, unknown> = {}, contacts = 2): Promise<string> {
+  const list = Array.from({ length: contacts }, (_, i) => ({ phone: phone(i) }));
+  const res = await api.app.inject({ method: 'POST', url: '/api/campaigns', headers: AUTH, payload: campaignBody({ ...extra, contacts: list }) });
+  return json(res).data.id;
+}
+
+describe('GET /api/scheduler/status', () => {
+  it('says nothing is scheduled on an empty database, worker unknown', async () => {
+    api.clock.set(T0);
+    expect(await status()).toEqual({
+      currentTime: T0.toISOString(), nextWakeTime: null, minutesUntilWake: null, nextWakeReason: null,
+      campaignCount: 0, isProcessing: false, isUserActive: true, workerState: 'unknown', workerStateSource: 'unknown',
+      workerStateAgeSeconds: null, callsInFlight: 0, directCallsQueued: 0, campaigns: [],
+      message: 'Nothing is scheduled: the database can sleep until new work arrives',
+    });
+  });
+
+  it('computes the next wake from the campaign windows', async () => {
+    api.clock.set(T0);
+    const id = await createCampaign();
+    const s = await status();
+    expect(s).toMatchObject({
+      nextWakeTime: '2026-03-02T14:00:00.000Z', minutesUntilWake: 120, nextWakeReason: 'campaign_window',
+      campaignCount: 1, message: 'Database will wake in 2 hours',
+    });
+    expect(s.campaigns).toEqual([{ id, name: 'Spring outreach', window: '09:00-17:00', queuedCount: 2, inFlight: 0, nextDueAt: '2026-03-02T14:00:00.000Z' }]);
+  });
+
+  it('says work is due now inside an open window, and counts direct calls', async () => {
+    api.clock.set(new Date('2026-03-02T15:00:00Z'));
+    await createCampaign();
+    await api.app.inject({ method: 'POST', url: '/api/calls', headers: AUTH, payload: { phone: phone(9), agent_id: 'a' } });
+    const s = await status();
+    expect(s).toMatchObject({ nextWakeTime: '2026-03-02T15:00:00.000Z', minutesUntilWake: 0, nextWakeReason: 'due_now', directCallsQueued: 1 });
+    expect(s.message).toBe('Calls are due now: the worker is being woken to dial them');
+  });
+
+  it('applies the campaign cap: at its cap nothing is due before an outcome', async () => {
+    api.clock.set(new Date('2026-03-02T15:00:00Z'));
+    const id = await createCampaign({ max_concurrent_calls: 1 });
+    await db.current.sql`update calls set status = 'dialing', attempt = 1, result_deadline = ${new Date('2026-03-02T15:30:00Z')}
+      where campaign_id = ${id} and phone = ${phone(0)}`;
+    api.clock.set(new Date('2026-03-02T15:00:10Z'));
+    const s = await status();
+    expect(s).toMatchObject({ nextWakeTime: '2026-03-02T15:30:00.000Z', nextWakeReason: 'result_deadline', callsInFlight: 1, isProcessing: true });
+    expect(s.campaigns[0]).toMatchObject({ queuedCount: 1, inFlight: 1, nextDueAt: null });
+    expect(s.message).toBe('Worker is awake: 1 call in flight');
+  });
+
+  it('applies pacing: the next dial waits for its slot', async () => {
+    api.clock.set(new Date('2026-03-02T15:00:00Z'));
+    const id = await createCampaign({ calls_per_minute: 2 });
+    await db.current.sql`update campaigns set last_dial_at = ${new Date('2026-03-02T15:00:00Z')} where id = ${id}`;
+    api.clock.set(new Date('2026-03-02T15:00:05Z'));
+    const s = await status();
+    expect(s.nextWakeTime).toBe('2026-03-02T15:00:30.000Z');
+    expect(s.message).toBe('Database will wake in less than a minute');
+  });
+
+  it('reports the worker live from its /health', async () => {
+    api.worker.health = { body: { success: true, data: { state: 'dispatching', callsInFlight: 3, nextWakeAt: null } } };
+    expect(await status()).toMatchObject({
+      workerState: 'dispatching', workerStateSource: 'live', workerStateAgeSeconds: 0, isProcessing: true, callsInFlight: 3,
+      message: 'Worker is awake: 3 calls in flight',
+    });
+  });
+
+  it('falls back to the published state, with its age, when /health fails or hangs', async () => {
+    const at = api.clock.now();
+    await db.current.sql`insert into worker_state (worker_id, state, calls_in_flight, updated_at)
+      values ('w1', 'asleep', 0, ${new Date(at.getTime() - 120_000)}), ('w0', 'waiting', 0, ${new Date(at.getTime() - 900_000)})`;
+    expect(await status()).toMatchObject({ workerState: 'asleep', workerStateSource: 'published', workerStateAgeSeconds: 120, isProcessing: false });
+    api.worker.health = 'hang';
+    api.clock.set(new Date(at.getTime() + 10_000));
+    expect(await status()).toMatchObject({ workerState: 'asleep', workerStateSource: 'published', workerStateAgeSeconds: 130 });
+  });
+
+  it('is cached for a few seconds, and a write through the API refreshes it', async () => {
+    api.clock.set(T0);
+    const before = await status();
+    await db.current.sql`insert into calls (phone, agent_id, created_at, updated_at) values (${phone(5)}, 'a', ${T0}, ${T0})`;
+    expect((await status()).directCallsQueued).toBe(before.directCallsQueued);
+    api.clock.set(new Date(T0.getTime() + 5_000));
+    expect((await status()).directCallsQueued).toBe(before.directCallsQueued + 1);
+    await api.app.inject({ method: 'POST', url: '/api/calls', headers: AUTH, payload: { phone: phone(6), agent_id: 'a' } });
+    expect((await status()).directCallsQueued).toBe(before.directCallsQueued + 2);
+  });
+});
+
+describe('POST /api/scheduler/reload', () => {
+  it('answers with the instant it notified', async () => {
+    const res = await api.app.inject({ method: 'POST', url: '/api/scheduler/reload', headers: AUTH });
+    expect(res.statusCode).toBe(200);
+    expect(json(res).data).toEqual({ notified: true, at: api.clock.now().toISOString() });
+  });
+});
+
+describe('GET /api/scheduler/plan', () => {
+  it('lists each campaign\'s open windows and the wakes they lead to', async () => {
+    api.clock.set(T0);
+    const id = await createCampaign({ days_of_week: [1, 3] });
+    const res = await api.app.inject({ method: 'GET', url: '/api/scheduler/plan?days=3', headers: AUTH });
+    expect(res.statusCode).toBe(200);
+    const plan = json(res).data;
+    expect(plan).toMatchObject({
+      from: T0.toISOString(), to: '2026-03-05T12:00:00.000Z', days: 3,
+      next_wake: { at: '2026-03-02T14:00:00.000Z', reason: 'campaign_window', campaign_id: id },
+      due_now: { campaign_ids: [], direct_calls: false, deadline_passed: false },
+      direct_calls: { queued: 0, earliest_due_at: null }, wakes_truncated: false,
+    });
+    expect(plan.campaigns).toEqual([{
+      id, name: 'Spring outreach', window: '09:00-17:00', timezone: 'America/New_York', queued_count: 2, in_flight: 0,
+      open_windows: [
+        { start: '2026-03-02T14:00:00.000Z', end: '2026-03-02T22:00:00.000Z' },
+        { start: '2026-03-04T14:00:00.000Z', end: '2026-03-04T22:00:00.000Z' },
+      ],
+      wakes: ['2026-03-02T14:00:00.000Z', '2026-03-04T14:00:00.000Z'],
+    }]);
+    expect(plan.wakes).toEqual([
+      { at: '2026-03-02T14:00:00.000Z', reason: 'campaign_due', campaign_id: id },
+      { at: '2026-03-04T14:00:00.000Z', reason: 'campaign_due', campaign_id: id },
+    ]);
+  });
+
+  it('defaults to 7 days and refuses a horizon outside 1–31', async () => {
+    expect(json(await api.app.inject({ method: 'GET', url: '/api/scheduler/plan', headers: AUTH })).data.days).toBe(7);
+    for (const days of ['0', '32', 'week']) {
+      const res = await api.app.inject({ method: 'GET', url: `/api/scheduler/plan?days=${days}`, headers: AUTH });
+      expect(res.statusCode).toBe(422);
+      expect(json(res).error.details[0].field).toBe('days');
+    }
+  });
+});
