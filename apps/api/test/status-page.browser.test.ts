@@ -1,0 +1,151 @@
+// The status page in a real browser (Debian's chromium driven by playwright-core)
+// against the real API on a real database: a campaign created through the API
+// shows up on the timeline and in the progress list after the token is entered;
+// a wrong token is asked for again; when interaction goes stale the page stops
+// polling and says so, and it resumes on interaction. Saves a screenshot to
+// test-artifacts/status-page.png.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishWorkerState } from '@wakeplan/db';
+import { useTestDatabase } from '@wakeplan/db/testing';
+import { buildApp } from '../src/app.ts';
+import { loadApiConfig } from '../src/config.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'browser-test-token';
+const IDLE_AFTER_MS = 5000;
+const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
+const CAMPAIGN = 'Spring renewals — East';
+
+const db = useTestDatabase();
+let app: Awaited<ReturnType<typeof buildApp>>;
+let browser: Browser;
+let page: Page;
+let baseUrl: string;
+const apiRequests: string[] = [];
+const browserProblems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing. The status-page browser test drives Debian's chromium: `
+      + 'install it with `apt-get update && apt-get install -y chromium` (.ci/run does this when it can).');
+  }
+  // No doorbell and no worker to probe: the page must work with the worker's state unknown.
+  const config = { ...loadApiConfig({ NODE_ENV: 'test', API_TOKENS: TOKEN }), workerWakeUrl: undefined, workerBaseUrl: undefined };
+  app = await buildApp({ sql: db.current.sql, config, logger: pino({ level: 'silent' }) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  // Two campaigns created through the API, in two zones.
+  const east = await createCampaign({
+    name: CAMPAIGN, agent_id: 'agent-7', timezone: 'America/New_York',
+    first_call_time: '09:00', last_call_time: '17:00', days_of_week: [1, 2, 3, 4, 5],
+    contacts: ['+12125550101', '+12125550102', '+12125550103', '+12125550104', '+12125550105', '+12125550106'].map((phone) => ({ phone })),
+  });
+  await createCampaign({
+    name: 'Weekend follow-ups', agent_id: 'agent-9', timezone: 'Europe/London',
+    first_call_time: '10:00', last_call_time: '14:00', days_of_week: [6, 7],
+    contacts: [{ phone: '+442079460001' }, { phone: '+442079460002' }],
+  });
+  // Progress and a published worker state as the worker would have left them
+  // (the worker is not part of this test): three calls done, the worker asleep.
+  const sql = db.current.sql;
+  const now = new Date();
+  await sql`update calls set status = 'completed', attempt = 1, updated_at = ${now}
+    where campaign_id = ${east} and phone in ('+12125550101', '+12125550102')`;
+  await sql`update calls set status = 'failed', attempt = 3, updated_at = ${now} where campaign_id = ${east} and phone = '+12125550103'`;
+  await publishWorkerState(sql, {
+    workerId: 'browser-test', state: 'asleep', nextWakeAt: null, nextWakeReason: null, callsInFlight: 0,
+    counters: { wakes: 4, callsDialed: 9 }, updatedAt: new Date(now.getTime() - 120_000),
+  });
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1180, height: 1100 }, timezoneId: 'America/New_York' });
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/api/')) apiRequests.push(path);
+  });
+  page.on('console', (m) => { if (m.type() === 'error') browserProblems.push(m.text()); });
+  page.on('pageerror', (e) => browserProblems.push(e.message));
+}, 60_000);
+
+async function createCampaign(body: Record<string, unknown>): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/campaigns`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  expect(response.status, text).toBe(201);
+  return (JSON.parse(text) as { data: { id: string } }).data.id;
+}
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function waitForApiRequest(path: string): Promise<void> {
+  await page.waitForRequest((r) => new URL(r.url()).pathname === path, { timeout: 10_000 });
+}
+
+describe('the status page', () => {
+  it('asks for the token, and again when the API refuses it', async () => {
+    await page.goto(`${baseUrl}/?idleAfterMs=${IDLE_AFTER_MS}`);
+    await page.getByLabel('API token', { exact: true }).fill('not-the-token');
+    await page.getByRole('button', { name: 'Show status' }).click();
+    await expect.poll(() => page.locator('#token-error').textContent(), { timeout: 10_000 }).toContain('did not accept');
+    expect(await page.locator('#token-panel').isVisible()).toBe(true);
+  });
+
+  it('shows the worker, the timeline with the campaign, and its progress', async () => {
+    browserProblems.length = 0; // the refused token's 401 is logged by the browser on purpose
+    await page.getByLabel('API token', { exact: true }).fill(TOKEN);
+    await page.getByRole('button', { name: 'Show status' }).click();
+    const timeline = page.locator('#timeline svg.timeline');
+    await timeline.waitFor({ state: 'visible', timeout: 10_000 });
+    await expect.poll(() => timeline.locator('.row-label').allTextContents(), { timeout: 10_000 }).toContain(CAMPAIGN);
+    expect(await timeline.locator('rect.open-window').count()).toBeGreaterThan(0);
+    expect(await timeline.locator('.wake').count()).toBeGreaterThan(0);
+    expect(await timeline.locator('line.now-line').count()).toBe(1);
+    expect(await timeline.getAttribute('aria-labelledby')).toBe('timeline-title timeline-desc');
+    const card = page.locator('.campaign-card', { hasText: CAMPAIGN });
+    await expect.poll(() => card.locator('.campaign-counts').textContent(), { timeout: 10_000 }).toBe('50% done — 3 queued · 0 dialing · 2 completed · 1 failed');
+    expect(await card.locator('.progress-bar rect.seg').count()).toBe(3);
+    expect(await page.locator('#worker-headline').textContent())
+      .toMatch(/^Asleep — database will wake (now|in [^(]+) \((Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d (America\/New_York|Europe\/London)\)$/);
+    expect(await page.locator('#worker-detail').textContent()).toBe('The worker did not answer; this is the state it last published, 2 min ago.');
+    expect(await page.locator('#paused-notice').isVisible()).toBe(false);
+    expect(await page.evaluate(() => sessionStorage.getItem('wakeplan.apiToken'))).toBe(TOKEN);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'status-page.png'), fullPage: true });
+    expect(browserProblems).toEqual([]); // no CSP violation, no script error
+  });
+
+  it('stops polling when interaction goes stale, says so, and resumes on interaction', async () => {
+    const notice = page.locator('#paused-notice');
+    await notice.waitFor({ state: 'visible', timeout: IDLE_AFTER_MS + 10_000 });
+    expect(await notice.textContent()).toContain('Paused so the database can sleep — move the mouse or press a key to resume');
+    const whilePaused = apiRequests.length;
+    await page.waitForTimeout(1500);
+    expect(apiRequests.length).toBe(whilePaused);
+
+    const resumed = waitForApiRequest('/api/scheduler/status');
+    await page.mouse.move(200, 300);
+    await page.mouse.move(260, 320);
+    await resumed;
+    await notice.waitFor({ state: 'hidden', timeout: 5000 });
+    expect(browserProblems).toEqual([]);
+  });
+});
