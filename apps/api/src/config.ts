@@ -46,7 +46,9 @@ export function loadApiConfig(env: Record<string, string | undefined>): Readonly
   }
   return r.finish({
     nodeEnv,
-    host: r.string('HOST', '0.0.0.0'),
+    // Production binds every interface, IPv6 included (Railway's private network);
+    // development stays on loopback.
+    host: r.string('HOST', nodeEnv === 'production' ? '::' : '127.0.0.1'),
     port: r.int('PORT', 3000, { min: 0, max: 65535 }),
     apiTokens: tokens.length > 0 ? tokens : nodeEnv === 'production' ? [] : [DEV_TOKEN],
     devToken: tokens.length === 0 && nodeEnv !== 'production',

@@ -8,7 +8,7 @@ describe('loadApiConfig', () => {
   it('has working development defaults, with a development token', () => {
     const c = loadApiConfig({});
     expect(c).toMatchObject({
-      nodeEnv: 'development', host: '0.0.0.0', port: 3000, apiTokens: [DEV_TOKEN], devToken: true,
+      nodeEnv: 'development', host: '127.0.0.1', port: 3000, apiTokens: [DEV_TOKEN], devToken: true,
       wakeToken: DEV_SECRETS.wakeToken, workerWakeUrl: 'http://127.0.0.1:3001/wake', workerBaseUrl: 'http://127.0.0.1:3001',
       defaultTimezone: undefined, dbIdleTimeoutS: 30, csvMaxRows: 100_000, csvMaxBytes: 20 * 1024 * 1024,
       shutdownGraceS: 10, rateLimitPerMinute: 600, bodyLimitBytes: 1024 * 1024, trustProxy: false, logLevel: 'info',
@@ -23,7 +23,7 @@ describe('loadApiConfig', () => {
       CSV_MAX_ROWS: '10', CSV_MAX_BYTES: '2048', RATE_LIMIT_PER_MINUTE: '60', BODY_LIMIT_BYTES: '4096', TRUST_PROXY: 'true', LOG_LEVEL: 'warn',
     });
     expect(c).toMatchObject({
-      nodeEnv: 'production', port: 8080, apiTokens: ['a', 'b'], devToken: false, wakeToken: 'w',
+      nodeEnv: 'production', host: '::', port: 8080, apiTokens: ['a', 'b'], devToken: false, wakeToken: 'w',
       workerBaseUrl: 'http://worker.railway.internal:3001', defaultTimezone: 'Europe/Paris', dbIdleTimeoutS: 5,
       csvMaxRows: 10, csvMaxBytes: 2048, rateLimitPerMinute: 60, bodyLimitBytes: 4096, trustProxy: true, logLevel: 'warn',
     });
