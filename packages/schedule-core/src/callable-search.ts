@@ -86,7 +86,11 @@ const WALK_STEP_MS = 7 * MS_PER_DAY;
 
 /** The first offset change after `t` in either zone (or `limit`), walking both a week at a time so neither is read far past it. */
 function firstChangeOfEither(a: ZoneOffsets, b: ZoneOffsets, t: number, limit: number): number {
+  const offsetA = a.offsetAt(t);
+  const offsetB = b.offsetAt(t);
   for (let from = t; from < limit; from += WALK_STEP_MS) {
+    // A change exactly at a week boundary shows up here rather than inside the week.
+    if (a.offsetAt(from) !== offsetA || b.offsetAt(from) !== offsetB) return from;
     const to = Math.min(from + WALK_STEP_MS, limit);
     const change = b.nextChangeAfter(from, a.nextChangeAfter(from, to));
     if (change < to) return change;

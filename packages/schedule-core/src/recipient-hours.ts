@@ -3,11 +3,11 @@
 // federal 08:00–21:00). Hours are half-open "HH:mm" in the contact's zone
 // (the campaign's when the contact has none), apply on every date, cross
 // midnight when end ≤ start, and cover the whole day when end = start.
+import { isCallableAt, nextCallableAt, type CallableRule } from './callable-search.ts';
 import { compileHours, type CompiledWindow } from './compiled-window.ts';
-import { compileWindow } from './window-cache.ts';
 import { toDate, toMs } from './instant.ts';
 import type { CallingWindow, FieldError, RecipientHours, Validation } from './types.ts';
-import { isCallableAt, nextCallableAt, type CallableRule } from './callable-search.ts';
+import { compileWindow } from './window-cache.ts';
 import { checkWallTime } from './window-validation.ts';
 import { isValidTimeZone } from './zone-offsets.ts';
 

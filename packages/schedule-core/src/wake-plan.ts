@@ -3,18 +3,19 @@
 //
 // A pending group is due at the first instant ≥ max(now, earliestDueAt) at
 // which its campaign window is open and, when the campaign sets recipient
-// hours, the group's contacts are inside them. Campaigns that share a window,
-// hours and contact zone share one CallableTimeline, kept between plans, so
-// each rule is worked out once rather than once per campaign. Ties go to result deadlines, then direct calls,
-// then campaigns in input order. A campaign whose window, hours or contact
-// zone is invalid is skipped and reported, so one bad row cannot stop the plan.
+// hours, the group's contacts are inside them. Groups that share a window,
+// hours and contact zone share one CallableTimeline, kept between plans, so a
+// rule is worked out once, not once per campaign. Ties go to result
+// deadlines, then direct calls, then campaigns in input order. A campaign
+// whose window, hours or contact zone is invalid is skipped and reported, so
+// one bad row cannot stop the plan.
+import { nextCallableAt } from './callable-search.ts';
 import { CallableTimeline, canServe, keptTimelines, type KeptTimelines } from './callable-timeline.ts';
 import type { CompiledWindow } from './compiled-window.ts';
-import { compileWindow } from './window-cache.ts';
 import { toMs } from './instant.ts';
-import { nextCallableAt } from './callable-search.ts';
 import { compileCallableRule } from './recipient-hours.ts';
 import type { CallingWindow, RecipientHours } from './types.ts';
+import { compileWindow } from './window-cache.ts';
 
 /** One group of queued work; timezone = the contacts' zone when recipient hours apply, else null. */
 export interface PendingGroup {
