@@ -20,7 +20,16 @@ export interface WorkerConfig {
   providerEventsUrl: string;
   providerEventsSecret: string | undefined;
   logLevel: LogLevel;
+  /** WORKER_ID: how this worker names itself in worker_state and call_attempts; main.ts makes one up when unset. */
+  workerId: string | undefined;
+  /** DIALER_TIMEOUT_MS: per webhook request. */
+  dialerTimeoutMs: number;
+  /** The simulated dialer: SIM_DIALER_SEED, SIM_CALL_SECONDS ("min-max"), SIM_OUTCOMES ("completed=70,no_answer=15,…"). */
+  simulated: { seed: number; callSeconds: { min: number; max: number }; outcomes: Record<string, number> };
 }
+
+export const SIMULATED_OUTCOME_NAMES = ['completed', 'no_answer', 'busy', 'voicemail', 'failed', 'canceled'] as const;
+const DEFAULT_SIM_OUTCOMES = { completed: 70, no_answer: 15, busy: 5, voicemail: 5, failed: 5, canceled: 0 };
 
 export function loadWorkerConfig(env: Record<string, string | undefined>): Readonly<WorkerConfig> {
   const r = new EnvReader(env);
@@ -34,6 +43,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Reado
   if (nodeEnv === 'production' && !wakeToken) r.problem('WAKE_TOKEN is required when NODE_ENV=production (it guards POST /wake)');
   const databaseListenUrl = r.url('DATABASE_LISTEN_URL');
   const portFallback = r.int('PORT', 3001, { min: 0, max: 65535 });
+  const providerEventsSecret = r.string('PROVIDER_EVENTS_SECRET') ?? (nodeEnv === 'production' ? undefined : DEV_SECRETS.providerEventsSecret);
+  if (dialer === 'simulated' && !providerEventsSecret) r.problem('PROVIDER_EVENTS_SECRET is required for DIALER=simulated (it signs the outcomes it posts)');
   return r.finish({
     nodeEnv,
     port: r.int('WORKER_PORT', portFallback, { min: 0, max: 65535 }),
@@ -49,7 +60,43 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Reado
     dialerWebhookUrl,
     dialerWebhookSecret,
     providerEventsUrl: r.url('PROVIDER_EVENTS_URL', 'http://127.0.0.1:3000/api/provider/events') ?? '',
-    providerEventsSecret: r.string('PROVIDER_EVENTS_SECRET') ?? (nodeEnv === 'production' ? undefined : DEV_SECRETS.providerEventsSecret),
+    providerEventsSecret,
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    workerId: r.string('WORKER_ID'),
+    dialerTimeoutMs: r.int('DIALER_TIMEOUT_MS', 10_000, { min: 100, max: 120_000 }),
+    simulated: {
+      seed: r.int('SIM_DIALER_SEED', 1, { min: 0, max: 2 ** 32 - 1 }),
+      callSeconds: readRange(r, 'SIM_CALL_SECONDS', { min: 5, max: 60 }),
+      outcomes: readOutcomeMix(r, 'SIM_OUTCOMES'),
+    },
   });
+}
+
+function readRange(r: EnvReader, name: string, fallback: { min: number; max: number }): { min: number; max: number } {
+  const raw = r.string(name);
+  if (raw === undefined) return fallback;
+  const match = /^(\d+)(?:-(\d+))?$/.exec(raw);
+  const min = Number(match?.[1]);
+  const max = Number(match?.[2] ?? match?.[1]);
+  if (!match || min > max || max > 86_400) {
+    r.problem(`${name} must be seconds "min-max" (e.g. 5-60, at most 86400), got "${raw}"`);
+    return fallback;
+  }
+  return { min, max };
+}
+
+function readOutcomeMix(r: EnvReader, name: string): Record<string, number> {
+  const raw = r.string(name);
+  if (raw === undefined) return { ...DEFAULT_SIM_OUTCOMES };
+  const mix: Record<string, number> = {};
+  for (const part of raw.split(',')) {
+    const [key, weight] = part.split('=').map((x) => x.trim());
+    if (!key || !(SIMULATED_OUTCOME_NAMES as readonly string[]).includes(key) || !/^\d+(\.\d+)?$/.test(weight ?? '')) {
+      r.problem(`${name} must look like "completed=70,no_answer=30" with outcomes from ${SIMULATED_OUTCOME_NAMES.join(', ')}, got "${raw}"`);
+      return { ...DEFAULT_SIM_OUTCOMES };
+    }
+    mix[key] = Number(weight);
+  }
+  if (Object.values(mix).every((w) => w === 0)) r.problem(`${name} needs at least one outcome with a weight above 0`);
+  return mix;
 }

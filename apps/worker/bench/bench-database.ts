@@ -1,0 +1,62 @@
+// A throwaway database for the worker benchmark: created (and migrated) on the
+// server the shared rule picks (DATABASE_URL, else embedded Postgres), dropped
+// afterwards. Refuses any host but 127.0.0.1 / localhost: a benchmark floods
+// its database and must never touch a real one.
+import postgres from 'postgres';
+import { createSql, migrate, resolveDatabase, withDatabaseName, type Sql } from './bench-support.ts';
+
+export interface BenchDatabase {
+  url: string;
+  name: string;
+  /** Connection to the server's `postgres` database, for pg_stat_* views. */
+  admin: postgres.Sql;
+  drop(): Promise<void>;
+}
+
+export async function createBenchDatabase(log: (line: string) => void): Promise<BenchDatabase> {
+  const resolved = await resolveDatabase(process.env, log);
+  const host = new URL(resolved.url).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
+    throw new Error(`the worker benchmark runs against 127.0.0.1 only; DATABASE_URL points at ${host}`);
+  }
+  const name = `wakeplan_bench_${process.pid}_${Date.now().toString(36)}`;
+  const admin = postgres(withDatabaseName(resolved.url, 'postgres'), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = withDatabaseName(resolved.url, name);
+  const sql = createSql({ url, applicationName: 'wakeplan-bench-migrate', idleTimeoutS: 1, max: 1 });
+  await migrate(sql);
+  await sql.end();
+  return {
+    url, name, admin,
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+      await resolved.release();
+    },
+  };
+}
+
+export interface SeedCampaigns {
+  campaigns: number;
+  contactsEach: number;
+  maxConcurrentCalls: number;
+  at: Date;
+  firstCallTime?: string;
+  startDate?: string | null;
+}
+
+/** Campaigns in UTC, by default open all day (00:00–00:00), each with its contacts queued. */
+export async function seedCampaigns(sql: Sql, s: SeedCampaigns): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < s.campaigns; i++) {
+    const [row] = await sql<{ id: string }[]>`
+      insert into campaigns (name, agent_id, timezone, first_call_time, last_call_time, start_date, max_concurrent_calls, created_at, updated_at)
+      values (${`bench ${i}`}, 'agent-bench', 'UTC', ${s.firstCallTime ?? '00:00'}, '00:00', ${s.startDate ?? null}, ${s.maxConcurrentCalls}, ${s.at}, ${s.at})
+      returning id`;
+    ids.push(row!.id);
+    await sql`
+      insert into calls (campaign_id, phone, created_at, updated_at)
+      select ${row!.id}, '+1' || (2000000000 + ${i * 100_000} + g)::text, ${s.at}, ${s.at} from generate_series(1, ${s.contactsEach}) g`;
+  }
+  return ids;
+}

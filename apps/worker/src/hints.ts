@@ -1,0 +1,89 @@
+// Hints that the plan may have changed (DESIGN.md §3): NOTIFY, the doorbell,
+// the timer, signals, a lost listening connection. They are folded together
+// until the dispatch loop takes them, so bursts coalesce into one pass.
+//
+// Invariant (no lost wake-ups): every hint bumps `seq`. The loop remembers the
+// seq at which its last plan read began and may only settle (wait or sleep)
+// when no hint has arrived since; otherwise it reads the plan once more.
+export type Hint =
+  | { kind: 'startup' }
+  | { kind: 'timer'; reason: string }
+  | { kind: 'doorbell'; needsPlanRead: boolean }
+  | { kind: 'resync'; reason: string }
+  | { kind: 'listener_lost' }
+  | { kind: 'campaign'; campaignId: string; reason: string }
+  | { kind: 'direct'; reason: string }
+  | { kind: 'plan_changed'; reason: string };
+
+export interface TakenHints {
+  /** seq when taken: a plan read begun now reflects every hint up to here. */
+  seq: number;
+  fullResync: boolean;
+  resendUnconfirmed: boolean;
+  readPlan: boolean;
+  listenerLost: boolean;
+  direct: boolean;
+  campaigns: Set<string>;
+  reasons: string[];
+}
+
+const MAX_REASONS = 5;
+
+export class HintBook {
+  private seqValue = 0;
+  private takenSeq = 0;
+  private folded = HintBook.empty(0);
+
+  get seq(): number {
+    return this.seqValue;
+  }
+
+  /** True when hints arrived that the loop has not taken yet. */
+  get hasUntaken(): boolean {
+    return this.seqValue > this.takenSeq;
+  }
+
+  add(hint: Hint): void {
+    this.seqValue++;
+    const f = this.folded;
+    if (f.reasons.length < MAX_REASONS) f.reasons.push(describe(hint));
+    switch (hint.kind) {
+      case 'startup': f.fullResync = true; f.resendUnconfirmed = true; break;
+      case 'resync': f.fullResync = true; break;
+      case 'listener_lost': f.listenerLost = true; f.fullResync = true; break;
+      case 'timer': case 'plan_changed': f.readPlan = true; break;
+      case 'doorbell': f.readPlan ||= hint.needsPlanRead; break;
+      case 'campaign': f.campaigns.add(hint.campaignId); break;
+      case 'direct': f.direct = true; break;
+    }
+  }
+
+  take(): TakenHints {
+    const taken = { ...this.folded, seq: this.seqValue };
+    this.takenSeq = this.seqValue;
+    this.folded = HintBook.empty(this.seqValue);
+    return taken;
+  }
+
+  /** Reasons of the hints not yet taken, for the "woke: why" line. */
+  pendingReasons(): string[] {
+    return [...this.folded.reasons];
+  }
+
+  private static empty(seq: number): TakenHints {
+    return { seq, fullResync: false, resendUnconfirmed: false, readPlan: false, listenerLost: false, direct: false, campaigns: new Set(), reasons: [] };
+  }
+}
+
+function describe(hint: Hint): string {
+  switch (hint.kind) {
+    case 'startup': return 'startup';
+    case 'timer': return `timer (${hint.reason})`;
+    case 'doorbell': return 'doorbell';
+    case 'resync': return `resync (${hint.reason})`;
+    case 'listener_lost': return 'listening connection lost';
+    case 'campaign': return `${hint.reason} campaign ${hint.campaignId}`;
+    case 'direct': return `${hint.reason} (direct call)`;
+    case 'plan_changed': return hint.reason;
+  }
+}

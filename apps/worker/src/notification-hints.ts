@@ -1,0 +1,32 @@
+// What each NOTIFY kind asks of the worker (DESIGN.md §7), handled directly:
+// call_finished refills that campaign (or the direct calls); contacts_added
+// and campaign_changed look at that campaign (a changed window also needs the
+// plan read again); call_queued looks at direct calls. Only `reload`, or a
+// payload that cannot be read, asks for a full resync. Never throws.
+import { parseNotification } from '@wakeplan/db';
+import type { Hint } from './hints.ts';
+
+export interface NotificationHints {
+  hints: Hint[];
+  /** Set when the payload could not be read. */
+  problem?: string;
+  kind?: string;
+}
+
+export function hintsForNotification(payload: string): NotificationHints {
+  const parsed = parseNotification(payload);
+  if (!parsed.ok) return { hints: [{ kind: 'resync', reason: `unreadable NOTIFY: ${parsed.reason}` }], problem: parsed.reason };
+  const n = parsed.value;
+  const campaignId = n.campaign_id;
+  switch (n.kind) {
+    case 'reload':
+      return { kind: n.kind, hints: [{ kind: 'resync', reason: 'reload' }] };
+    case 'campaign_changed':
+      return { kind: n.kind, hints: [{ kind: 'campaign', campaignId: campaignId!, reason: n.kind }, { kind: 'plan_changed', reason: n.kind }] };
+    case 'contacts_added':
+      return { kind: n.kind, hints: [{ kind: 'campaign', campaignId: campaignId!, reason: n.kind }] };
+    case 'call_finished':
+    case 'call_queued':
+      return { kind: n.kind, hints: [campaignId ? { kind: 'campaign', campaignId, reason: n.kind } : { kind: 'direct', reason: n.kind }] };
+  }
+}

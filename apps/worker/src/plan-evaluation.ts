@@ -1,0 +1,72 @@
+// From the one-query plan snapshot to decisions, as a pure function of the
+// snapshot, `now` and the account cap (so it is table-testable and `simulate`
+// computes exactly what the worker computes).
+//
+// The snapshot is shaped before schedule-core sees it (db plan-input.ts, shared
+// with the API and CLI): a campaign at its own cap has nothing dispatchable until
+// a call ends, which arrives as a hint or shows as a result deadline; a paced
+// campaign's work is not due before its next pacing slot. On top of that, the
+// account-wide cap (a worker setting): when it is reached, nothing is. Campaigns whose
+// window has ended for good while work is queued are reported for expiry.
+import { dispatchablePlanCampaign, windowHasEnded, type PlanSnapshot } from '@wakeplan/db';
+import { computeWakePlan, isWindowOpen, type CallingWindow, type PlanCampaign, type WakeDecision } from '@wakeplan/schedule-core';
+
+export interface PlanEvaluation {
+  at: Date;
+  dueCampaignIds: string[];
+  directDue: boolean;
+  deadlinePassed: boolean;
+  /** Strictly after `at`, or null when nothing is ever due again. */
+  nextWake: WakeDecision | null;
+  /** Campaigns with queued work whose window never opens again: expire it. */
+  endedCampaignIds: string[];
+  /** Calls in flight account-wide (any worker). */
+  inFlight: number;
+  accountFull: boolean;
+  /** True when some campaign with queued work has its window open now (window_polling). */
+  openWindowWithWork: boolean;
+  windows: ReadonlyMap<string, CallingWindow>;
+  skipped: { campaignId: string; error: string }[];
+}
+
+export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: number): PlanEvaluation {
+  const accountFull = snapshot.inFlightTotal >= accountCap;
+  const campaigns: PlanCampaign[] = snapshot.campaigns.map((c) => {
+    const shaped = dispatchablePlanCampaign(c);
+    return accountFull ? { ...shaped, pending: [] } : shaped;
+  });
+  const directDueAt = snapshot.directQueued > 0 && !accountFull && snapshot.directEarliestDueAt ? [snapshot.directEarliestDueAt] : [];
+  const plan = computeWakePlan({
+    campaigns,
+    directCallsDueAt: directDueAt,
+    resultDeadlines: snapshot.earliestResultDeadline ? [snapshot.earliestResultDeadline] : [],
+  }, at);
+  const withWork = snapshot.campaigns.filter((c) => c.pending.length > 0);
+  return {
+    at,
+    dueCampaignIds: plan.dueNowCampaignIds,
+    directDue: plan.directCallsDueNow,
+    deadlinePassed: plan.deadlinePassed,
+    nextWake: plan.nextWake,
+    endedCampaignIds: withWork.filter((c) => windowHasEnded(c.window, at)).map((c) => c.id),
+    inFlight: snapshot.inFlightTotal,
+    accountFull,
+    openWindowWithWork: withWork.some((c) => safeIsOpen(c.window, at)),
+    windows: new Map(snapshot.campaigns.map((c) => [c.id, c.window])),
+    skipped: plan.skippedCampaigns,
+  };
+}
+
+function safeIsOpen(w: CallingWindow, at: Date): boolean {
+  try {
+    return isWindowOpen(w, at);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the plan knows campaign `id` and its window is open at `now`. */
+export function isOpenInPlan(ev: PlanEvaluation, id: string, now: Date): boolean {
+  const window = ev.windows.get(id);
+  return window !== undefined && safeIsOpen(window, now);
+}

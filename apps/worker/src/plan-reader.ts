@@ -1,0 +1,38 @@
+// One plan read and what it obliges the worker to do at once: the single plan
+// query (packages/db plan-snapshot.ts), its evaluation at the clock's now, and
+// the two kinds of giving up on time the plan can reveal — calls past their
+// result deadline (→ unknown → retry policy) and campaigns whose window has
+// ended for good (→ queued contacts expired). Reports how many rows changed, so
+// the caller reads again before resting when something did.
+import { expireEndedCampaign, expireOverdueCalls, readPlanSnapshot, type Sql } from '@wakeplan/db';
+import type { Logger } from '@wakeplan/runtime';
+import type { Clock } from './clock/clock.ts';
+import type { WorkerCounters } from './counters.ts';
+import { evaluatePlan, type PlanEvaluation } from './plan-evaluation.ts';
+
+export interface PlanRead {
+  evaluation: PlanEvaluation;
+  changed: number;
+}
+
+export async function readPlanAndExpire(sql: Sql, clock: Clock, accountCap: number, counters: WorkerCounters, logger: Logger): Promise<PlanRead> {
+  const snapshot = await readPlanSnapshot(sql);
+  counters.planReads++;
+  const now = clock.now();
+  const evaluation = evaluatePlan(snapshot, now, accountCap);
+  for (const s of evaluation.skipped) logger.warn({ campaignId: s.campaignId }, `campaign left out of the plan: ${s.error}`);
+  let changed = 0;
+  if (evaluation.deadlinePassed) {
+    const n = await expireOverdueCalls(sql, now);
+    counters.deadlinesExpired += n;
+    if (n > 0) logger.info({ calls: n }, `${n} calls past their result deadline: unknown, retry policy applied`);
+    changed += n;
+  }
+  for (const id of evaluation.endedCampaignIds) {
+    const n = await expireEndedCampaign(sql, id, now);
+    counters.contactsExpired += n;
+    if (n > 0) logger.info({ campaignId: id, contacts: n }, `campaign ${id} ended: ${n} contacts expired`);
+    changed += n;
+  }
+  return { evaluation, changed };
+}

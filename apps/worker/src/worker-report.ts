@@ -1,0 +1,71 @@
+// How the worker describes itself: GET /health (from memory only, never the
+// database), the row it publishes to worker_state (only while connected
+// anyway), and the one log line per rest ("asleep until T: why").
+import { publishWorkerState, type Queryable, type WorkerStateName } from '@wakeplan/db';
+import type { WorkerCounters } from './counters.ts';
+import type { PlanEvaluation } from './plan-evaluation.ts';
+import type { SchedulingMode } from './scheduling-mode.ts';
+
+export interface PlannedWake {
+  at: Date;
+  reason: string;
+}
+
+export interface WorkerHealth {
+  status: 'ok';
+  mode: SchedulingMode['kind'];
+  state: WorkerStateName;
+  nextWakeAt: string | null;
+  nextWakeReason: string | null;
+  /** Calls in dialing/in_progress account-wide, as of the last plan read. */
+  callsInFlight: number;
+  listening: boolean;
+  counters: WorkerCounters;
+  startedAt: string;
+  uptimeS: number;
+}
+
+export function toHealth(s: {
+  mode: SchedulingMode; state: WorkerStateName; planned: PlannedWake | null; evaluation: PlanEvaluation | null;
+  listening: boolean; counters: WorkerCounters; startedAt: Date; now: Date;
+}): WorkerHealth {
+  return {
+    status: 'ok',
+    mode: s.mode.kind,
+    state: s.state,
+    nextWakeAt: s.planned?.at.toISOString() ?? null,
+    nextWakeReason: s.planned?.reason ?? null,
+    callsInFlight: s.evaluation?.inFlight ?? 0,
+    listening: s.listening,
+    counters: { ...s.counters },
+    startedAt: s.startedAt.toISOString(),
+    uptimeS: Math.round((s.now.getTime() - s.startedAt.getTime()) / 1000),
+  };
+}
+
+export interface RestReport {
+  workerId: string;
+  state: WorkerStateName;
+  wake: PlannedWake | null;
+  inFlight: number;
+  counters: WorkerCounters;
+}
+
+export async function publishRest(sql: Queryable, at: Date, r: RestReport): Promise<void> {
+  await publishWorkerState(sql, {
+    workerId: r.workerId,
+    state: r.state,
+    nextWakeAt: r.wake?.at ?? null,
+    nextWakeReason: r.wake?.reason ?? null,
+    callsInFlight: r.inFlight,
+    counters: { ...r.counters },
+    updatedAt: at,
+  });
+}
+
+export function describeRest(state: 'waiting' | 'asleep', wake: PlannedWake | null, inFlight: number): string {
+  const why = wake ? `${wake.reason}` : 'nothing planned';
+  const until = wake ? ` until ${wake.at.toISOString()}` : '';
+  const calls = state === 'waiting' && inFlight > 0 ? ` (${inFlight} calls in flight)` : '';
+  return `${state}${until}: ${why}${calls}`;
+}

@@ -1,0 +1,319 @@
+// The worker's life (DESIGN.md §3): starting → dispatching ⇄ waiting ⇄ asleep → stopping.
+//
+//   dispatching — pool + listener open (LISTEN first, then the plan read); reads
+//                 the plan, claims, dials, records results; loops while it makes
+//                 progress or a hint arrived since its last plan read began.
+//   waiting     — calls in flight or a wake is near: no statement runs; whatever
+//                 connection is still alive may stay; nothing is re-opened.
+//   asleep      — nothing in flight, nothing near: listener and pool ended; one
+//                 timer (clock port) for the next planned wake.
+//
+// Invariants: a connection is opened only by a pass, and a pass only runs for a
+// hint (timer, doorbell, NOTIFY, signal) — never merely to listen; the listener
+// lost mid-pass is re-opened and followed by a full resync, lost while waiting it
+// stays closed; a planned wake is strictly after the plan's now, or refused.
+import { listUnconfirmedClaims, type Sql, type WorkerStateName } from '@wakeplan/db';
+import type { Logger } from '@wakeplan/runtime';
+import type { Clock, TimerHandle } from './clock/clock.ts';
+import { newCounters } from './counters.ts';
+import type { DatabaseConnector } from './database-connector.ts';
+import type { Dialer } from './dialers/dialer.ts';
+import { Dispatcher, type DispatchSettings } from './dispatch.ts';
+import { HintBook, type Hint, type TakenHints } from './hints.ts';
+import { SchedulerListener } from './listener.ts';
+import { hintsForNotification } from './notification-hints.ts';
+import { isOpenInPlan, type PlanEvaluation } from './plan-evaluation.ts';
+import { readPlanAndExpire } from './plan-reader.ts';
+import { decideRest, modeListens, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
+import { describeRest, publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
+
+export interface WorkerSettings extends DispatchSettings {
+  shutdownGraceS: number;
+}
+
+export interface WorkerDeps {
+  clock: Clock;
+  connector: DatabaseConnector;
+  dialer: Dialer;
+  logger: Logger;
+  settings: WorkerSettings;
+  mode: SchedulingMode;
+}
+
+interface PassState {
+  progress: boolean;
+  needRead: boolean;
+  dialed: number;
+  skip: Set<string>;
+  skipDirect: boolean;
+}
+
+export class Worker {
+  readonly counters = newCounters();
+  private stateName: WorkerStateName = 'starting';
+  private pool: Sql | null = null;
+  private readonly listener: SchedulerListener;
+  private readonly hints = new HintBook();
+  private readonly dispatcher: Dispatcher;
+  private evaluation: PlanEvaluation | null = null;
+  private readSeq = -1;
+  private planned: PlannedWake | null = null;
+  private timer: TimerHandle | null = null;
+  private running: Promise<void> | null = null;
+  private stopping = false;
+  private backoffUntil = 0;
+  private errorStreak = 0;
+  private lastRestLine = '';
+  private listenerWasLost = false;
+  private readonly startedAt: Date;
+
+  constructor(private readonly deps: WorkerDeps) {
+    this.startedAt = deps.clock.now();
+    this.dispatcher = new Dispatcher(deps.clock, deps.dialer, deps.settings, this.counters, deps.logger);
+    this.listener = new SchedulerListener(deps.connector, {
+      notification: (payload) => this.onNotification(payload),
+      lost: () => this.onListenerLost(),
+    });
+  }
+
+  get state(): WorkerStateName {
+    return this.stateName;
+  }
+
+  get nextWake(): PlannedWake | null {
+    return this.planned;
+  }
+
+  /** First pass: LISTEN, full plan read, and re-send of unconfirmed claims to a deduplicating dialer. */
+  start(): void {
+    this.hint({ kind: 'startup' });
+  }
+
+  /** The doorbell (POST /wake, or `simulate` after an outcome). Bursts coalesce. */
+  wake(): void {
+    this.counters.doorbells++;
+    this.hint({ kind: 'doorbell', needsPlanRead: !this.listener.isListening });
+  }
+
+  /** SIGHUP, or anything that knows the in-memory plan cannot be trusted. */
+  resync(reason: string): void {
+    this.hint({ kind: 'resync', reason });
+  }
+
+  health(): WorkerHealth {
+    return toHealth({
+      mode: this.deps.mode, state: this.stateName, planned: this.planned, evaluation: this.evaluation,
+      listening: this.listener.isListening, counters: this.counters, startedAt: this.startedAt, now: this.deps.clock.now(),
+    });
+  }
+
+  /** Resolves when no pass is running (tests and `simulate` await it after each event). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Stops claiming, waits up to SHUTDOWN_GRACE_S for dial requests in flight, ends connections. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.cancelTimer();
+    const wasRunning = this.running;
+    this.stateName = 'stopping';
+    this.deps.logger.info('stopping: no new claims; waiting for dial requests in flight');
+    if (wasRunning) {
+      const graceEnds = new Date(this.deps.clock.now().getTime() + this.deps.settings.shutdownGraceS * 1000);
+      let graceTimer: TimerHandle | null = null;
+      const grace = new Promise<string>((resolve) => void (graceTimer = this.deps.clock.setTimer(graceEnds, () => resolve('grace over'))));
+      const finished = (await Promise.race([wasRunning.then(() => 'done'), grace])) === 'done';
+      if (graceTimer) this.deps.clock.clearTimer(graceTimer);
+      if (!finished) this.deps.logger.warn('shutdown grace period over with dial requests still in flight');
+      else if (this.pool) await publishRest(this.pool, this.deps.clock.now(), this.report('stopping', null)).catch(() => {});
+    }
+    await this.disconnect();
+    this.deps.logger.info('stopped');
+  }
+
+  private hint(hint: Hint): void {
+    this.hints.add(hint);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.stopping || this.running || this.deps.clock.now().getTime() < this.backoffUntil) return;
+    this.running = this.runPasses().finally(() => {
+      this.running = null;
+      if (this.hints.hasUntaken) this.kick();
+    });
+  }
+
+  private async runPasses(): Promise<void> {
+    while (!this.stopping && this.hints.hasUntaken) {
+      this.cancelTimer();
+      try {
+        await this.pass();
+        this.errorStreak = 0;
+      } catch (error) {
+        await this.recover(error);
+        return;
+      }
+    }
+  }
+
+  private async pass(): Promise<void> {
+    if (this.stateName !== 'dispatching') {
+      this.counters.wakes++;
+      this.deps.logger[this.isRoutinePoll() ? 'debug' : 'info'](`woke: ${this.hints.pendingReasons().join(', ') || 'hint'}`);
+    }
+    this.stateName = 'dispatching';
+    const p: PassState = { progress: false, needRead: false, dialed: 0, skip: new Set(), skipDirect: false };
+    while (!this.stopping) {
+      const work = this.hints.take();
+      await this.connect(work);
+      await this.iterate(this.pool!, work, p);
+      if (p.progress) continue;
+      if (this.hints.seq > this.readSeq) {
+        p.needRead = true;
+        continue;
+      }
+      break;
+    }
+    if (p.dialed > 0) this.deps.logger.info({ dialed: p.dialed }, `dialed ${p.dialed}`);
+    if (!this.stopping) await this.settle();
+  }
+
+  private async iterate(sql: Sql, work: TakenHints, p: PassState): Promise<void> {
+    if (work.fullResync) {
+      this.counters.resyncs++;
+      this.evaluation = null;
+      p.skip.clear();
+    }
+    for (const id of work.campaigns) p.skip.delete(id);
+    if (work.direct) p.skipDirect = false;
+    if (work.resendUnconfirmed && this.deps.dialer.deduplicates) {
+      await this.dispatcher.resend(sql, await listUnconfirmedClaims(sql, this.deps.settings.callbackUrl));
+    }
+    const read = p.progress || p.needRead || work.readPlan || work.fullResync || this.evaluation === null;
+    p.progress = false;
+    p.needRead = false;
+    let campaigns = this.openTargets(work.campaigns);
+    let direct = work.direct;
+    if (read) {
+      this.readSeq = work.seq;
+      const { evaluation, changed } = await readPlanAndExpire(sql, this.deps.clock, this.deps.settings.accountCap, this.counters, this.deps.logger);
+      this.evaluation = evaluation;
+      p.progress = changed > 0;
+      campaigns = [...new Set([...evaluation.dueCampaignIds.filter((id) => !p.skip.has(id)), ...campaigns])];
+      direct ||= evaluation.directDue && !p.skipDirect;
+    }
+    if (campaigns.length === 0 && !direct) return;
+    const result = await this.dispatcher.dispatch(sql, campaigns, direct, () => this.stopping);
+    p.dialed += result.claimed;
+    p.progress ||= result.claimed > 0 || result.rejected > 0;
+    for (const id of result.emptyCampaignIds) p.skip.add(id);
+    if (direct && result.directEmpty) p.skipDirect = true;
+  }
+
+  /** Campaigns named by hints, minus those the last plan knows to be outside their window. */
+  private openTargets(ids: Set<string>): string[] {
+    const ev = this.evaluation;
+    if (!ev) return [...ids];
+    return [...ids].filter((id) => !ev.windows.has(id) || ev.dueCampaignIds.includes(id) || isOpenInPlan(ev, id, this.deps.clock.now()));
+  }
+
+  private async settle(): Promise<void> {
+    const ev = this.evaluation!;
+    const now = this.deps.clock.now();
+    const decision = decideRest(this.deps.mode, ev, now);
+    const { wake, refused } = refuseSpinningWake(decision.wake, ev.at, now, this.counters.refusedWakes);
+    if (refused) {
+      this.counters.refusedWakes++;
+      this.deps.logger.error({ refused: refused.at.toISOString(), reason: refused.reason },
+        'refusing a next wake at or before now with nothing dispatchable (it would spin); backing off');
+    }
+    await publishRest(this.pool!, now, this.report(decision.state, wake)).catch((error: unknown) =>
+      this.deps.logger.warn({ err: error }, 'could not publish worker state'));
+    if (decision.state === 'asleep') await this.disconnect();
+    this.stateName = decision.state;
+    this.planned = wake;
+    if (wake) this.timer = this.deps.clock.setTimer(wake.at, () => this.onTimer(wake.reason));
+    const line = describeRest(decision.state, wake, ev.inFlight);
+    const gist = `${decision.state} ${wake?.reason ?? ''} ${ev.inFlight}`; // the same rest again is not news
+    this.deps.logger[gist === this.lastRestLine ? 'debug' : 'info']({ nextWake: wake?.at.toISOString() ?? null, inFlight: ev.inFlight }, line);
+    this.lastRestLine = gist;
+  }
+
+  private report(state: WorkerStateName, wake: PlannedWake | null) {
+    return { workerId: this.deps.settings.workerId, state, wake, inFlight: this.evaluation?.inFlight ?? 0, counters: this.counters };
+  }
+
+  private async connect(work: TakenHints): Promise<void> {
+    this.pool ??= this.deps.connector.openPool();
+    if (!modeListens(this.deps.mode) || this.listener.isListening) return;
+    await this.listener.start();
+    if (this.listenerWasLost) {
+      this.listenerWasLost = false;
+      work.fullResync = true; // notifications may have been missed while it was down
+      this.deps.logger.info('listening again after the connection was lost: full resync');
+    }
+  }
+
+  private async disconnect(): Promise<void> {
+    await this.listener.end();
+    const pool = this.pool;
+    this.pool = null;
+    if (pool) await pool.end({ timeout: 5 }).catch(() => {});
+  }
+
+  private async recover(error: unknown): Promise<void> {
+    this.counters.errors++;
+    this.errorStreak++;
+    const delayMs = Math.min(1000 * 2 ** (this.errorStreak - 1), 60_000);
+    this.deps.logger.error({ err: error, retryInMs: delayMs }, 'pass failed; dropping connections and retrying with a full resync');
+    await this.disconnect().catch(() => {});
+    const at = new Date(this.deps.clock.now().getTime() + delayMs);
+    this.backoffUntil = at.getTime();
+    this.stateName = 'waiting';
+    this.planned = { at, reason: 'retry after error' };
+    this.timer = this.deps.clock.setTimer(at, () => {
+      this.timer = null;
+      this.backoffUntil = 0;
+      this.hint({ kind: 'resync', reason: 'retry after error' });
+    });
+  }
+
+  private onTimer(reason: string): void {
+    this.timer = null;
+    this.hint({ kind: 'timer', reason });
+  }
+
+  private cancelTimer(): void {
+    if (this.timer) this.deps.clock.clearTimer(this.timer);
+    this.timer = null;
+  }
+
+  private onNotification(payload: string): void {
+    this.counters.notifications++;
+    const { hints, problem } = hintsForNotification(payload);
+    if (problem) this.deps.logger.warn({ payload: payload.slice(0, 200) }, `unreadable NOTIFY (${problem}): full resync`);
+    if (this.evaluation?.accountFull && hints.some((h) => h.kind === 'campaign' || h.kind === 'direct')) {
+      hints.push({ kind: 'plan_changed', reason: 'a slot freed under the account cap' });
+    }
+    for (const h of hints) this.hints.add(h);
+    this.kick();
+  }
+
+  private onListenerLost(): void {
+    this.counters.listenerLost++;
+    this.listenerWasLost = true;
+    if (this.stateName === 'dispatching') {
+      this.deps.logger.warn('listening connection lost mid-pass: re-LISTEN and full resync');
+      this.hint({ kind: 'listener_lost' });
+    } else {
+      this.deps.logger.info(`listening connection closed while ${this.stateName}: left closed until there is work`);
+    }
+  }
+
+  private isRoutinePoll(): boolean {
+    return this.deps.mode.kind !== 'wakeplan' && this.hints.pendingReasons().every((r) => r === 'timer (poll)');
+  }
+}
