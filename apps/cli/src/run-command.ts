@@ -4,8 +4,11 @@ import { usageError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
 import { runMigrate } from './commands/migrate.ts';
 import { runNotify } from './commands/notify.ts';
+import { runPlan } from './commands/plan.ts';
 import { runRecord } from './commands/record.ts';
 import { runReplay } from './commands/replay.ts';
+import { runSimulate } from './commands/simulate.ts';
+import { runStatus } from './commands/status.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -37,6 +40,19 @@ export async function runCommand(ctx: CliContext, command: string, values: Value
     case 'replay':
       if (values.speed !== undefined && flag('no-delay')) throw usageError('use either --speed N or --no-delay, not both');
       await runReplay(ctx, { file: positionals[0], speed: numberOption(values, 'speed', { min: 0.0001 }), noDelay: flag('no-delay'), ring: flag('ring') });
+      return 0;
+    case 'plan':
+      await runPlan(ctx, { days: numberOption(values, 'days', { min: 1, max: 31, integer: true }), json: flag('json') });
+      return 0;
+    case 'status':
+      await runStatus(ctx, { json: flag('json') });
+      return 0;
+    case 'simulate':
+      await runSimulate(ctx, {
+        scenario: str('scenario'), days: numberOption(values, 'days', { min: 0.01, max: 366 }),
+        suspendAfterMinutes: numberOption(values, 'suspend-after', { min: 0.1, max: 1440 }),
+        cu: numberOption(values, 'cu', { min: 0.25, max: 56 }), json: flag('json'), svg: str('svg'),
+      });
       return 0;
     default:
       throw usageError(`unknown command "${command}"`);

@@ -1,0 +1,24 @@
+// `wakeplan status [--json]`: the same data as GET /api/scheduler/status, computed
+// by the same function (packages/db scheduler-status.ts) from the database, with
+// the worker's live /health when its doorbell URL answers. User activity lives in
+// the API's memory, so the CLI reports isUserActive as false.
+import { computeSchedulerStatus, probeWorkerHealth, type SchedulerStatus } from '@wakeplan/db';
+import type { CliContext } from '../context.ts';
+
+export async function runStatus(ctx: CliContext, o: { json?: boolean; now?: Date }): Promise<SchedulerStatus> {
+  const base = ctx.config.workerWakeUrl ? new URL('/', ctx.config.workerWakeUrl).toString().replace(/\/$/, '') : undefined;
+  const liveWorker = await probeWorkerHealth(base);
+  const status = await ctx.withDatabase(({ sql }) => computeSchedulerStatus(sql, o.now ?? new Date(), { liveWorker, isUserActive: false }));
+  if (o.json) {
+    ctx.out(JSON.stringify(status));
+    return status;
+  }
+  ctx.out(status.message);
+  ctx.out(`now ${status.currentTime}; next wake ${status.nextWakeTime ?? 'none planned'}${status.nextWakeReason ? ` (${status.nextWakeReason})` : ''}`);
+  ctx.out(`worker: ${status.workerState} (${status.workerStateSource}${status.workerStateAgeSeconds !== null ? `, ${status.workerStateAgeSeconds} s old` : ''}); ${status.callsInFlight} calls in flight; ${status.directCallsQueued} direct calls queued`);
+  ctx.out(`${status.campaignCount} active campaign${status.campaignCount === 1 ? '' : 's'}`);
+  for (const c of status.campaigns) {
+    ctx.out(`  ${c.name} [${c.window}] ${c.queuedCount} queued, ${c.inFlight} in flight, next due ${c.nextDueAt ?? '—'}`);
+  }
+  return status;
+}
