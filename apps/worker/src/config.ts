@@ -4,6 +4,8 @@ import { DEV_SECRETS, EnvReader, LOG_LEVELS, type LogLevel } from '@wakeplan/run
 
 export interface WorkerConfig {
   nodeEnv: 'development' | 'production' | 'test';
+  /** `::` in production (Railway's private network is IPv6); loopback in development. */
+  host: string;
   port: number;
   wakeToken: string | undefined;
   /** LISTEN needs a direct (non-pooled) connection; defaults to DATABASE_URL (resolved in main.ts). */
@@ -47,6 +49,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Reado
   if (dialer === 'simulated' && !providerEventsSecret) r.problem('PROVIDER_EVENTS_SECRET is required for DIALER=simulated (it signs the outcomes it posts)');
   return r.finish({
     nodeEnv,
+    host: r.string('HOST', nodeEnv === 'production' ? '::' : '127.0.0.1'),
     port: r.int('WORKER_PORT', portFallback, { min: 0, max: 65535 }),
     wakeToken,
     databaseListenUrl,

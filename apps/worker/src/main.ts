@@ -26,7 +26,7 @@ try {
   process.exit(1);
 }
 const logger = createLogger('worker', config.logLevel);
-const server = new DoorbellServer({ port: config.port, wakeToken: config.wakeToken });
+const server = new DoorbellServer({ host: config.host, port: config.port, wakeToken: config.wakeToken });
 const port = await server.listen();
 logger.info({ port }, `doorbell listening on port ${port}`);
 

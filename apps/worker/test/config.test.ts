@@ -8,12 +8,17 @@ describe('loadWorkerConfig', () => {
   it('has working defaults for local runs', () => {
     const c = loadWorkerConfig({});
     expect(c).toMatchObject({
-      port: 3001, inMemoryScheduler: true, pollIntervalMs: 10_000, callResultTimeoutMinutes: 30, shutdownGraceS: 10,
+      host: '127.0.0.1', port: 3001, inMemoryScheduler: true, pollIntervalMs: 10_000, callResultTimeoutMinutes: 30, shutdownGraceS: 10,
       dbIdleTimeoutS: 30, dialer: 'simulated', providerEventsUrl: 'http://127.0.0.1:3000/api/provider/events',
       simulated: { seed: 1, callSeconds: { min: 5, max: 60 } },
     });
     expect(c.wakeToken).toBeTruthy();
     expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('binds :: in production (Railway private networking is IPv6), loopback otherwise', () => {
+    expect(loadWorkerConfig({ NODE_ENV: 'production', WAKE_TOKEN: 'w', PROVIDER_EVENTS_SECRET: 's' }).host).toBe('::');
+    expect(loadWorkerConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
 
   it('falls back from WORKER_PORT to PORT, and reads the simulated dialer', () => {

@@ -104,7 +104,7 @@ export async function claimDirectCalls(sql: Sql, o: ClaimOptions): Promise<Claim
     const rows = await tx<{ id: string }[]>`
       select id from calls
       where campaign_id is null and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${o.at}
-      order by next_attempt_at nulls first, created_at
+      order by next_attempt_at nulls first, created_at, phone
       limit ${wanted} for update skip locked`;
     if (rows.length === 0) return blocked('nothing_due');
     const claimed = await markDialing(tx, rows.map((r) => r.id), null, o);
@@ -144,13 +144,13 @@ async function lockDueCampaignCalls(tx: TransactionSql, campaignId: string, camp
     ? await tx<{ id: string }[]>`
         select id from calls
         where campaign_id = ${campaignId} and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${at}
-        order by next_attempt_at nulls first, created_at
+        order by next_attempt_at nulls first, created_at, phone
         limit ${limit} for update skip locked`
     : await tx<{ id: string }[]>`
         select id from calls
         where campaign_id = ${campaignId} and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${at}
           and coalesce(timezone, ${campaignZone}) in ${tx(zones)}
-        order by next_attempt_at nulls first, created_at
+        order by next_attempt_at nulls first, created_at, phone
         limit ${limit} for update skip locked`;
   return rows.map((r) => r.id);
 }
