@@ -30,7 +30,7 @@ describe('GET /api/scheduler/status', () => {
     expect(await status()).toEqual({
       currentTime: T0.toISOString(), nextWakeTime: null, minutesUntilWake: null, nextWakeReason: null,
       campaignCount: 0, isProcessing: false, isUserActive: true, workerState: 'unknown', workerStateSource: 'unknown',
-      workerStateAgeSeconds: null, callsInFlight: 0, directCallsQueued: 0, campaigns: [],
+      workerStateAgeSeconds: null, callsInFlight: 0, directCallsQueued: 0, workerCounters: null, campaigns: [],
       message: 'Nothing is scheduled: the database can sleep until new work arrives',
     });
   });
@@ -78,18 +78,19 @@ describe('GET /api/scheduler/status', () => {
   });
 
   it('reports the worker live from its /health', async () => {
-    api.worker.health = { body: { success: true, data: { state: 'dispatching', callsInFlight: 3, nextWakeAt: null } } };
+    api.worker.health = { body: { success: true, data: { state: 'dispatching', callsInFlight: 3, nextWakeAt: null, counters: { wakes: 4, dialed: 9 } } } };
     expect(await status()).toMatchObject({
       workerState: 'dispatching', workerStateSource: 'live', workerStateAgeSeconds: 0, isProcessing: true, callsInFlight: 3,
+      workerCounters: { wakes: 4, dialed: 9 },
       message: 'Worker is awake: 3 calls in flight',
     });
   });
 
   it('falls back to the published state, with its age, when /health fails or hangs', async () => {
     const at = api.clock.now();
-    await db.current.sql`insert into worker_state (worker_id, state, calls_in_flight, updated_at)
-      values ('w1', 'asleep', 0, ${new Date(at.getTime() - 120_000)}), ('w0', 'waiting', 0, ${new Date(at.getTime() - 900_000)})`;
-    expect(await status()).toMatchObject({ workerState: 'asleep', workerStateSource: 'published', workerStateAgeSeconds: 120, isProcessing: false });
+    await db.current.sql`insert into worker_state (worker_id, state, calls_in_flight, counters, updated_at)
+      values ('w1', 'asleep', 0, ${db.current.sql.json({ wakes: 2 })}, ${new Date(at.getTime() - 120_000)}), ('w0', 'waiting', 0, '{}', ${new Date(at.getTime() - 900_000)})`;
+    expect(await status()).toMatchObject({ workerState: 'asleep', workerStateSource: 'published', workerStateAgeSeconds: 120, isProcessing: false, workerCounters: { wakes: 2 } });
     api.worker.health = 'hang';
     api.clock.set(new Date(at.getTime() + 10_000));
     expect(await status()).toMatchObject({ workerState: 'asleep', workerStateSource: 'published', workerStateAgeSeconds: 130 });

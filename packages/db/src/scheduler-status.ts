@@ -36,6 +36,7 @@ export interface SchedulerStatus {
   workerStateAgeSeconds: number | null;
   callsInFlight: number;
   directCallsQueued: number;
+  workerCounters: Record<string, number> | null;
   campaigns: StatusCampaign[];
   message: string;
 }
@@ -75,6 +76,7 @@ export async function computeSchedulerStatus(sql: Queryable, at: Date, options: 
     workerStateAgeSeconds: worker.ageSeconds,
     callsInFlight,
     directCallsQueued: snapshot.directQueued,
+    workerCounters: worker.counters,
     campaigns: statusCampaigns(snapshot.campaigns, names, at),
     message: describeSchedulerStatus({ workerState: worker.state, callsInFlight, dueNow, msUntilWake }),
   };

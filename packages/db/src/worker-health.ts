@@ -16,10 +16,12 @@ export interface WorkerObservation {
   ageSeconds: number | null;
   callsInFlight: number | null;
   nextWakeAt: string | null;
+  /** The worker's activity counters (wakes, plan reads, dialed, …); null when unknown. */
+  counters: Record<string, number> | null;
 }
 
 export const UNKNOWN_WORKER: WorkerObservation = Object.freeze({
-  state: 'unknown', source: 'unknown', ageSeconds: null, callsInFlight: null, nextWakeAt: null,
+  state: 'unknown', source: 'unknown', ageSeconds: null, callsInFlight: null, nextWakeAt: null, counters: null,
 });
 
 /** GET {baseUrl}/health; null when unset, unreachable, slow or not understood. */
@@ -50,13 +52,14 @@ export function readHealthBody(body: unknown): WorkerObservation | null {
     ageSeconds: 0,
     callsInFlight: typeof inFlight === 'number' ? inFlight : null,
     nextWakeAt: typeof nextWake === 'string' ? nextWake : stringOrNull(asRecord(nextWake)?.at),
+    counters: numbersOnly(o.counters),
   };
 }
 
 /** The most recently published worker state, aged against `at`; null when no worker ever published. */
 export async function readPublishedWorkerState(sql: Queryable, at: Date): Promise<WorkerObservation | null> {
-  const [row] = await sql<{ state: string; next_wake_at: Date | null; calls_in_flight: number; updated_at: Date }[]>`
-    select state, next_wake_at, calls_in_flight, updated_at from worker_state
+  const [row] = await sql<{ state: string; next_wake_at: Date | null; calls_in_flight: number; counters: unknown; updated_at: Date }[]>`
+    select state, next_wake_at, calls_in_flight, counters, updated_at from worker_state
     order by updated_at desc limit 1`;
   if (!row) return null;
   return {
@@ -65,7 +68,16 @@ export async function readPublishedWorkerState(sql: Queryable, at: Date): Promis
     ageSeconds: Math.max(0, Math.round((at.getTime() - row.updated_at.getTime()) / 1000)),
     callsInFlight: row.calls_in_flight,
     nextWakeAt: row.next_wake_at ? row.next_wake_at.toISOString() : null,
+    counters: numbersOnly(row.counters),
   };
+}
+
+/** Keeps the numeric entries of a counters object; null when there are none. */
+function numbersOnly(value: unknown): Record<string, number> | null {
+  const o = asRecord(value);
+  if (!o) return null;
+  const entries = Object.entries(o).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]));
+  return entries.length > 0 ? Object.fromEntries(entries) : null;
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -30,7 +30,8 @@ describe('describeDuration', () => {
 describe('readHealthBody', () => {
   it('reads the worker body flat or enveloped, camel or snake case', () => {
     expect(readHealthBody({ state: 'asleep', calls_in_flight: 0, next_wake_at: '2026-03-02T14:00:00.000Z' }))
-      .toEqual({ state: 'asleep', source: 'live', ageSeconds: 0, callsInFlight: 0, nextWakeAt: '2026-03-02T14:00:00.000Z' });
+      .toEqual({ state: 'asleep', source: 'live', ageSeconds: 0, callsInFlight: 0, nextWakeAt: '2026-03-02T14:00:00.000Z', counters: null });
+    expect(readHealthBody({ state: 'asleep', counters: { wakes: 3, dialed: 7, label: 'x' } })?.counters).toEqual({ wakes: 3, dialed: 7 });
     expect(readHealthBody({ success: true, data: { state: 'waiting', callsInFlight: 2, nextWake: { at: 'x' } } }))
       .toMatchObject({ state: 'waiting', callsInFlight: 2, nextWakeAt: 'x' });
     expect(readHealthBody({ ok: true })).toBeNull();

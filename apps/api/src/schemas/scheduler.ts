@@ -20,6 +20,9 @@ export const SchedulerStatus = Type.Object({
   workerStateAgeSeconds: NullableInteger,
   callsInFlight: Type.Integer(),
   directCallsQueued: Type.Integer(),
+  workerCounters: Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()], {
+    description: "the worker's activity counters since it started (live /health, else as last published); null when unknown",
+  }),
   campaigns: Type.Array(Type.Object({
     id: Uuid,
     name: Type.String(),
