@@ -3,7 +3,7 @@
 // port), and one migrated template database that each test file clones.
 import type { TestProject } from 'vitest/node';
 import postgres from 'postgres';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSql } from '../client.ts';
@@ -27,7 +27,10 @@ export default async function setup(project: TestProject) {
     chmodSync(root, 0o755); // as root, the server runs as the `postgres` user
     const server = await startEmbeddedPostgres({ port, dataDir: join(root, 'data'), ephemeral: true });
     adminUrl = serverUrl(port);
-    stopServer = server.stop;
+    stopServer = async () => {
+      await server.stop();
+      rmSync(root, { recursive: true, force: true });
+    };
   }
   const template = `wakeplan_tpl_${process.pid}_${Date.now().toString(36)}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
