@@ -18,7 +18,7 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { createSql, migrate, resolveDatabase } from '@wakeplan/db';
+import { createSql, migrate, resolveDatabase, withDatabase } from '@wakeplan/db';
 import { createLogger } from '@wakeplan/runtime';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
@@ -101,10 +101,4 @@ function generateCsv(rows: number): string {
   const lines = ['phone,name,plan,account'];
   for (let i = 0; i < rows; i++) lines.push(`+1212${2_000_000 + i},Contact ${i},${i % 3 === 0 ? 'gold' : 'silver'},ACC-${i}`);
   return `${lines.join('\n')}\n`;
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }

@@ -1,11 +1,5 @@
 // What the benchmark borrows from the packages, in one place.
-export { applyProviderEvent, createSql, migrate, resolveDatabase, type DialRequest, type Sql } from '@wakeplan/db';
-
-export function withDatabaseName(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
+export { applyProviderEvent, createSql, migrate, resolveDatabase, withDatabase as withDatabaseName, type DialRequest, type Sql } from '@wakeplan/db';
 
 export function quantile(values: number[], q: number): number {
   if (values.length === 0) return NaN;

@@ -49,3 +49,10 @@ function parsePort(raw: string | undefined): number {
   }
   return port;
 }
+
+/** The same server URL, pointing at another database on it. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

@@ -3,7 +3,7 @@
 // migrated before the run, dropped after it, whatever happened.
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { createSql, migrate } from '@wakeplan/db';
+import { createSql, migrate, withDatabase } from '@wakeplan/db';
 
 export interface SimDatabase { url: string; drop(): Promise<void> }
 
@@ -15,9 +15,7 @@ export async function createSimDatabase(serverUrl: string, label: string): Promi
   } finally {
     await admin.end();
   }
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
+  const url = withDatabase(serverUrl, name);
   const sql = createSql({ url, applicationName: 'wakeplan-simulate-migrate', idleTimeoutS: 1, max: 1 });
   try {
     await migrate(sql);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createSql } from '../client.ts';
 import { freePort, serverUrl, startEmbeddedPostgres } from '../embedded.ts';
 import { migrate } from '../migrate.ts';
+import { withDatabase } from '../database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -47,10 +48,4 @@ export default async function setup(project: TestProject) {
     await admin.end();
     await stopServer();
   };
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
 import { createSql, type Sql } from '../client.ts';
-import { withDatabase } from './global-setup.ts';
+import { withDatabase } from '../database.ts';
 
 export interface TestDatabase {
   /** URL of this file's own database. */
