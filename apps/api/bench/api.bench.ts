@@ -17,8 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import postgres from 'postgres';
-import { createSql, migrate, resolveDatabase, withDatabase } from '@wakeplan/db';
+import { createDatabase, createSql, dropDatabase, migrate, resolveDatabase } from '@wakeplan/db';
 import { createLogger } from '@wakeplan/runtime';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
@@ -30,9 +29,7 @@ const AUTH = { authorization: `Bearer ${TOKEN}` };
 const server = await resolveDatabase(process.env, (line) => console.log(line));
 const adminUrl = server.url;
 const dbName = `wakeplan_bench_${randomBytes(4).toString('hex')}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${dbName}`);
-const dbUrl = withDatabase(adminUrl, dbName);
+const dbUrl = await createDatabase(adminUrl, dbName);
 const doorbell = createServer((req, res) => req.resume().on('end', () => res.writeHead(req.url === '/wake' ? 202 : 503).end()));
 await new Promise<void>((resolve) => doorbell.listen(0, '127.0.0.1', resolve));
 const workerUrl = `http://127.0.0.1:${(doorbell.address() as AddressInfo).port}`;
@@ -58,8 +55,7 @@ try {
   }
 } finally {
   await sql.end({ timeout: 5 });
-  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await dropDatabase(adminUrl, dbName);
   doorbell.close();
   await server.release();
 }

@@ -3,7 +3,7 @@
 // afterwards. Refuses any host but 127.0.0.1 / localhost: a benchmark floods
 // its database and must never touch a real one.
 import postgres from 'postgres';
-import { createSql, migrate, resolveDatabase, withDatabaseName, type Sql } from './bench-support.ts';
+import { createDatabase, createSql, dropDatabase, migrate, resolveDatabase, withDatabase, type Sql } from './bench-support.ts';
 
 export interface BenchDatabase {
   url: string;
@@ -20,17 +20,16 @@ export async function createBenchDatabase(log: (line: string) => void): Promise<
     throw new Error(`the worker benchmark runs against 127.0.0.1 only; DATABASE_URL points at ${host}`);
   }
   const name = `wakeplan_bench_${process.pid}_${Date.now().toString(36)}`;
-  const admin = postgres(withDatabaseName(resolved.url, 'postgres'), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = withDatabaseName(resolved.url, name);
+  const admin = postgres(withDatabase(resolved.url, 'postgres'), { max: 1, onnotice: () => {} });
+  const url = await createDatabase(resolved.url, name);
   const sql = createSql({ url, applicationName: 'wakeplan-bench-migrate', idleTimeoutS: 1, max: 1 });
   await migrate(sql);
   await sql.end();
   return {
     url, name, admin,
     async drop() {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
+      await dropDatabase(resolved.url, name);
       await resolved.release();
     },
   };

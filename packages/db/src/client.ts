@@ -31,7 +31,5 @@ export function createSql(options: CreateSqlOptions): Sql {
     ...(options.onnotify ? { onnotify: options.onnotify } : {}),
     ...(options.onclose ? { onclose: options.onclose } : {}),
     ...(options.debug ? { debug: options.debug } : {}),
-    // Keep bigint counts exact but as numbers where we cast them (::int in SQL).
-    types: {},
   }) as unknown as Sql;
 }

@@ -4,9 +4,12 @@
 //   NODE_ENV=production, unset  → refuse (production never falls back to embedded);
 //   otherwise                   → embedded Postgres on EMBEDDED_PG_PORT (54329), kept
 //                                 across restarts, database `wakeplan`.
+// And the helpers for other databases on the same server (tests, simulate,
+// benchmarks): its URL, creating it, dropping it.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultDataDir, ensureDatabase, serverUrl, startEmbeddedPostgres } from './embedded.ts';
+import postgres from 'postgres';
+import { defaultDataDir, serverUrl, startEmbeddedPostgres } from './embedded.ts';
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
 export const EMBEDDED_DATABASE = 'wakeplan';
@@ -55,4 +58,38 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/** Creates database `name` (a copy of `template` when given) on the server of `url`; returns the new database's URL. */
+export async function createDatabase(url: string, name: string, template?: string): Promise<string> {
+  const copy = template === undefined ? '' : ` template ${quoteIdentifier(template)}`;
+  await onServer(url, (sql) => sql.unsafe(`create database ${quoteIdentifier(name)}${copy}`));
+  return withDatabase(url, name);
+}
+
+/** Drops database `name` on the server of `url`, ending its connections; nothing when it does not exist. */
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  await onServer(url, (sql) => sql.unsafe(`drop database if exists ${quoteIdentifier(name)} with (force)`));
+}
+
+/** Creates `name` on the server of `url` unless it exists. */
+async function ensureDatabase(url: string, name: string): Promise<void> {
+  await onServer(url, async (sql) => {
+    const rows = await sql`select 1 from pg_database where datname = ${name}`;
+    if (rows.length === 0) await sql.unsafe(`create database ${quoteIdentifier(name)}`);
+  });
+}
+
+/** Runs `fn` on a connection of its own, ended at once: create/drop database must run outside any transaction. */
+async function onServer(url: string, fn: (sql: postgres.Sql) => Promise<unknown>): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await fn(sql);
+  } finally {
+    await sql.end();
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }

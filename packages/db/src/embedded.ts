@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { PgCodes, pgErrorCode } from './errors.ts';
 
 export const EMBEDDED_USER = 'postgres';
 export const EMBEDDED_PASSWORD = 'wakeplan-dev';
@@ -129,17 +130,6 @@ async function stopServer(pg: { stop(): Promise<void> }): Promise<void> {
   await Promise.race([pg.stop(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
 }
 
-/** Creates `name` on the server unless it exists. */
-export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    const rows = await sql`select 1 from pg_database where datname = ${name}`;
-    if (rows.length === 0) await sql.unsafe(`create database "${name.replaceAll('"', '""')}"`);
-  } finally {
-    await sql.end();
-  }
-}
-
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -158,8 +148,8 @@ async function isAnswering(url: string): Promise<boolean> {
     await sql`select 1`;
     return true;
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === '57P03') return false;
+    const code = pgErrorCode(error);
+    if (code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === PgCodes.CANNOT_CONNECT_NOW) return false;
     throw new Error(`something answers on ${url.replace(/:[^:@/]*@/, ':***@')} but is not Wakeplan's embedded Postgres: ${String(error)}`);
   } finally {
     await sql.end({ timeout: 1 });

@@ -19,16 +19,10 @@ export const PgCodes = {
   CANNOT_CONNECT_NOW: '57P03',
 } as const;
 
-export type PgCode = (typeof PgCodes)[keyof typeof PgCodes];
-
 export function pgErrorCode(error: unknown): string | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error) {
     const code = (error as { code: unknown }).code;
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;
-}
-
-export function isPgError(error: unknown, code: PgCode): boolean {
-  return pgErrorCode(error) === code;
 }

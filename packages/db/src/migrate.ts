@@ -17,6 +17,7 @@ const MIGRATION_LOCK_KEY = 7_351_902_114;
 
 export interface Migration { version: number; name: string; sql: string; checksum: string }
 export interface MigrateResult { applied: string[]; alreadyApplied: number }
+type AppliedRow = Pick<Migration, 'version' | 'name' | 'checksum'>;
 
 export class MigrationError extends Error {
   override name = 'MigrationError';
@@ -45,7 +46,7 @@ export async function migrate(sql: Sql, dir: string = MIGRATIONS_DIR): Promise<M
     await tx`create table if not exists schema_migrations (
       version integer primary key, name text not null, checksum text not null,
       applied_at timestamptz not null default now())`;
-    const applied = await tx<{ version: number; name: string; checksum: string }[]>`
+    const applied = await tx<AppliedRow[]>`
       select version, name, checksum from schema_migrations order by version`;
     checkApplied(applied, migrations);
     const pending = migrations.slice(applied.length);
@@ -57,7 +58,7 @@ export async function migrate(sql: Sql, dir: string = MIGRATIONS_DIR): Promise<M
   });
 }
 
-function checkApplied(applied: { version: number; name: string; checksum: string }[], files: Migration[]): void {
+function checkApplied(applied: AppliedRow[], files: Migration[]): void {
   for (const row of applied) {
     const file = files[row.version - 1];
     if (!file) throw new MigrationError(`migration ${row.name} was applied but its file is missing`);

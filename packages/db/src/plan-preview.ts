@@ -13,7 +13,7 @@ import {
 } from '@wakeplan/schedule-core';
 import type { Queryable } from './client.ts';
 import { dispatchablePlanCampaign, planInputFromSnapshot, rawPlanCampaign } from './plan-input.ts';
-import { readPlanSnapshot, type CampaignPlanRow } from './plan-snapshot.ts';
+import { queuedCount, readPlanSnapshot, type CampaignPlanRow } from './plan-snapshot.ts';
 import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow } from './rows.ts';
 
 export interface PreviewWake { at: string; reason: string; campaign_id: string | null }
@@ -82,7 +82,7 @@ function previewCampaign(c: CampaignRow, row: CampaignPlanRow | undefined, at: D
     name: c.name,
     window: windowLabel(window),
     timezone: c.timezone,
-    queued_count: row ? row.pending.reduce((sum, p) => sum + p.count, 0) : 0,
+    queued_count: row ? queuedCount(row) : 0,
     in_flight: row?.inFlight ?? 0,
     open_windows: orEmpty(() => openIntervals(window, at, to)).map((i) => ({ start: i.start.toISOString(), end: i.end.toISOString() })),
     wakes: row ? orEmpty(() => campaignWakes(row, at, to)).map((d) => d.toISOString()) : [],

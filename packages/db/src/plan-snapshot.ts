@@ -43,6 +43,11 @@ interface RawRow {
   earliest_result_deadline: Date | null;
 }
 
+/** How many calls of the campaign are queued, over all its pending groups. */
+export function queuedCount(row: CampaignPlanRow): number {
+  return row.pending.reduce((sum, p) => sum + p.count, 0);
+}
+
 export async function readPlanSnapshot(sql: Queryable): Promise<PlanSnapshot> {
   const [row] = await sql<RawRow[]>`
     with pending as (

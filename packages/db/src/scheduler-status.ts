@@ -9,7 +9,7 @@
 import { computeWakePlan, nextCampaignDue, windowLabel } from '@wakeplan/schedule-core';
 import type { Queryable } from './client.ts';
 import { dispatchablePlanCampaign, planInputFromSnapshot } from './plan-input.ts';
-import { readPlanSnapshot, type CampaignPlanRow } from './plan-snapshot.ts';
+import { queuedCount, readPlanSnapshot, type CampaignPlanRow } from './plan-snapshot.ts';
 import { describeSchedulerStatus } from './status-message.ts';
 import { readPublishedWorkerState, UNKNOWN_WORKER, type WorkerObservation, type WorkerStateSource } from './worker-health.ts';
 
@@ -56,7 +56,8 @@ export async function computeSchedulerStatus(sql: Queryable, at: Date, options: 
     countActive(sql),
     options.liveWorker ? Promise.resolve(null) : readPublishedWorkerState(sql, at),
   ]);
-  const names = await campaignNames(sql, snapshot.campaigns.map((c) => c.id));
+  const listed = statusCampaigns(snapshot.campaigns, at);
+  const names = await campaignNames(sql, listed.map((c) => c.id));
   const worker = options.liveWorker ?? published ?? UNKNOWN_WORKER;
   const plan = computeWakePlan(planInputFromSnapshot(snapshot), at);
   const dueNow = plan.dueNowCampaignIds.length > 0 || plan.directCallsDueNow || plan.deadlinePassed;
@@ -77,25 +78,24 @@ export async function computeSchedulerStatus(sql: Queryable, at: Date, options: 
     callsInFlight,
     directCallsQueued: snapshot.directQueued,
     workerCounters: worker.counters,
-    campaigns: statusCampaigns(snapshot.campaigns, names, at),
+    campaigns: listed.map(({ id, ...rest }) => ({ id, name: names.get(id) ?? '', ...rest })),
     message: describeSchedulerStatus({ workerState: worker.state, callsInFlight, dueNow, msUntilWake }),
   };
 }
 
-/** The campaigns the scheduler is tracking (queued or in-flight work), soonest due first. */
-function statusCampaigns(rows: CampaignPlanRow[], names: Map<string, string>, at: Date): StatusCampaign[] {
+/** The campaigns the scheduler is tracking (queued or in-flight work), soonest due first; only these are named. */
+function statusCampaigns(rows: CampaignPlanRow[], at: Date): Omit<StatusCampaign, 'name'>[] {
   const listed = rows.map((row) => {
     const nextDue = safeNextDue(row, at);
     return {
       id: row.id,
-      name: names.get(row.id) ?? '',
       window: windowLabel(row.window),
-      queuedCount: row.pending.reduce((sum, p) => sum + p.count, 0),
+      queuedCount: queuedCount(row),
       inFlight: row.inFlight,
       nextDueAt: nextDue?.toISOString() ?? null,
     };
   });
-  const key = (c: StatusCampaign) => c.nextDueAt ?? '~'; // never-due last
+  const key = (c: Pick<StatusCampaign, 'nextDueAt'>) => c.nextDueAt ?? '~'; // never-due last
   return listed.sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id)).slice(0, STATUS_CAMPAIGN_LIMIT);
 }
 

@@ -1,25 +1,22 @@
 // The migration runner against a real, empty Postgres database: idempotence,
 // edited files, gaps, missing files and concurrent runners.
 import { afterAll, beforeEach, describe, expect, it, inject } from 'vitest';
-import postgres from 'postgres';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createSql, type Sql } from '../src/client.ts';
 import { loadMigrations, migrate, MigrationError } from '../src/migrate.ts';
-import { withDatabase } from '../src/testing/index.ts';
+import { createDatabase, dropDatabase } from '../src/database.ts';
 
 const { adminUrl } = inject('wakeplanDb');
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
 const pools: Sql[] = [];
 const names: string[] = [];
 
 async function emptyDatabase(): Promise<{ url: string; sql: Sql }> {
   const name = `wakeplan_m_${randomBytes(5).toString('hex')}`;
-  await admin.unsafe(`create database ${name}`);
+  const url = await createDatabase(adminUrl, name);
   names.push(name);
-  const url = withDatabase(adminUrl, name);
   const sql = createSql({ url, applicationName: 'migrate-test', idleTimeoutS: 2, max: 2 });
   pools.push(sql);
   return { url, sql };
@@ -33,8 +30,7 @@ function migrationsDir(files: Record<string, string>): string {
 
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.end({ timeout: 1 })));
-  for (const name of names) await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  for (const name of names) await dropDatabase(adminUrl, name);
 });
 
 describe('migrate', () => {

@@ -17,12 +17,13 @@ import {
   searchCallable,
   type CallableRule,
 } from './callable-search.ts';
+import { MS_PER_DAY } from './civil-date.ts';
 import type { CompiledWindow } from './compiled-window.ts';
 import { nextOpenAt } from './window-runs.ts';
 
-const CACHED_SPAN_MS = 8 * 86_400_000;
+const CACHED_SPAN_MS = 8 * MS_PER_DAY;
 /** A kept timeline serves plans up to this long after it was made, then is rebuilt. */
-const REUSE_FOR_MS = 2 * 86_400_000;
+const REUSE_FOR_MS = 2 * MS_PER_DAY;
 
 /** The timelines kept for one compiled window: without hours, and per "start-end@contactZone". */
 export interface KeptTimelines {

@@ -12,7 +12,7 @@ const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const YYYY_MM_DD = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Epoch day of a proleptic Gregorian date (month 1–12). */
-export function epochDayFromCivil(year: number, month: number, day: number): number {
+function epochDayFromCivil(year: number, month: number, day: number): number {
   // Count from March so the leap day is the last day of the counted year.
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
@@ -24,7 +24,7 @@ export function epochDayFromCivil(year: number, month: number, day: number): num
 }
 
 /** The date of an epoch day, as [year, month 1–12, day 1–31]. */
-export function civilFromEpochDay(epochDay: number): [number, number, number] {
+function civilFromEpochDay(epochDay: number): [number, number, number] {
   const z = epochDay + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
@@ -57,12 +57,6 @@ export function parseIsoDate(text: string): number | null {
 /** Whether the text has the shape YYYY-MM-DD, real or not (for error messages). */
 export function looksLikeIsoDate(text: string): boolean {
   return YYYY_MM_DD.test(text);
-}
-
-/** "YYYY-MM-DD" of an epoch day (years 0–9999). */
-export function formatIsoDate(epochDay: number): string {
-  const [year, month, day] = civilFromEpochDay(epochDay);
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /** Strictly parses "HH:mm" (24-hour, two digits each, 00:00–23:59) into minutes after midnight. */

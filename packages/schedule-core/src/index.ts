@@ -6,7 +6,8 @@ export type { CallingWindow, FieldError, Interval, RecipientHours, Validation } 
 export { isWindowOpen, nextWindowOpen, openIntervals, windowCloseAfter } from './window.ts';
 export { validateWindow, validateWindowDetailed, windowLabel, type WindowField } from './window-validation.ts';
 export { isValidTimeZone } from './zone-offsets.ts';
-export { MAX_INSTANT_MS, SEARCH_HORIZON_DAYS } from './window-runs.ts';
+export { MAX_INSTANT_MS } from './instant.ts';
+export { SEARCH_HORIZON_DAYS } from './window-runs.ts';
 export { OVERLAP_HORIZON_MS } from './callable-search.ts';
 export {
   isContactCallable,

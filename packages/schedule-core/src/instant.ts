@@ -4,9 +4,12 @@
 // programming error and throws: searches run a few years past their input and
 // must stay inside what Date and Intl can represent.
 
+/** The largest instant a Date can hold; a run that never ends "closes" here. */
+export const MAX_INSTANT_MS = 8.64e15;
+
 /** 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z. */
-export const MIN_SUPPORTED_MS = -62_135_596_800_000;
-export const MAX_SUPPORTED_MS = 253_402_300_799_999;
+const MIN_SUPPORTED_MS = -62_135_596_800_000;
+const MAX_SUPPORTED_MS = 253_402_300_799_999;
 
 export function toMs(value: Date, name: string): number {
   const ms = value instanceof Date ? value.getTime() : Number.NaN;

@@ -8,7 +8,7 @@ import { compileHours, type CompiledWindow } from './compiled-window.ts';
 import { toDate, toMs } from './instant.ts';
 import type { CallingWindow, FieldError, RecipientHours, Validation } from './types.ts';
 import { compileWindow } from './window-cache.ts';
-import { checkWallTime } from './window-validation.ts';
+import { checkWallTime, isRecord } from './window-validation.ts';
 import { isValidTimeZone } from './zone-offsets.ts';
 
 export type RecipientHoursField = keyof RecipientHours;
@@ -16,7 +16,7 @@ export type RecipientHoursField = keyof RecipientHours;
 export function validateRecipientHoursDetailed(
   input: unknown,
 ): Validation<RecipientHours, FieldError<RecipientHoursField>> {
-  const raw: Record<string, unknown> = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  const raw: Record<string, unknown> = isRecord(input) ? input : {};
   const errors: FieldError<RecipientHoursField>[] = [];
   const start = checkWallTime('start', raw.start, errors);
   const end = checkWallTime('end', raw.end, errors);
@@ -29,6 +29,11 @@ export function validateRecipientHours(input: unknown): Validation<RecipientHour
   return result.ok ? result : { ok: false, errors: result.errors.map((e) => e.message) };
 }
 
+/** Whether hours restrict anything: absent hours, or start = end (all day), do not. */
+export function restrictsHours(hours: RecipientHours | null | undefined): hours is RecipientHours {
+  return !!hours && hours.start !== hours.end;
+}
+
 /** Compiles window ∩ hours; throws a RangeError for invalid hours or an unknown contact zone. */
 export function compileCallableRule(
   w: CallingWindow,
@@ -36,7 +41,7 @@ export function compileCallableRule(
   contactZone: string | null | undefined,
   window: CompiledWindow = compileWindow(w),
 ): CallableRule {
-  if (!hours || hours.start === hours.end) return { window, hours: null };
+  if (!restrictsHours(hours)) return { window, hours: null };
   const checked = validateRecipientHours(hours);
   if (!checked.ok) throw new RangeError(`invalid recipient hours: ${checked.errors.join('; ')}`);
   const zone = contactZone || w.timezone;

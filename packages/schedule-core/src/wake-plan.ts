@@ -13,7 +13,7 @@ import { nextCallableAt } from './callable-search.ts';
 import { CallableTimeline, canServe, keptTimelines, type KeptTimelines } from './callable-timeline.ts';
 import type { CompiledWindow } from './compiled-window.ts';
 import { toMs } from './instant.ts';
-import { compileCallableRule } from './recipient-hours.ts';
+import { compileCallableRule, restrictsHours } from './recipient-hours.ts';
 import type { CallingWindow, RecipientHours } from './types.ts';
 import { compileWindow } from './window-cache.ts';
 
@@ -142,7 +142,7 @@ function timelineFor(
 ): CallableTimeline {
   if (!canServe(timelines.windowOnly, nowMs)) timelines.windowOnly = new CallableTimeline({ window, hours: null }, nowMs);
   const hours = c.recipientHours;
-  if (!hours || hours.start === hours.end) return timelines.windowOnly;
+  if (!restrictsHours(hours)) return timelines.windowOnly;
   const key = `${hours.start}-${hours.end}@${contactZone || ''}`;
   let timeline = timelines.withHours.get(key);
   if (!canServe(timeline, nowMs)) {

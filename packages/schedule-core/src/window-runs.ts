@@ -15,10 +15,8 @@ import {
   nextPermittedDay,
   type CompiledWindow,
 } from './compiled-window.ts';
+import { MAX_INSTANT_MS } from './instant.ts';
 import { MAX_ABS_OFFSET_MS, type ZoneOffsets } from './zone-offsets.ts';
-
-/** The largest instant a Date can hold; a run that never ends "closes" here. */
-export const MAX_INSTANT_MS = 8.64e15;
 
 /**
  * With no endDate, a search for the next opening stops this many days after

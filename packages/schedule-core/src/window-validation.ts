@@ -67,7 +67,8 @@ export function checkWallTime<F extends string>(field: F, value: unknown, errors
   return undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A plain object (not null, not an array): what a window or recipient hours must be. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

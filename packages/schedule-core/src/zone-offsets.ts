@@ -9,11 +9,11 @@
 // offset. Nothing here reads the host's time zone.
 import { IANAZone } from 'luxon';
 import { MS_PER_DAY } from './civil-date.ts';
+import { MAX_INSTANT_MS } from './instant.ts';
 
 const CHUNK_MS = 7 * MS_PER_DAY;
 const SAMPLE_MS = MS_PER_DAY;
 const MAX_CACHED_CHUNKS = 20_000;
-const DATE_LIMIT_MS = 8.64e15;
 /** No zone is, or was, more than this far from UTC. */
 export const MAX_ABS_OFFSET_MS = 26 * 3_600_000;
 
@@ -142,7 +142,7 @@ export class ZoneOffsets {
   }
 
   private rawOffset(t: number): number {
-    const clamped = Math.min(Math.max(t, -DATE_LIMIT_MS), DATE_LIMIT_MS);
+    const clamped = Math.min(Math.max(t, -MAX_INSTANT_MS), MAX_INSTANT_MS);
     const minutes = this.zone.offset(clamped);
     // A NaN here would make the chunk builder spin; callers keep instants far inside Date's range.
     if (!Number.isFinite(minutes)) throw new RangeError(`no UTC offset for ${this.name} at ${t}`);

@@ -2,10 +2,9 @@
 // cloned from the migrated template the global setup made, dropped afterwards.
 // No mocked database anywhere: this is a real Postgres.
 import { afterAll, beforeAll, inject } from 'vitest';
-import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
 import { createSql, type Sql } from '../client.ts';
-import { withDatabase } from '../database.ts';
+import { createDatabase, dropDatabase } from '../database.ts';
 
 export interface TestDatabase {
   /** URL of this file's own database. */
@@ -22,24 +21,13 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const { adminUrl, template, serverVersion } = inject('wakeplanDb');
   const name = `wakeplan_t_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${name} template ${template}`);
-  } finally {
-    await admin.end();
-  }
-  const url = withDatabase(adminUrl, name);
+  const url = await createDatabase(adminUrl, name, template);
   const sql = createSql({ url, applicationName: 'wakeplan-test', idleTimeoutS: 5, max: 5 });
   return {
     url, name, sql, adminUrl, serverVersion,
     async drop() {
       await sql.end({ timeout: 2 });
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      try {
-        await a.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await a.end();
-      }
+      await dropDatabase(adminUrl, name);
     },
   };
 }
@@ -60,5 +48,3 @@ export function useTestDatabase(): { readonly current: TestDatabase } {
     },
   };
 }
-
-export { withDatabase };
