@@ -1,6 +1,7 @@
 // The worker's configuration, read once from the environment by main.ts, validated
 // with every problem reported at once, and frozen. Nothing else reads process.env.
 import { DEV_SECRETS, EnvReader, LOG_LEVELS, type LogLevel } from '@wakeplan/runtime';
+import { DEFAULT_SIMULATED_OUTCOMES } from './dialers/simulated.ts';
 
 export interface WorkerConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -30,8 +31,7 @@ export interface WorkerConfig {
   simulated: { seed: number; callSeconds: { min: number; max: number }; outcomes: Record<string, number> };
 }
 
-export const SIMULATED_OUTCOME_NAMES = ['completed', 'no_answer', 'busy', 'voicemail', 'failed', 'canceled'] as const;
-const DEFAULT_SIM_OUTCOMES = { completed: 70, no_answer: 15, busy: 5, voicemail: 5, failed: 5, canceled: 0 };
+const SIMULATED_OUTCOME_NAMES = Object.keys(DEFAULT_SIMULATED_OUTCOMES);
 
 export function loadWorkerConfig(env: Record<string, string | undefined>): Readonly<WorkerConfig> {
   const r = new EnvReader(env);
@@ -90,13 +90,13 @@ function readRange(r: EnvReader, name: string, fallback: { min: number; max: num
 
 function readOutcomeMix(r: EnvReader, name: string): Record<string, number> {
   const raw = r.string(name);
-  if (raw === undefined) return { ...DEFAULT_SIM_OUTCOMES };
+  if (raw === undefined) return { ...DEFAULT_SIMULATED_OUTCOMES };
   const mix: Record<string, number> = {};
   for (const part of raw.split(',')) {
     const [key, weight] = part.split('=').map((x) => x.trim());
-    if (!key || !(SIMULATED_OUTCOME_NAMES as readonly string[]).includes(key) || !/^\d+(\.\d+)?$/.test(weight ?? '')) {
+    if (!key || !SIMULATED_OUTCOME_NAMES.includes(key) || !/^\d+(\.\d+)?$/.test(weight ?? '')) {
       r.problem(`${name} must look like "completed=70,no_answer=30" with outcomes from ${SIMULATED_OUTCOME_NAMES.join(', ')}, got "${raw}"`);
-      return { ...DEFAULT_SIM_OUTCOMES };
+      return { ...DEFAULT_SIMULATED_OUTCOMES };
     }
     mix[key] = Number(weight);
   }

@@ -10,7 +10,6 @@ export interface NotificationHints {
   hints: Hint[];
   /** Set when the payload could not be read. */
   problem?: string;
-  kind?: string;
 }
 
 export function hintsForNotification(payload: string): NotificationHints {
@@ -20,13 +19,13 @@ export function hintsForNotification(payload: string): NotificationHints {
   const campaignId = n.campaign_id;
   switch (n.kind) {
     case 'reload':
-      return { kind: n.kind, hints: [{ kind: 'resync', reason: 'reload' }] };
+      return { hints: [{ kind: 'resync', reason: 'reload' }] };
     case 'campaign_changed':
-      return { kind: n.kind, hints: [{ kind: 'campaign', campaignId: campaignId!, reason: n.kind }, { kind: 'plan_changed', reason: n.kind }] };
+      return { hints: [{ kind: 'campaign', campaignId: campaignId!, reason: n.kind }, { kind: 'plan_changed', reason: n.kind }] };
     case 'contacts_added':
-      return { kind: n.kind, hints: [{ kind: 'campaign', campaignId: campaignId!, reason: n.kind }] };
+      return { hints: [{ kind: 'campaign', campaignId: campaignId!, reason: n.kind }] };
     case 'call_finished':
     case 'call_queued':
-      return { kind: n.kind, hints: [campaignId ? { kind: 'campaign', campaignId, reason: n.kind } : { kind: 'direct', reason: n.kind }] };
+      return { hints: [campaignId ? { kind: 'campaign', campaignId, reason: n.kind } : { kind: 'direct', reason: n.kind }] };
   }
 }

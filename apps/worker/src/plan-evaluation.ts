@@ -2,14 +2,15 @@
 // snapshot, `now` and the account cap (so it is table-testable and `simulate`
 // computes exactly what the worker computes).
 //
-// The snapshot is shaped before schedule-core sees it (db plan-input.ts, shared
-// with the API and CLI): a campaign at its own cap has nothing dispatchable until
-// a call ends, which arrives as a hint or shows as a result deadline; a paced
-// campaign's work is not due before its next pacing slot. On top of that, the
-// account-wide cap (a worker setting): when it is reached, nothing is. Campaigns whose
-// window has ended for good while work is queued are reported for expiry.
-import { dispatchablePlanCampaign, windowHasEnded, type PlanSnapshot } from '@wakeplan/db';
-import { computeWakePlan, isWindowOpen, type CallingWindow, type PlanCampaign, type WakeDecision } from '@wakeplan/schedule-core';
+// The snapshot is shaped before schedule-core sees it by planInputFromSnapshot
+// (db plan-input.ts, shared with the API and CLI): a campaign at its own cap has
+// nothing dispatchable until a call ends, which arrives as a hint or shows as a
+// result deadline; a paced campaign's work is not due before its next pacing
+// slot. On top of that, the account-wide cap (a worker setting): when it is
+// reached, nothing is. Campaigns whose window has ended for good while work is
+// queued are reported for expiry.
+import { planInputFromSnapshot, windowHasEnded, type PlanSnapshot } from '@wakeplan/db';
+import { computeWakePlan, isWindowOpen, type CallingWindow, type PlanInput, type WakeDecision } from '@wakeplan/schedule-core';
 
 export interface PlanEvaluation {
   at: Date;
@@ -31,16 +32,8 @@ export interface PlanEvaluation {
 
 export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: number): PlanEvaluation {
   const accountFull = snapshot.inFlightTotal >= accountCap;
-  const campaigns: PlanCampaign[] = snapshot.campaigns.map((c) => {
-    const shaped = dispatchablePlanCampaign(c);
-    return accountFull ? { ...shaped, pending: [] } : shaped;
-  });
-  const directDueAt = snapshot.directQueued > 0 && !accountFull && snapshot.directEarliestDueAt ? [snapshot.directEarliestDueAt] : [];
-  const plan = computeWakePlan({
-    campaigns,
-    directCallsDueAt: directDueAt,
-    resultDeadlines: snapshot.earliestResultDeadline ? [snapshot.earliestResultDeadline] : [],
-  }, at);
+  const input = planInputFromSnapshot(snapshot);
+  const plan = computeWakePlan(accountFull ? withNothingDispatchable(input) : input, at);
   const withWork = snapshot.campaigns.filter((c) => c.pending.length > 0);
   return {
     at,
@@ -55,6 +48,11 @@ export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: numbe
     windows: new Map(snapshot.campaigns.map((c) => [c.id, c.window])),
     skipped: plan.skippedCampaigns,
   };
+}
+
+/** At the account cap no campaign or direct call is dispatchable until a call ends; result deadlines still count. */
+function withNothingDispatchable(input: PlanInput): PlanInput {
+  return { ...input, campaigns: input.campaigns.map((c) => ({ ...c, pending: [] })), directCallsDueAt: [] };
 }
 
 function safeIsOpen(w: CallingWindow, at: Date): boolean {

@@ -42,16 +42,21 @@ async function listenerPids(): Promise<number[]> {
   return rows.map((r) => r.pid);
 }
 
+/** A worker whose webhook dialer's requests the target holds, unanswered, until released. */
+async function startWithHeldWebhook(): Promise<Harness<WebhookDialer>> {
+  target = await startWebhookTarget();
+  target.hold = true;
+  const url = target.url;
+  return startHarness(db.current, { start: OPEN, dialer: (clock) => new WebhookDialer({ url, secret: 's', clock }) });
+}
+
 async function complete(callId: string, attempt = 1): Promise<void> {
   await applyProviderEvent(db.current.sql, { call_id: callId, attempt, status: 'completed', occurred_at: OPEN.toISOString() }, OPEN, { resultTimeoutMinutes: 30 });
 }
 
 describe('the listening connection', () => {
   it('terminated mid-pass: re-opened, re-LISTENed, full resync; notifications flow again', async () => {
-    target = await startWebhookTarget();
-    target.hold = true;
-    const webhookUrl = target.url;
-    h = startHarness(db.current, { start: OPEN, dialer: (clock) => new WebhookDialer({ url: webhookUrl, secret: 's', clock }) });
+    h = await startWithHeldWebhook();
     const id = await insertCampaign(db.current.sql, { max_concurrent_calls: 1 });
     const [first, second] = await insertContacts(db.current.sql, id, 2);
     h.worker.start();
@@ -60,8 +65,8 @@ describe('the listening connection', () => {
     const [before] = await listenerPids();
     await admin`select pg_terminate_backend(${before!})`;
     await waitFor(() => h!.worker.counters.listenerLost === 1, 'the worker to see its listener closed');
-    target.hold = false;
-    target.release();
+    target!.hold = false;
+    target!.release();
     await h.settle();
     expect(h.worker.counters.resyncs).toBe(2); // startup, then after the loss
     expect(h.worker.health().listening).toBe(true);
@@ -72,7 +77,7 @@ describe('the listening connection', () => {
 
     await complete(first!); // NOTIFY call_finished only: no doorbell
     await waitFor(() => target!.received.length === 2, 'the second contact dialed on NOTIFY alone');
-    expect(JSON.parse(target.received[1]!.body).call_id).toBe(second);
+    expect(JSON.parse(target!.received[1]!.body).call_id).toBe(second);
   });
 
   it('terminated while waiting: stays closed until the doorbell rings; the outcome is still handled', async () => {
@@ -128,10 +133,7 @@ describe('the listening connection', () => {
   });
 
   it('on stop, claims nothing more but waits for the dial requests in flight and records them', async () => {
-    target = await startWebhookTarget();
-    target.hold = true;
-    const webhookUrl = target.url;
-    h = startHarness(db.current, { start: OPEN, dialer: (clock) => new WebhookDialer({ url: webhookUrl, secret: 's', clock }) });
+    h = await startWithHeldWebhook();
     const id = await insertCampaign(db.current.sql, { max_concurrent_calls: 2 });
     await insertContacts(db.current.sql, id, 3);
     h.worker.start();
@@ -141,7 +143,7 @@ describe('the listening connection', () => {
     await pause(200);
     expect(stopped).toBe(false);
     expect(h.worker.state).toBe('stopping');
-    target.release();
+    target!.release();
     await stopping;
     const rows = await db.current.sql<{ status: string; n: number }[]>`select status, count(*)::int as n from calls group by 1 order by 1`;
     expect(rows).toEqual([{ status: 'in_progress', n: 2 }, { status: 'queued', n: 1 }]);

@@ -14,9 +14,9 @@
 // recipient hours, caps, pacing), so a stale plan or a hint can never make it
 // dial what it must not; `at` comes from the caller's clock (no now()).
 import type { Sql, TransactionSql } from './client.ts';
-import { isContactCallable, isWindowOpen, type RecipientHours } from '@wakeplan/schedule-core';
+import { isContactCallable, isWindowOpen } from '@wakeplan/schedule-core';
 import { grantPacingSlots } from './pacing.ts';
-import { campaignWindow, type CampaignWindowColumns } from './rows.ts';
+import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow } from './rows.ts';
 
 export interface ClaimedCall {
   callId: string;
@@ -48,25 +48,11 @@ export interface ClaimResult {
   pacingReadyAt: Date | null;
 }
 
-interface LockedCampaign extends CampaignWindowColumns {
-  status: string;
-  agent_id: string;
-  recipient_calling_hours: RecipientHours | null;
-  max_concurrent_calls: number;
-  calls_per_minute: number | null;
-  last_dial_at: Date | null;
-}
-
 const DEFAULT_MAX_BATCH = 200;
 
 export async function claimCampaignCalls(sql: Sql, campaignId: string, o: ClaimOptions): Promise<ClaimResult> {
   return sql.begin(async (tx) => {
-    const [c] = await tx<LockedCampaign[]>`
-      select status, agent_id, timezone, first_call_time, last_call_time, days_of_week::int[] as days_of_week,
-             to_char(start_date, 'YYYY-MM-DD') as start_date, to_char(end_date, 'YYYY-MM-DD') as end_date,
-             coalesce(array(select to_char(d, 'YYYY-MM-DD') from unnest(blackout_dates) d order by d), '{}') as blackout_dates,
-             recipient_calling_hours, max_concurrent_calls, calls_per_minute, last_dial_at
-      from campaigns where id = ${campaignId} for update`;
+    const [c] = await tx<CampaignRow[]>`select ${tx.unsafe(CAMPAIGN_COLUMNS)} from campaigns where id = ${campaignId} for update`;
     if (!c || c.status !== 'active') return blocked('not_active');
     const window = campaignWindow(c);
     if (!safeIsOpen(() => isWindowOpen(window, o.at))) return blocked('window_closed');
@@ -140,18 +126,12 @@ async function callableZones(tx: TransactionSql, campaignId: string, campaignZon
 }
 
 async function lockDueCampaignCalls(tx: TransactionSql, campaignId: string, campaignZone: string, zones: string[] | null, at: Date, limit: number) {
-  const rows = zones === null
-    ? await tx<{ id: string }[]>`
-        select id from calls
-        where campaign_id = ${campaignId} and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${at}
-        order by next_attempt_at nulls first, created_at, phone
-        limit ${limit} for update skip locked`
-    : await tx<{ id: string }[]>`
-        select id from calls
-        where campaign_id = ${campaignId} and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${at}
-          and coalesce(timezone, ${campaignZone}) in ${tx(zones)}
-        order by next_attempt_at nulls first, created_at, phone
-        limit ${limit} for update skip locked`;
+  const inZones = zones === null ? tx`` : tx`and coalesce(timezone, ${campaignZone}) in ${tx(zones)}`;
+  const rows = await tx<{ id: string }[]>`
+    select id from calls
+    where campaign_id = ${campaignId} and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${at} ${inZones}
+    order by next_attempt_at nulls first, created_at, phone
+    limit ${limit} for update skip locked`;
   return rows.map((r) => r.id);
 }
 

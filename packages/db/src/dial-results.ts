@@ -9,7 +9,7 @@
 // attempt, so a confirmation that loses a race with the provider's own outcome
 // event changes nothing.
 import type { Sql } from './client.ts';
-import type { DialRequest } from './dialer-contract.ts';
+import { idempotencyKeyOf, type DialRequest } from './dialer-contract.ts';
 import { lockCallForOutcome, settleCall } from './outcomes.ts';
 
 export interface DialConfirmation {
@@ -68,7 +68,7 @@ export async function listUnconfirmedClaims(sql: Sql, callbackUrl: string, limit
   return rows.map((r) => ({
     callId: r.id,
     attempt: r.attempt,
-    idempotencyKey: `${r.id}:${r.attempt}`,
+    idempotencyKey: idempotencyKeyOf(r.id, r.attempt),
     to: r.phone,
     agentId: r.agent_id,
     campaignId: r.campaign_id,

@@ -12,7 +12,7 @@
 import type { Sql } from './client.ts';
 import { completeCampaignIfDone, lockCallForOutcome, settleCall } from './outcomes.ts';
 import { windowHasEnded } from './retry-policy.ts';
-import { campaignWindow, type CampaignWindowColumns } from './rows.ts';
+import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow } from './rows.ts';
 
 export async function expireOverdueCalls(sql: Sql, at: Date, limit = 500): Promise<number> {
   const overdue = await sql<{ id: string; attempt: number }[]>`
@@ -41,11 +41,7 @@ export async function expireOverdueCalls(sql: Sql, at: Date, limit = 500): Promi
 /** Expires the queued contacts of a campaign whose window has ended for good. Returns how many. */
 export async function expireEndedCampaign(sql: Sql, campaignId: string, at: Date): Promise<number> {
   return sql.begin(async (tx) => {
-    const [c] = await tx<(CampaignWindowColumns & { status: string })[]>`
-      select status, timezone, first_call_time, last_call_time, days_of_week::int[] as days_of_week,
-             to_char(start_date, 'YYYY-MM-DD') as start_date, to_char(end_date, 'YYYY-MM-DD') as end_date,
-             coalesce(array(select to_char(d, 'YYYY-MM-DD') from unnest(blackout_dates) d order by d), '{}') as blackout_dates
-      from campaigns where id = ${campaignId} for update`;
+    const [c] = await tx<CampaignRow[]>`select ${tx.unsafe(CAMPAIGN_COLUMNS)} from campaigns where id = ${campaignId} for update`;
     if (!c || c.status !== 'active' || !windowHasEnded(campaignWindow(c), at)) return 0;
     const rows = await tx`
       update calls set status = 'expired', next_attempt_at = null, last_outcome = coalesce(last_outcome, 'expired'), updated_at = ${at}

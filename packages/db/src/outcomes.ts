@@ -11,11 +11,11 @@
 //     two last calls end at once;
 //   * every event is recorded in provider_events, applied or not;
 //   * NOTIFY call_finished is sent inside the transaction (delivered on commit).
-import type { Sql, TransactionSql } from './client.ts';
+import type { Queryable, Sql, TransactionSql } from './client.ts';
 import { isProgressStatus, type ProviderEvent } from './dialer-contract.ts';
 import { buildNotification, notifySchedulerChanged } from './notify.ts';
 import { decideAfterAttempt, type AttemptOutcome, type NextCallState, type RetryPolicy } from './retry-policy.ts';
-import { campaignWindow, type CampaignWindowColumns } from './rows.ts';
+import { CAMPAIGN_COLUMNS, campaignWindow, FINAL_OUTCOMES, type CampaignRow } from './rows.ts';
 
 export type ApplyEventResult =
   | { result: 'applied'; callStatus: string; campaignId: string | null }
@@ -41,8 +41,6 @@ export interface LockedForOutcome {
   policy: RetryPolicy | null;
 }
 
-const FINAL_ATTEMPT_STATUSES = ['completed', 'no_answer', 'busy', 'voicemail', 'failed', 'canceled'];
-
 /** Applies one provider event in its own transaction (what `simulate` calls). */
 export async function applyProviderEvent(sql: Sql, event: ProviderEvent, at: Date, o: OutcomeOptions): Promise<ApplyEventResult> {
   return sql.begin((tx) => applyProviderEventInTransaction(tx, event, at, o));
@@ -65,7 +63,7 @@ async function applyLocked(tx: TransactionSql, locked: LockedForOutcome, event: 
   const [attemptRow] = await tx<{ status: string }[]>`
     select status from call_attempts where call_id = ${call.id} and attempt = ${event.attempt} for update`;
   if (!attemptRow) return { result: 'stale', reason: `attempt ${event.attempt} was never claimed`, campaignId };
-  if (FINAL_ATTEMPT_STATUSES.includes(attemptRow.status)) {
+  if ((FINAL_OUTCOMES as readonly string[]).includes(attemptRow.status)) {
     return attemptRow.status === event.status
       ? { result: 'duplicate', campaignId }
       : { result: 'stale', reason: `attempt ${event.attempt} already ended as ${attemptRow.status}`, campaignId };
@@ -118,12 +116,7 @@ export async function lockCallForOutcome(tx: TransactionSql, callId: string): Pr
 }
 
 async function lockCampaignPolicy(tx: TransactionSql, campaignId: string): Promise<RetryPolicy | null> {
-  const [row] = await tx<(CampaignWindowColumns & { max_attempts: number; retry_delay_minutes: number; retry_on: string[] })[]>`
-    select timezone, first_call_time, last_call_time, days_of_week::int[] as days_of_week,
-           to_char(start_date, 'YYYY-MM-DD') as start_date, to_char(end_date, 'YYYY-MM-DD') as end_date,
-           coalesce(array(select to_char(d, 'YYYY-MM-DD') from unnest(blackout_dates) d order by d), '{}') as blackout_dates,
-           max_attempts, retry_delay_minutes, retry_on
-    from campaigns where id = ${campaignId} for update`;
+  const [row] = await tx<CampaignRow[]>`select ${tx.unsafe(CAMPAIGN_COLUMNS)} from campaigns where id = ${campaignId} for update`;
   if (!row) return null;
   return { maxAttempts: row.max_attempts, retryDelayMinutes: row.retry_delay_minutes, retryOn: row.retry_on, window: campaignWindow(row) };
 }
@@ -148,8 +141,12 @@ export async function settleCall(
   return next;
 }
 
-/** A corrected outcome may queue a contact of a campaign that had completed: it is active again. */
-async function reactivateCampaign(tx: TransactionSql, campaignId: string, at: Date): Promise<void> {
+/**
+ * A completed campaign that has pending work again — a corrected outcome queued a
+ * contact, or contacts were appended — is active again. Conditional: only a
+ * completed campaign changes.
+ */
+export async function reactivateCampaign(tx: Queryable, campaignId: string, at: Date): Promise<void> {
   await tx`update campaigns set status = 'active', completed_at = null, updated_at = ${at} where id = ${campaignId} and status = 'completed'`;
 }
 

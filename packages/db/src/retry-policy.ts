@@ -9,8 +9,9 @@
 // by default it is not dialed again (never a blind second dial). Direct calls
 // carry no retry policy: they get one attempt.
 import { isWindowOpen, nextWindowOpen, type CallingWindow } from '@wakeplan/schedule-core';
+import type { FinalOutcome } from './rows.ts';
 
-export type AttemptOutcome = 'completed' | 'no_answer' | 'busy' | 'voicemail' | 'failed' | 'canceled' | 'unknown';
+export type AttemptOutcome = FinalOutcome | 'unknown';
 
 export interface RetryPolicy {
   maxAttempts: number;

@@ -29,10 +29,8 @@ export async function publishWorkerState(sql: Queryable, s: PublishedWorkerState
       counters = excluded.counters, updated_at = excluded.updated_at`;
 }
 
-export interface StoredWorkerState extends PublishedWorkerState {}
-
 /** The most recently updated worker's published state, or null. */
-export async function readLatestWorkerState(sql: Queryable): Promise<StoredWorkerState | null> {
+export async function readLatestWorkerState(sql: Queryable): Promise<PublishedWorkerState | null> {
   const [row] = await sql<{ worker_id: string; state: WorkerStateName; next_wake_at: Date | null; next_wake_reason: string | null;
     calls_in_flight: number; counters: Record<string, number>; updated_at: Date }[]>`
     select worker_id, state, next_wake_at, next_wake_reason, calls_in_flight, counters, updated_at
