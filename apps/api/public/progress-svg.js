@@ -60,7 +60,8 @@ export function drawCampaignProgress(campaign, { now, axisTimeZone }) {
 
 /** "queued 40 · dialing 1 · completed 5 · failed 3" plus any other non-zero state. */
 export function countsText(stats) {
-  const main = SEGMENTS.map((s) => `${s.statuses.reduce((n, k) => n + (stats[k] ?? 0), 0)} ${s.label}`);
+  const counts = progressCounts(stats);
+  const main = SEGMENTS.map((s) => `${counts[s.key]} ${s.label}`);
   const extra = Object.entries(stats).filter(([k, v]) => isOther(k) && v > 0).map(([k, v]) => `${v} ${k.replace(/_/g, ' ')}`);
   return [...main, ...extra].join(' · ');
 }

@@ -23,14 +23,12 @@ export function readPlan(data) {
 
 /** Campaigns → [{ id, name, status, timezone, window, stats, nextOpenAt }] */
 export function readCampaigns(data) {
-  const list = Array.isArray(data) ? data : listOf(data?.campaigns);
-  return list.map((c) => ({
+  return listOf(data?.campaigns).map((c) => ({
     id: String(c.id),
     name: typeof c.name === 'string' ? c.name : String(c.id),
     status: typeof c.status === 'string' ? c.status : 'unknown',
     timezone: typeof c.timezone === 'string' ? c.timezone : null,
-    window: typeof c.window === 'string' ? c.window
-      : c.first_call_time && c.last_call_time ? `${c.first_call_time}-${c.last_call_time}` : null,
+    window: typeof c.window === 'string' ? c.window : null,
     stats: readStats(c.stats),
     nextOpenAt: instant(c.next_open_at),
   }));
@@ -38,15 +36,15 @@ export function readCampaigns(data) {
 
 /**
  * The activity numbers the status carries: calls in flight, direct calls queued,
- * and the worker's published counters when the status includes them
- * (`workerCounters` or `counters`). [[name, number]] in that order.
+ * and the worker's counters (`workerCounters`) when it has any.
+ * [[name, number]] in that order.
  */
 export function readCounters(status) {
   const numbers = [];
   for (const key of ['callsInFlight', 'directCallsQueued']) {
     if (typeof status?.[key] === 'number') numbers.push([key, status[key]]);
   }
-  const published = status?.workerCounters ?? status?.counters;
+  const published = status?.workerCounters;
   if (published && typeof published === 'object') {
     for (const [k, v] of Object.entries(published)) if (typeof v === 'number' && Number.isFinite(v)) numbers.push([k, v]);
   }

@@ -48,7 +48,7 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; details: unknown[] };
 }
 
-export function errorBody(code: ErrorCode, message: string, details: unknown[] = []): ErrorBody {
+function errorBody(code: ErrorCode, message: string, details: unknown[] = []): ErrorBody {
   return { success: false, error: { code, message, details } };
 }
 

@@ -5,7 +5,9 @@
 // Invariants: the notification is sent with `select pg_notify(...)` inside the
 // transaction, so it is delivered on commit only and never after a rollback; the
 // doorbell is rung only after a commit, its failure is logged and never reaches
-// the request; a write that changed nothing (`notify: null`) wakes nobody.
+// the request; a write that changed nothing (`notify: null`) wakes nobody; work
+// whose shared logic already sent the NOTIFY in the transaction (`sent: true`,
+// the outcome logic's `call_finished`) is not notified twice, only rung for.
 // Rings coalesce: while one is on its way, later commits queue a single next
 // ring, sent when it finishes — so every commit is followed by a ring that
 // started after it, and a burst of writes is not a burst of HTTP requests.
@@ -14,8 +16,11 @@ import type { Logger } from 'pino';
 
 export interface PlanWrite<T> {
   result: T;
-  /** The ids for the payload (and a more precise kind), or null when the write turned out to change nothing. */
-  notify: { kind?: NotifyKind; campaignId?: string; callId?: string } | null;
+  /**
+   * The ids for the payload (and a more precise kind), or null when the write turned out to change nothing.
+   * `sent: true`: the work already sent this NOTIFY inside the transaction; only the doorbell is left.
+   */
+  notify: { kind?: NotifyKind; campaignId?: string; callId?: string; sent?: true } | null;
 }
 
 export interface PlanWriter {
@@ -61,9 +66,9 @@ export function createPlanWriter(options: PlanWriterOptions): PlanWriter {
     async write(kind, at, work) {
       const { result, notified } = await options.sql.begin(async (tx) => {
         const change = await work(tx);
-        const sent = change.notify ? { ...change.notify, kind: change.notify.kind ?? kind } : null;
-        if (sent) await notifySchedulerChanged(tx, buildNotification(sent.kind, at, sent));
-        return { result: change.result, notified: sent?.kind ?? null };
+        const note = change.notify ? { ...change.notify, kind: change.notify.kind ?? kind } : null;
+        if (note && !note.sent) await notifySchedulerChanged(tx, buildNotification(note.kind, at, note));
+        return { result: change.result, notified: note?.kind ?? null };
       });
       if (notified) {
         options.onCommitted?.();

@@ -1,17 +1,11 @@
 // Auth (bearer tokens, the exempt routes), rate limiting, the API description,
 // and the one error handler: unknown routes, bad bodies, oversize bodies, and
 // Postgres errors that slip past the validators all become 4xx envelopes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '@wakeplan/db/testing';
+import { describe, expect, it } from 'vitest';
 import { mapError } from '../src/errors.ts';
-import { AUTH, campaignBody, json, rowCounts, startApi, TOKEN, type TestApi } from './helpers.ts';
+import { AUTH, campaignBody, json, rowCounts, startApi, TOKEN, useTestApi } from './helpers.ts';
 
-const db = useTestDatabase();
-let api: TestApi;
-beforeAll(async () => {
-  api = await startApi(db.current, { BODY_LIMIT_BYTES: '2048' });
-});
-afterAll(() => api.close());
+const { db, api } = useTestApi({ env: { BODY_LIMIT_BYTES: '2048' } });
 
 describe('bearer auth', () => {
   it.each([

@@ -1,19 +1,10 @@
 // Direct calls: 202 with the call, due at once or at not_before; Idempotency-Key
 // returns the same call on retry (even concurrent ones) and 409s a different
 // body; GET shows the call with its attempts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { AUTH, json, phone, rowCounts, startApi, T0, type TestApi } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { AUTH, json, phone, rowCounts, T0, useTestApi } from './helpers.ts';
 
-const db = useTestDatabase();
-let api: TestApi;
-beforeAll(async () => {
-  api = await startApi(db.current);
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  await db.current.sql`truncate campaigns, calls cascade`;
-});
+const { db, api } = useTestApi({ truncate: ['campaigns', 'calls'] });
 
 const createCall = (payload: object, headers: Record<string, string> = {}) =>
   api.app.inject({ method: 'POST', url: '/api/calls', headers: { ...AUTH, ...headers }, payload });

@@ -1,19 +1,10 @@
 // Campaign routes through app.inject on a real database: create (with and
 // without inline contacts), list, get with stats and next_open_at, patch; and
 // every class of bad input answered with a 4xx naming the field, writing nothing.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { AUTH, campaignBody, json, phone, rowCounts, startApi, T0, type TestApi } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { AUTH, campaignBody, json, phone, rowCounts, startApi, T0, useTestApi } from './helpers.ts';
 
-const db = useTestDatabase();
-let api: TestApi;
-beforeAll(async () => {
-  api = await startApi(db.current);
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  await db.current.sql`truncate campaigns, calls cascade`;
-});
+const { db, api } = useTestApi({ truncate: ['campaigns', 'calls'] });
 
 const post = (payload: unknown, url = '/api/campaigns') => api.app.inject({ method: 'POST', url, headers: AUTH, payload: payload as object });
 

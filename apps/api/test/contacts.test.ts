@@ -3,19 +3,12 @@
 // normalisation, re-activation of a completed campaign, and every kind of bad
 // file refused with a 4xx that says why and writes nothing.
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { AUTH, campaignBody, json, phone, rowCounts, startApi, type TestApi } from './helpers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AUTH, campaignBody, json, phone, rowCounts, useTestApi } from './helpers.ts';
 
-const db = useTestDatabase();
-let api: TestApi;
+const { db, api } = useTestApi({ env: { CSV_MAX_ROWS: '200', CSV_MAX_BYTES: '20000' }, truncate: ['campaigns', 'calls'] });
 let id: string;
-beforeAll(async () => {
-  api = await startApi(db.current, { CSV_MAX_ROWS: '200', CSV_MAX_BYTES: '20000' });
-});
-afterAll(() => api.close());
 beforeEach(async () => {
-  await db.current.sql`truncate campaigns, calls cascade`;
   const res = await api.app.inject({ method: 'POST', url: '/api/campaigns', headers: AUTH, payload: campaignBody() });
   id = json(res).data.id;
 });

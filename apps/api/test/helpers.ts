@@ -1,13 +1,14 @@
 // Test harness for the API against a real Postgres: the app built by buildApp
-// on this file's fresh database, a fixed clock, and a stand-in for the worker's
-// tiny HTTP server (POST /wake records doorbell rings; GET /health answers what
-// the test says). No mocked database anywhere.
+// on this file's fresh database (useTestApi registers the hooks), a fixed clock,
+// and a stand-in for the worker's tiny HTTP server (POST /wake records doorbell
+// rings; GET /health answers what the test says). No mocked database anywhere.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createSql, type Sql } from '@wakeplan/db';
-import type { TestDatabase } from '@wakeplan/db/testing';
+import { useTestDatabase, type TestDatabase } from '@wakeplan/db/testing';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
 
@@ -98,6 +99,29 @@ export async function startApi(db: TestDatabase, env: Record<string, string> = {
       await worker.close();
     },
   };
+}
+
+/**
+ * Registers a test file's hooks: its fresh database, the API on it (started
+ * before all tests, closed after all), and, when `truncate` names tables, those
+ * emptied before each test. `api` is filled in by the beforeAll hook: use it
+ * inside tests and hooks.
+ */
+export function useTestApi(options: { env?: Record<string, string>; truncate?: string[] } = {}):
+  { db: { readonly current: TestDatabase }; api: TestApi } {
+  const db = useTestDatabase();
+  const api = {} as TestApi;
+  beforeAll(async () => {
+    Object.assign(api, await startApi(db.current, options.env));
+  });
+  afterAll(() => api.close());
+  const tables = options.truncate;
+  if (tables) {
+    beforeEach(async () => {
+      await db.current.sql`truncate ${db.current.sql(tables)} cascade`;
+    });
+  }
+  return { db, api };
 }
 
 export const WINDOW = { timezone: 'America/New_York', first_call_time: '09:00', last_call_time: '17:00' };

@@ -2,19 +2,15 @@
 // body arrives in chunks from a socket: a multipart upload built by fetch's
 // FormData, a streamed text/csv body, auth, and an early 413.
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { AUTH, phone, startApi, type TestApi } from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AUTH, phone, useTestApi } from './helpers.ts';
 
-const db = useTestDatabase();
-let api: TestApi;
+const { api } = useTestApi({ env: { CSV_MAX_BYTES: '100000' } });
 let base: string;
 beforeAll(async () => {
-  api = await startApi(db.current, { CSV_MAX_BYTES: '100000' });
   await api.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
 });
-afterAll(() => api.close());
 
 function csvRows(n: number): string {
   return `phone,name\n${Array.from({ length: n }, (_, i) => `${phone(i)},Contact ${i}`).join('\n')}\n`;

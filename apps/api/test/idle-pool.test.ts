@@ -1,16 +1,10 @@
 // Letting the database sleep: /health never opens a connection, and after
 // DB_IDLE_TIMEOUT_S the API's pool holds none at all (checked in
 // pg_stat_activity from a separate connection).
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { AUTH, startApi, type TestApi } from './helpers.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { AUTH, useTestApi } from './helpers.ts';
 
-const db = useTestDatabase();
-let api: TestApi;
-beforeAll(async () => {
-  api = await startApi(db.current, { DB_IDLE_TIMEOUT_S: '1' });
-});
-afterAll(() => api.close());
+const { db, api } = useTestApi({ env: { DB_IDLE_TIMEOUT_S: '1' } });
 
 async function apiConnections(): Promise<number> {
   const [row] = await db.current.sql<{ n: number }[]>`

@@ -1,19 +1,10 @@
 // POST /api/campaigns/import: a multipart form, campaign fields first, then the
 // CSV file `contacts`. One transaction: a bad field or a bad row writes neither
 // the campaign nor any contact.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { AUTH, json, multipart, phone, rowCounts, startApi, type Part, type TestApi } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { AUTH, json, multipart, phone, rowCounts, useTestApi, type Part } from './helpers.ts';
 
-const db = useTestDatabase();
-let api: TestApi;
-beforeAll(async () => {
-  api = await startApi(db.current, { CSV_MAX_BYTES: '4096' });
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  await db.current.sql`truncate campaigns, calls cascade`;
-});
+const { db, api } = useTestApi({ env: { CSV_MAX_BYTES: '4096' }, truncate: ['campaigns', 'calls'] });
 
 const FIELDS: Part[] = [
   ['name', 'Imported'], ['agent_id', 'agent-9'], ['timezone', 'America/New_York'],

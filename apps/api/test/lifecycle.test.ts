@@ -1,15 +1,9 @@
 // Pause, resume and cancel: allowed transitions, repeats that change nothing,
 // 409s that say why, and cancel taking the queued contacts with it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { AUTH, campaignBody, json, phone, startApi, type TestApi } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { AUTH, campaignBody, json, phone, useTestApi } from './helpers.ts';
 
-const db = useTestDatabase();
-let api: TestApi;
-beforeAll(async () => {
-  api = await startApi(db.current);
-});
-afterAll(() => api.close());
+const { db, api } = useTestApi();
 
 async function create(contacts = 0): Promise<string> {
   const list = Array.from({ length: contacts }, (_, i) => ({ phone: phone(i) }));

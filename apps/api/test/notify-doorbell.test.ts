@@ -7,17 +7,14 @@
 // from another session after the point in question arrives first.
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { AUTH, campaignBody, json, phone, rowCounts, startApi, WAKE_TOKEN, type TestApi } from './helpers.ts';
+import { AUTH, campaignBody, json, phone, rowCounts, useTestApi, WAKE_TOKEN } from './helpers.ts';
 
-const db = useTestDatabase();
-let api: TestApi;
+const { db, api } = useTestApi();
 let listener: postgres.Sql;
 let notes: Record<string, unknown>[] = [];
 let markers = 0;
 
 beforeAll(async () => {
-  api = await startApi(db.current);
   listener = postgres(db.current.url, { max: 1, onnotice: () => {} });
   await listener.listen('scheduler_changed', (payload) => void notes.push(JSON.parse(payload)));
   // A deferred trigger that runs at COMMIT: 'gated' campaigns wait for advisory lock 4242,
@@ -32,10 +29,7 @@ beforeAll(async () => {
     create constraint trigger test_commit_gate after insert on campaigns
       deferrable initially deferred for each row execute function test_commit_gate();`);
 });
-afterAll(async () => {
-  await listener.end();
-  await api.close();
-});
+afterAll(() => listener.end());
 beforeEach(() => {
   notes = [];
   api.worker.rings.length = 0;

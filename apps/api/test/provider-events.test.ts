@@ -6,30 +6,23 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimCampaignCalls, signedHeaders } from '@wakeplan/db';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { json, startApi, type TestApi } from './helpers.ts';
+import { json, useTestApi } from './helpers.ts';
 
-const db = useTestDatabase();
 const SECRET = 'events-secret';
 const AT = new Date('2026-03-02T15:00:00Z');
-let api: TestApi;
+const { db, api } = useTestApi({ env: { PROVIDER_EVENTS_SECRET: SECRET }, truncate: ['campaigns', 'calls', 'call_attempts', 'provider_events'] });
 let listener: postgres.Sql;
 const notes: string[] = [];
 let campaignId = '';
 let seq = 0;
 
 beforeAll(async () => {
-  api = await startApi(db.current, { PROVIDER_EVENTS_SECRET: SECRET });
   api.clock.set(AT);
   listener = postgres(db.current.url, { max: 1, onnotice: () => {} });
   await listener.listen('scheduler_changed', (p) => void notes.push(p));
 });
-afterAll(async () => {
-  await listener.end();
-  await api.close();
-});
+afterAll(() => listener.end());
 beforeEach(async () => {
-  await db.current.sql`truncate campaigns, calls, call_attempts, provider_events`;
   api.worker.rings.length = 0;
   notes.length = 0;
   const [c] = await db.current.sql<{ id: string }[]>`
@@ -67,7 +60,7 @@ describe('POST /api/provider/events', () => {
     await expect.poll(() => api.worker.rings.length).toBe(1);
     await expect.poll(() => notes.length).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(notes).toHaveLength(1); // the route's and the outcome logic's identical payloads fold into one
+    expect(notes).toHaveLength(1); // the outcome logic's; the route only rings the doorbell
     expect(JSON.parse(notes[0]!)).toMatchObject({ kind: 'call_finished', call_id: callId, campaign_id: campaignId });
   });
 

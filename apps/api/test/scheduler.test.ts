@@ -1,18 +1,11 @@
 // Scheduler routes: the status (next wake computed from the plan, worker state
 // live from /health, else as published with its age, else unknown; cached a few
 // seconds, dropped by writes), reload, and the plan preview.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { AUTH, campaignBody, json, phone, startApi, T0, type TestApi } from './helpers.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AUTH, campaignBody, json, phone, T0, useTestApi } from './helpers.ts';
 
-const db = useTestDatabase();
-let api: TestApi;
-beforeAll(async () => {
-  api = await startApi(db.current);
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  await db.current.sql`truncate campaigns, calls, worker_state cascade`;
+const { db, api } = useTestApi({ truncate: ['campaigns', 'calls', 'worker_state'] });
+beforeEach(() => {
   api.worker.health = { status: 503 };
   api.clock.set(new Date(api.clock.now().getTime() + 60_000)); // a fresh status each test
 });

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { validationFailed, type FieldProblem } from '../errors.ts';
 import { checkContact } from '../contacts/contact-check.ts';
-import { knownCountry } from '../contacts/phone.ts';
+import { checkDefaultCountry } from '../contacts/phone.ts';
 import type { NewDirectCall } from '../repositories/calls.ts';
 import type { CreateCallBody } from '../schemas/calls.ts';
 
@@ -15,10 +15,7 @@ const OFFSET_SUFFIX = /(?:[zZ]|[+-]\d{2}:?\d{2})$/;
 
 export function checkDirectCall(body: CreateCallBody, idempotencyKey: string | null): NewDirectCall {
   const problems: FieldProblem[] = [];
-  const country = body.default_country ? knownCountry(body.default_country) : null;
-  if (body.default_country && !country) {
-    problems.push({ field: 'default_country', message: `must be a country code such as "US" or "GB", got ${JSON.stringify(body.default_country)}` });
-  }
+  const country = checkDefaultCountry(body.default_country, problems);
   const contact = checkContact({ phone: body.phone, name: body.name ?? null, timezone: body.timezone ?? null, variables: body.variables }, country);
   if (!contact.ok) problems.push(...contact.problems);
   const notBefore = readNotBefore(body.not_before ?? null, problems);
@@ -45,7 +42,7 @@ function readNotBefore(value: string | null, problems: FieldProblem[]): Date | n
   return at;
 }
 
-export function requestHash(body: unknown): string {
+function requestHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 

@@ -9,13 +9,10 @@
 import { validateRecipientHoursDetailed, validateWindowDetailed, type CallingWindow, type RecipientHours } from '@wakeplan/schedule-core';
 import type { CampaignRow, CampaignWindowColumns } from '@wakeplan/db';
 import { validationFailed, type FieldProblem } from '../errors.ts';
-import { knownCountry } from '../contacts/phone.ts';
+import { checkDefaultCountry } from '../contacts/phone.ts';
 import type { ImportCampaignFields, PatchCampaignBody } from '../schemas/campaign.ts';
 
-/** The window columns, as stored (packages/db rows.ts). */
-export type WindowValues = CampaignWindowColumns;
-
-export interface CampaignValues extends WindowValues {
+export interface CampaignValues extends CampaignWindowColumns {
   name: string;
   agent_id: string;
   max_concurrent_calls: number;
@@ -27,7 +24,7 @@ export interface CampaignValues extends WindowValues {
   default_country: string | null;
 }
 
-const SNAKE: Record<keyof CallingWindow, keyof WindowValues> = {
+const SNAKE: Record<keyof CallingWindow, keyof CampaignWindowColumns> = {
   timezone: 'timezone', firstCallTime: 'first_call_time', lastCallTime: 'last_call_time', daysOfWeek: 'days_of_week',
   startDate: 'start_date', endDate: 'end_date', blackoutDates: 'blackout_dates',
 };
@@ -40,7 +37,7 @@ export function checkNewCampaign(body: ImportCampaignFields, defaultTimezone: st
     startDate: body.start_date, endDate: body.end_date, blackoutDates: body.blackout_dates,
   }, problems);
   const recipientHours = checkRecipientHours(body.recipient_calling_hours ?? null, problems);
-  const defaultCountry = checkCountry(body.default_country ?? null, problems);
+  const defaultCountry = checkDefaultCountry(body.default_country, problems);
   if (problems.length > 0 || !window) throw validationFailed(problems);
   return {
     ...window,
@@ -74,7 +71,7 @@ export function checkCampaignPatch(current: CampaignRow, patch: PatchCampaignBod
     if (window) for (const k of windowKeys) if (k in patch) Object.assign(changes, { [k]: window[k] });
   }
   if ('recipient_calling_hours' in patch) changes.recipient_calling_hours = checkRecipientHours(patch.recipient_calling_hours ?? null, problems);
-  if ('default_country' in patch) changes.default_country = checkCountry(patch.default_country ?? null, problems);
+  if ('default_country' in patch) changes.default_country = checkDefaultCountry(patch.default_country, problems);
   for (const k of ['name', 'agent_id', 'max_concurrent_calls', 'calls_per_minute', 'max_attempts', 'retry_delay_minutes', 'retry_on'] as const) {
     if (k in patch) Object.assign(changes, { [k]: patch[k] ?? null });
   }
@@ -82,7 +79,7 @@ export function checkCampaignPatch(current: CampaignRow, patch: PatchCampaignBod
   return changes;
 }
 
-function checkWindow(input: Record<keyof CallingWindow, unknown>, problems: FieldProblem[]): WindowValues | null {
+function checkWindow(input: Record<keyof CallingWindow, unknown>, problems: FieldProblem[]): CampaignWindowColumns | null {
   const result = validateWindowDetailed(input);
   if (!result.ok) {
     for (const e of result.errors) problems.push({ field: SNAKE[e.field], message: snakeMessage(e.field, e.message) });
@@ -108,11 +105,4 @@ function checkRecipientHours(value: RecipientHours | null, problems: FieldProble
   if (result.ok) return result.value;
   for (const e of result.errors) problems.push({ field: `recipient_calling_hours.${e.field}`, message: snakeMessage(e.field, e.message) });
   return null;
-}
-
-function checkCountry(value: string | null, problems: FieldProblem[]): string | null {
-  if (value === null) return null;
-  const known = knownCountry(value);
-  if (!known) problems.push({ field: 'default_country', message: `must be a country code such as "US" or "GB", got ${JSON.stringify(value)}` });
-  return known;
 }

@@ -1,11 +1,12 @@
 // Phone numbers to E.164 with libphonenumber-js. A number written with "+" and
 // a country code needs nothing else; a national number needs a default country
-// (from the request, else the campaign).
+// (from the request, else the campaign), checked here as the request sends it.
 //
 // Invariants: a success is a valid number for its country and matches the
 // schema's check `^\+[1-9][0-9]{6,14}$`; a failure says why, in words, quoting
 // what was sent.
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import type { FieldProblem } from '../errors.ts';
 
 export type PhoneResult = { ok: true; e164: string } | { ok: false; message: string };
 
@@ -32,8 +33,11 @@ function looksLikePhone(text: string): boolean {
   return digits >= 3 && /^[+\d\s().\-/]+(?:\s*(?:ext\.?|x|#)\s*\d+)?$/i.test(text);
 }
 
-/** "gb" → "GB" when libphonenumber knows the country, else null. */
-export function knownCountry(code: string): string | null {
-  const upper = code.trim().toUpperCase();
-  return isSupportedCountry(upper) ? upper : null;
+/** A request's `default_country` → "GB" for "gb" when libphonenumber knows it; otherwise a problem with the field. */
+export function checkDefaultCountry(value: string | null | undefined, problems: FieldProblem[]): string | null {
+  if (value === null || value === undefined) return null;
+  const upper = value.trim().toUpperCase();
+  if (isSupportedCountry(upper)) return upper;
+  problems.push({ field: 'default_country', message: `must be a country code such as "US" or "GB", got ${JSON.stringify(value)}` });
+  return null;
 }

@@ -1,7 +1,7 @@
 // Whether a user has used the API lately (`isUserActive` in the status): any
 // authenticated request marks the user active for ten minutes. In memory only:
 // knowing it never touches the database.
-export const USER_ACTIVE_MS = 10 * 60_000;
+const USER_ACTIVE_MS = 10 * 60_000;
 
 export interface UserActivity {
   markActive(at: Date): void;

@@ -45,7 +45,7 @@ export function checkAgainst<T>(schema: TSchema, value: unknown): { ok: true; va
   return { ok: false, problems: describeSchemaErrors(check.Errors(value) as SchemaError[], value, 'body') };
 }
 
-export function describeSchemaErrors(errors: SchemaError[], data: unknown, root: string): FieldProblem[] {
+function describeSchemaErrors(errors: SchemaError[], data: unknown, root: string): FieldProblem[] {
   const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   const inUnion = (e: SchemaError) => unions.some((u) => e !== u && e.schemaPath.startsWith(`${u.schemaPath}/${u.keyword}/`));
   const problems: FieldProblem[] = [];

@@ -25,10 +25,3 @@ export async function insertContacts(tx: Queryable, campaignId: string, drafts: 
   }
   return inserted;
 }
-
-/** Appending contacts to a completed campaign makes it active again. */
-export async function reactivateIfCompleted(tx: Queryable, campaignId: string, at: Date): Promise<void> {
-  await tx`
-    update campaigns set status = 'active', completed_at = null, updated_at = ${at}
-    where id = ${campaignId} and status = 'completed'`;
-}

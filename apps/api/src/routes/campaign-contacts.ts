@@ -12,12 +12,13 @@ import { assertDeclaredSize, collectCsvContacts } from '../contacts/csv-import.t
 import { collectJsonContacts, ContactCollector } from '../contacts/import-collector.ts';
 import type { RawContact } from '../contacts/contact-check.ts';
 import { findCampaign, lockCampaign } from '../repositories/campaigns.ts';
-import { insertContacts, reactivateIfCompleted } from '../repositories/contacts.ts';
+import { reactivateCampaign } from '@wakeplan/db';
+import { insertContacts } from '../repositories/contacts.ts';
 import { AppendContactsResult } from '../schemas/campaign.ts';
 import { Envelope, ErrorResponses, IdParams, ok } from '../schemas/common.ts';
 import { AppendContactsJson, ContactsQuery } from '../schemas/contacts.ts';
 
-export const CSV_MEDIA_TYPES = ['text/csv', 'application/csv'];
+const CSV_MEDIA_TYPES = ['text/csv', 'application/csv'];
 
 export const campaignContactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   // The CSV body is handed to the route as the raw stream; CsvByteGuard enforces CSV_MAX_BYTES.
@@ -61,7 +62,7 @@ export const campaignContactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       if (!locked) throw notFound('campaign', id);
       if (locked.status === 'cancelled') throw cancelledConflict();
       const imported = await insertContacts(tx, id, collector.drafts, at);
-      if (imported > 0) await reactivateIfCompleted(tx, id, at);
+      if (imported > 0) await reactivateCampaign(tx, id, at); // appending contacts re-activates a completed campaign
       const status = imported > 0 && locked.status === 'completed' ? 'active' : locked.status;
       return { result: { imported, status }, notify: imported > 0 ? { campaignId: id } : null };
     });

@@ -3,10 +3,9 @@
 // `campaign_changed` in the same transaction. Repeating an action is harmless.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { RouteDeps } from '../deps.ts';
-import { notFound } from '../errors.ts';
+import { changeCampaign } from '../campaigns/change-campaign.ts';
 import { nextStatus, type LifecycleAction } from '../campaigns/lifecycle.ts';
-import { presentCampaign } from '../campaigns/present.ts';
-import { campaignStats, cancelQueuedCalls, lockCampaign, setCampaignStatus } from '../repositories/campaigns.ts';
+import { cancelQueuedCalls, setCampaignStatus } from '../repositories/campaigns.ts';
 import { Campaign } from '../schemas/campaign.ts';
 import { Envelope, ErrorResponses, IdParams, ok } from '../schemas/common.ts';
 
@@ -28,16 +27,12 @@ export const campaignLifecycleRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asy
     }, async (request) => {
       const at = deps.now();
       const { id } = request.params;
-      const row = await deps.planWriter.write('campaign_changed', at, async (tx) => {
-        const current = await lockCampaign(tx, id);
-        if (!current) throw notFound('campaign', id);
+      return ok(await changeCampaign(deps, id, at, async (tx, current) => {
         const target = nextStatus(action, current.status);
-        if (target === null) return { result: current, notify: null };
+        if (target === null) return null;
         if (target === 'cancelled') await cancelQueuedCalls(tx, id, at);
-        return { result: await setCampaignStatus(tx, id, target, at), notify: { campaignId: id } };
-      });
-      const stats = await campaignStats(deps.sql, [id]);
-      return ok(presentCampaign(row, stats.get(id)!, at));
+        return setCampaignStatus(tx, id, target, at);
+      }));
     });
   }
 };

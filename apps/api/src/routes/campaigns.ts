@@ -5,10 +5,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { checkCampaignPatch, checkNewCampaign } from '../campaigns/campaign-input.ts';
+import { changeCampaign } from '../campaigns/change-campaign.ts';
 import { createdCampaignBody } from '../campaigns/create-campaign.ts';
 import { presentCampaign } from '../campaigns/present.ts';
 import { collectJsonContacts } from '../contacts/import-collector.ts';
-import { campaignStats, findCampaign, listCampaigns, lockCampaign, updateCampaign } from '../repositories/campaigns.ts';
+import { campaignStats, findCampaign, listCampaigns, updateCampaign } from '../repositories/campaigns.ts';
 import {
   Campaign, CampaignList, CreateCampaignBody, CreatedCampaign, ListCampaignsQuery, PatchCampaignBody,
 } from '../schemas/campaign.ts';
@@ -78,16 +79,11 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
   }, async (request) => {
     const at = deps.now();
     const { id } = request.params;
-    const row = await deps.planWriter.write('campaign_changed', at, async (tx) => {
-      const current = await lockCampaign(tx, id);
-      if (!current) throw notFound('campaign', id);
+    return ok(await changeCampaign(deps, id, at, async (tx, current) => {
       if (current.status === 'cancelled') {
         throw new ApiError(409, 'CAMPAIGN_STATE_CONFLICT', 'the campaign is cancelled and can no longer be changed');
       }
-      const updated = await updateCampaign(tx, id, checkCampaignPatch(current, request.body), at);
-      return { result: updated, notify: { campaignId: id } };
-    });
-    const stats = await campaignStats(deps.sql, [id]);
-    return ok(presentCampaign(row, stats.get(id)!, at));
+      return updateCampaign(tx, id, checkCampaignPatch(current, request.body), at);
+    }));
   });
 };

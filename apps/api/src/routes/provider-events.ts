@@ -7,8 +7,8 @@
 // in this plugin's preParsing hook, so no other route pays for it), in constant
 // time, before the body is validated or touches the database; the outcome logic
 // is packages/db outcomes.ts (shared with the worker and `simulate`), run inside
-// the plan writer's transaction, so `call_finished` is sent on commit and the
-// worker's doorbell rung after it; duplicates and stale events answer 200 and
+// the plan writer's transaction: it sends `call_finished` itself (delivered on
+// commit), and the plan writer rings the worker's doorbell after the commit; duplicates and stale events answer 200 and
 // say so, so a provider's retries stay harmless.
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -82,7 +82,8 @@ export const providerEventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
     const outcome = await deps.planWriter.write('call_finished', at, async (tx) => {
       const result = await applyProviderEventInTransaction(tx, event, at, { resultTimeoutMinutes: deps.config.callResultTimeoutMinutes });
       const ended = result.result === 'applied' && !isProgressStatus(event.status);
-      return { result, notify: ended ? { campaignId: result.campaignId ?? undefined, callId: event.call_id } : null };
+      // settleCall sent call_finished in this transaction; the plan writer only rings.
+      return { result, notify: ended ? { sent: true } : null };
     });
     if (outcome.result === 'unknown_call') throw notFound('call', event.call_id);
     if (outcome.result === 'applied') return ok({ result: outcome.result, call_status: outcome.callStatus });

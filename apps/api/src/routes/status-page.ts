@@ -26,7 +26,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 interface StaticFile {
   body: Buffer;
@@ -40,7 +40,7 @@ export interface StatusPageOptions {
 }
 
 /** Reads every servable file of the folder once (type declarations for the tests excluded). */
-export function loadStaticFiles(dir: string): Map<string, StaticFile> {
+function loadStaticFiles(dir: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   for (const name of readdirSync(dir)) {
     const contentType = CONTENT_TYPES[extname(name)];

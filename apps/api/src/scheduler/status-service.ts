@@ -9,8 +9,8 @@
 import { computeSchedulerStatus, probeWorkerHealth, type SchedulerStatus, type Sql } from '@wakeplan/db';
 import type { UserActivity } from '../plugins/activity.ts';
 
-export const STATUS_CACHE_MS = 3000;
-export const WORKER_HEALTH_TIMEOUT_MS = 500;
+const STATUS_CACHE_MS = 3000;
+const WORKER_HEALTH_TIMEOUT_MS = 500;
 
 export interface StatusService {
   get(at: Date): Promise<SchedulerStatus>;
