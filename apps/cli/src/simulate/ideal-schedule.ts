@@ -37,7 +37,7 @@ export function idealSchedule(scenario: Scenario, campaigns: IdealCampaign[], di
   }));
   let accountInFlight: number[] = [];
   const direct = directCalls.map((d) => ({ ...d, done: false }));
-  let t = Math.min(...touches, endMs);
+  let t = scenario.start.getTime(); // actions never precede the start (scenario.ts)
   for (let guard = 0; t < endMs && guard < 5_000_000; guard++) {
     accountInFlight = accountInFlight.filter((end) => end > t);
     for (const s of state) s.inFlight = s.inFlight.filter((e) => e > t);

@@ -91,11 +91,7 @@ function idealCampaign(c: ModeRun['campaigns'][number]): IdealCampaign {
   const f = c.fields;
   return {
     createdAt: c.at,
-    window: {
-      timezone: String(f.timezone), firstCallTime: String(f.first_call_time), lastCallTime: String(f.last_call_time),
-      daysOfWeek: f.days_of_week as number[], startDate: (f.start_date as string | null) ?? null,
-      endDate: (f.end_date as string | null) ?? null, blackoutDates: (f.blackout_dates as string[]) ?? [],
-    },
+    window: c.window,
     recipientHours: (f.recipient_calling_hours as IdealCampaign['recipientHours']) ?? null,
     maxConcurrent: Number(f.max_concurrent_calls),
     callsPerMinute: f.calls_per_minute === null || f.calls_per_minute === undefined ? null : Number(f.calls_per_minute),

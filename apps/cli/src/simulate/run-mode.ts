@@ -7,16 +7,18 @@
 // doorbell and learn of new work at their next poll.
 //
 // Invariant: the clock only moves when everything started by the previous timer
-// has finished (worker idle, actions and outcomes settled), so a run is
-// deterministic for a given scenario and mode.
+// has finished (worker idle, actions and outcomes settled, notifications
+// delivered), so a run is deterministic for a given scenario and mode.
 import { pino } from 'pino';
-import { applyProviderEvent, createSql, type ProviderEvent } from '@wakeplan/db';
+import { applyProviderEvent, campaignWindow, createSql, type CampaignWindowColumns, type ProviderEvent, type Sql } from '@wakeplan/db';
 import { buildApp } from '@wakeplan/api/app';
 import { loadApiConfig } from '@wakeplan/api/config';
 import { FakeClock, Worker, type SchedulingMode } from '@wakeplan/worker';
+import type { FastifyInstance } from 'fastify';
+import type { CallingWindow } from '@wakeplan/schedule-core';
 import type { Scenario, ScenarioAction } from './scenario.ts';
 import { ScenarioDialer, type DialRecord, type OutcomeRecord } from './scenario-dialer.ts';
-import { createSimDatabase } from './sim-database.ts';
+import { createSimDatabase, type SimDatabase } from './sim-database.ts';
 import { simulatedPhone } from './sim-outcomes.ts';
 import { RecordingConnector, TouchRecorder } from './touch-recorder.ts';
 
@@ -28,7 +30,8 @@ const RESULT_TIMEOUT_MINUTES = 30;
 const ACCOUNT_CAP = 10;
 export const DIRECT_CALL_CAMPAIGN_INDEX = 79;
 
-export interface CreatedCampaign { id: string; index: number; at: number; fields: Record<string, unknown>; phones: string[] }
+/** A campaign as the API created it: its fields (snake_case, as answered) and its window. */
+export interface CreatedCampaign { id: string; index: number; at: number; fields: Record<string, unknown>; window: CallingWindow; phones: string[] }
 export interface DirectCallRecord { at: number; dueAt: number; phone: string }
 
 export interface ModeRun {
@@ -57,108 +60,156 @@ function schedulingMode(mode: SimMode): SchedulingMode {
 }
 
 export async function runMode(o: RunModeOptions): Promise<ModeRun> {
-  const db = await createSimDatabase(o.serverUrl, o.mode);
-  const clock = new FakeClock(o.scenario.start);
-  const recorder = new TouchRecorder(() => clock.now().getTime(), DB_IDLE_TIMEOUT_MS);
-  // Notifications the API and the outcome logic send, held until everything has
-  // settled and then delivered to the worker's listener (see RecordingConnector).
-  const sentNotifications: [string, string][] = [];
-  const observe = (source: 'api' | 'outcomes') => (_id: number, query: string, parameters: unknown[]) => {
-    recorder.statement(source, 'api', true);
-    if (/pg_notify/.test(query)) sentNotifications.push([String(parameters[0]), String(parameters[1])]);
-  };
-  const apiSql = createSql({ url: db.url, applicationName: 'wakeplan-simulate-api', idleTimeoutS: 3600, max: 4, debug: observe('api') });
-  const outcomeSql = createSql({ url: db.url, applicationName: 'wakeplan-simulate-outcomes', idleTimeoutS: 3600, max: 2, debug: observe('outcomes') });
-  const logger = pino({ level: 'silent' });
-  const config = { ...loadApiConfig({ NODE_ENV: 'test', API_TOKENS: 'simulate', RATE_LIMIT_PER_MINUTE: '10000000', BODY_LIMIT_BYTES: String(512 * 1024 * 1024) }), workerWakeUrl: undefined, workerBaseUrl: undefined };
-  const app = await buildApp({ sql: apiSql, config, logger, clock });
-  // User actions and provider outcomes are queued by the clock's timers and run one
-  // at a time by settle(), each followed by the worker's reaction: the order of
-  // events never depends on how fast the database answered.
-  const queue: (() => Promise<void>)[] = [];
-  const run: ModeRun = { mode: o.mode, statements: recorder.statements, connectionsOpened: 0, touches: recorder.touches, workerStatementTimes: recorder.workerStatementTimes,
-    dials: [], outcomes: [], campaigns: [], directCalls: [], accountCap: ACCOUNT_CAP };
+  const system = await SimulatedSystem.create(o);
+  try {
+    await system.run();
+  } finally {
+    await system.close();
+  }
+  return system.result();
+}
 
-  let worker: Worker;
-  // The seed's designs had no doorbell: polling learns of everything at its next
-  // poll; window polling (asleep outside windows) recomputed its wake when a user
-  // wrote, which is what the doorbell does, but learnt of outcomes by polling.
-  const ringDoorbell = (after: 'action' | 'outcome') => {
-    if (o.mode === 'wakeplan' || (o.mode === 'window_polling' && after === 'action')) worker.wake();
-  };
-  const sink = async (event: ProviderEvent) => {
-    queue.push(async () => {
-      recorder.touch(clock.now().getTime());
-      await applyProviderEvent(outcomeSql, event, clock.now(), { resultTimeoutMinutes: RESULT_TIMEOUT_MINUTES });
-      ringDoorbell('outcome');
+/**
+ * The API, the worker and the outcome logic on one virtual clock. User actions and
+ * provider outcomes are queued by the clock's timers and run one at a time by
+ * settle(), each followed by the worker's reaction, so the order of events never
+ * depends on how fast the database answered. Notifications the API and the outcome
+ * logic send are held until everything has settled, then delivered to the worker's
+ * listener (see RecordingConnector).
+ */
+class SimulatedSystem {
+  private readonly queue: (() => Promise<void>)[] = [];
+  private readonly sentNotifications: [string, string][] = [];
+  private readonly campaigns: CreatedCampaign[] = [];
+  private readonly directCalls: DirectCallRecord[] = [];
+  private readonly recorder: TouchRecorder;
+  private readonly apiSql: Sql;
+  private readonly outcomeSql: Sql;
+  private readonly connector: RecordingConnector;
+  private readonly dialer: ScenarioDialer;
+  private readonly worker: Worker;
+  private app!: FastifyInstance;
+
+  static async create(o: RunModeOptions): Promise<SimulatedSystem> {
+    const system = new SimulatedSystem(o, await createSimDatabase(o.serverUrl, o.mode), new FakeClock(o.scenario.start));
+    const config = {
+      ...loadApiConfig({ NODE_ENV: 'test', API_TOKENS: 'simulate', RATE_LIMIT_PER_MINUTE: '10000000', BODY_LIMIT_BYTES: String(512 * 1024 * 1024) }),
+      workerWakeUrl: undefined, workerBaseUrl: undefined,
+    };
+    system.app = await buildApp({ sql: system.apiSql, config, logger: pino({ level: 'silent' }), clock: system.clock });
+    return system;
+  }
+
+  private constructor(private readonly o: RunModeOptions, private readonly db: SimDatabase, private readonly clock: FakeClock) {
+    this.recorder = new TouchRecorder(() => clock.now().getTime(), DB_IDLE_TIMEOUT_MS);
+    this.apiSql = createSql({ url: db.url, applicationName: 'wakeplan-simulate-api', idleTimeoutS: 3600, max: 4, debug: this.observe('api') });
+    this.outcomeSql = createSql({ url: db.url, applicationName: 'wakeplan-simulate-outcomes', idleTimeoutS: 3600, max: 2, debug: this.observe('outcomes') });
+    this.connector = new RecordingConnector(db.url, this.recorder);
+    this.dialer = new ScenarioDialer(clock, o.scenario, async (event) => { this.queue.push(() => this.applyOutcome(event)); });
+    this.worker = new Worker({
+      clock, connector: this.connector, dialer: this.dialer, logger: pino({ level: 'silent' }), mode: schedulingMode(o.mode),
+      settings: { workerId: `simulate-${o.mode}`, accountCap: ACCOUNT_CAP, resultTimeoutMinutes: RESULT_TIMEOUT_MINUTES,
+        callbackUrl: 'http://127.0.0.1/simulated', shutdownGraceS: 1 },
     });
-  };
-  const dialer = new ScenarioDialer(clock, o.scenario, sink);
-  const connector = new RecordingConnector(db.url, recorder);
-  worker = new Worker({
-    clock, connector, dialer, logger, mode: schedulingMode(o.mode),
-    settings: { workerId: `simulate-${o.mode}`, accountCap: ACCOUNT_CAP, resultTimeoutMinutes: RESULT_TIMEOUT_MINUTES,
-      callbackUrl: 'http://127.0.0.1/simulated', shutdownGraceS: 1 },
-  });
-
-  let campaignIndex = 0;
-  for (const action of o.scenario.actions) {
-    const index = action.kind === 'create_campaign' ? campaignIndex++ : -1;
-    clock.setTimer(action.at, () => queue.push(() => perform(action, index)));
   }
 
-  async function perform(action: ScenarioAction, index: number): Promise<void> {
-    recorder.touch(clock.now().getTime());
-    if (action.kind === 'create_campaign') {
-      const phones = Array.from({ length: action.campaign.contacts }, (_, j) => simulatedPhone(index, j));
-      const fields = { agent_id: 'sim-agent', ...action.campaign.fields, contacts: phones.map((phone) => ({ phone })) };
-      const res = await app.inject({ method: 'POST', url: '/api/campaigns', payload: fields, headers: { authorization: 'Bearer simulate' } });
-      if (res.statusCode !== 201) throw new Error(`creating campaign ${index} failed: HTTP ${res.statusCode} ${res.body}`);
-      const data = (res.json() as { data: Record<string, unknown> }).data;
-      run.campaigns.push({ id: String(data.id), index, at: clock.now().getTime(), fields: data, phones });
-    } else {
-      const phone = simulatedPhone(DIRECT_CALL_CAMPAIGN_INDEX, run.directCalls.length);
-      const payload = { phone, agent_id: action.agentId, ...(action.notBefore ? { not_before: action.notBefore.toISOString() } : {}) };
-      run.directCalls.push({ at: clock.now().getTime(), dueAt: Math.max(clock.now().getTime(), action.notBefore?.getTime() ?? 0), phone });
-      const res = await app.inject({ method: 'POST', url: '/api/calls', payload, headers: { authorization: 'Bearer simulate' } });
-      if (res.statusCode !== 202) throw new Error(`direct call failed: HTTP ${res.statusCode} ${res.body}`);
+  /** The API's and the outcome logic's statements touch the database; their NOTIFYs are held for delivery. */
+  private observe(source: 'api' | 'outcomes') {
+    return (_id: number, query: string, parameters: unknown[]) => {
+      this.recorder.statement(source, 'api', true);
+      if (/pg_notify/.test(query)) this.sentNotifications.push([String(parameters[0]), String(parameters[1])]);
+    };
+  }
+
+  /**
+   * The seed's designs had no doorbell: polling learns of everything at its next
+   * poll; window polling (asleep outside windows) recomputed its wake when a user
+   * wrote, which is what the doorbell does, but learnt of outcomes by polling.
+   */
+  private ringDoorbell(after: 'action' | 'outcome'): void {
+    if (this.o.mode === 'wakeplan' || (this.o.mode === 'window_polling' && after === 'action')) this.worker.wake();
+  }
+
+  private async applyOutcome(event: ProviderEvent): Promise<void> {
+    await applyProviderEvent(this.outcomeSql, event, this.clock.now(), { resultTimeoutMinutes: RESULT_TIMEOUT_MINUTES });
+    this.ringDoorbell('outcome');
+  }
+
+  async run(): Promise<void> {
+    let campaignIndex = 0;
+    for (const action of this.o.scenario.actions) {
+      const index = action.kind === 'create_campaign' ? campaignIndex++ : -1;
+      this.clock.setTimer(action.at, () => this.queue.push(() => this.perform(action, index)));
     }
-    ringDoorbell('action');
+    this.worker.start();
+    const start = this.o.scenario.start.getTime();
+    const dayMs = 86_400_000;
+    for (let t = start + dayMs; ; t += dayMs) {
+      const until = Math.min(t, this.o.endMs);
+      await this.clock.stepTo(new Date(until), () => this.settle());
+      this.o.onProgress?.((until - start) / (this.o.endMs - start));
+      if (until >= this.o.endMs) return;
+    }
   }
 
-  async function settle(): Promise<void> {
+  private async perform(action: ScenarioAction, index: number): Promise<void> {
+    if (action.kind === 'create_campaign') await this.createCampaign(action.campaign, index);
+    else await this.createDirectCall(action.agentId, action.notBefore);
+    this.ringDoorbell('action');
+  }
+
+  private async createCampaign(campaign: Extract<ScenarioAction, { kind: 'create_campaign' }>['campaign'], index: number): Promise<void> {
+    const phones = Array.from({ length: campaign.contacts }, (_, j) => simulatedPhone(index, j));
+    const payload = { agent_id: 'sim-agent', ...campaign.fields, contacts: phones.map((phone) => ({ phone })) };
+    const data = await this.post('/api/campaigns', payload, 201);
+    this.campaigns.push({
+      id: String(data.id), index, at: this.clock.now().getTime(), fields: data,
+      window: campaignWindow(data as unknown as CampaignWindowColumns), phones,
+    });
+  }
+
+  private async createDirectCall(agentId: string, notBefore: Date | null): Promise<void> {
+    const now = this.clock.now().getTime();
+    const phone = simulatedPhone(DIRECT_CALL_CAMPAIGN_INDEX, this.directCalls.length);
+    this.directCalls.push({ at: now, dueAt: Math.max(now, notBefore?.getTime() ?? 0), phone });
+    await this.post('/api/calls', { phone, agent_id: agentId, ...(notBefore ? { not_before: notBefore.toISOString() } : {}) }, 202);
+  }
+
+  private async post(url: string, payload: object, expected: number): Promise<Record<string, unknown>> {
+    const res = await this.app.inject({ method: 'POST', url, payload, headers: { authorization: 'Bearer simulate' } });
+    if (res.statusCode !== expected) throw new Error(`POST ${url} failed: HTTP ${res.statusCode} ${res.body}`);
+    return (res.json() as { data: Record<string, unknown> }).data;
+  }
+
+  private async settle(): Promise<void> {
     for (let i = 0; i < 100_000; i++) {
       await new Promise((r) => setImmediate(r));
-      await worker.idle();
-      if (sentNotifications.length > 0) {
-        for (const [channel, payload] of sentNotifications.splice(0)) connector.deliver(channel, payload);
+      await this.worker.idle();
+      if (this.sentNotifications.length > 0) {
+        for (const [channel, payload] of this.sentNotifications.splice(0)) this.connector.deliver(channel, payload);
         continue;
       }
-      const next = queue.shift();
+      const next = this.queue.shift();
       if (!next) return;
       await next();
     }
     throw new Error('the simulation did not settle (a loop between the worker and its hints?)');
   }
 
-  try {
-    worker.start();
-    const total = o.endMs - o.scenario.start.getTime();
-    const dayMs = 86_400_000;
-    for (let t = o.scenario.start.getTime() + dayMs; ; t += dayMs) {
-      await clock.stepTo(new Date(Math.min(t, o.endMs)), settle);
-      o.onProgress?.((Math.min(t, o.endMs) - o.scenario.start.getTime()) / total);
-      if (t >= o.endMs) break;
-    }
-  } finally {
-    await worker.stop().catch(() => {});
-    await dialer.close();
-    await app.close();
-    await Promise.all([apiSql.end({ timeout: 2 }), outcomeSql.end({ timeout: 2 })]);
-    await db.drop();
+  async close(): Promise<void> {
+    await this.worker.stop().catch(() => {});
+    await this.dialer.close();
+    await this.app?.close();
+    await Promise.all([this.apiSql.end({ timeout: 2 }), this.outcomeSql.end({ timeout: 2 })]);
+    await this.db.drop();
   }
-  run.connectionsOpened = recorder.connectionsOpened;
-  run.dials = dialer.dials;
-  run.outcomes = dialer.outcomes;
-  return run;
+
+  result(): ModeRun {
+    const r = this.recorder;
+    return {
+      mode: this.o.mode, statements: { ...r.statements }, connectionsOpened: r.connectionsOpened, touches: r.touches,
+      workerStatementTimes: r.workerStatementTimes, dials: this.dialer.dials, outcomes: this.dialer.outcomes,
+      campaigns: this.campaigns, directCalls: this.directCalls, accountCap: ACCOUNT_CAP,
+    };
+  }
 }

@@ -2,7 +2,6 @@
 // windows, then for the lower bound and each mode the periods the database was
 // awake (wakes are where a bar starts), with day ticks. Plain SVG, no library.
 import { openIntervals } from '@wakeplan/schedule-core';
-import { campaignWindow, type CampaignWindowColumns } from '@wakeplan/db';
 import type { Interval } from './compute-model.ts';
 import type { ModeRun, SimMode } from './run-mode.ts';
 
@@ -35,8 +34,7 @@ export function timelineSvg(t: TimelineInput): string {
     y += ROW;
   };
   for (const c of t.campaigns) {
-    const w = campaignWindow(c.fields as unknown as CampaignWindowColumns);
-    const open = openIntervals(w, new Date(t.startMs), new Date(t.endMs)).map((i) => ({ start: i.start.getTime(), end: i.end.getTime() }));
+    const open = openIntervals(c.window, new Date(t.startMs), new Date(t.endMs)).map((i) => ({ start: i.start.getTime(), end: i.end.getTime() }));
     bars(open, COLOURS.window!, `${String(c.fields.name ?? c.id)} window`, 'open');
   }
   for (const key of ['lower_bound', 'wakeplan', 'window_polling', 'polling'] as const) {

@@ -33,11 +33,6 @@ export class TouchRecorder {
     this.touches.push(t);
     if (source === 'worker') this.workerStatementTimes.push(t);
   }
-
-  /** A user action or an outcome arriving: the database is needed then in every design. */
-  touch(at: number): void {
-    this.touches.push(at);
-  }
 }
 
 /**
