@@ -19,7 +19,7 @@ import {
 } from '../src/index.ts';
 import { FALL_BACKS, HOUR, SPAN_MS, arbFallBackCase, caseOracle, runsFromPoints, type FallBackCase } from './fallback-cases.ts';
 
-const RUNS_PER_FALL_BACK = 25;
+const RUNS_PER_FALL_BACK = 20;
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 const ms = (d: Date | null) => d?.getTime() ?? null;
 
