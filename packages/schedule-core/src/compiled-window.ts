@@ -109,6 +109,29 @@ export function lastConsecutivePermittedDay(cw: CompiledWindow, day: number): nu
   return Math.min(cw.endDay, nextBlackout - 1);
 }
 
+/** For a permitted `day`, the first date of the unbroken run of permitted dates that ends there (may be -Infinity). */
+export function firstConsecutivePermittedDay(cw: CompiledWindow, day: number): number {
+  if (!cw.everyWeekday) {
+    let d = day;
+    while (isPermittedDay(cw, d - 1)) d--;
+    return d;
+  }
+  const previousBlackout = lastBelow(cw.sortedBlackouts, day);
+  return Math.max(cw.startDay, previousBlackout + 1);
+}
+
+/** Largest element < value in an ascending list, or -Infinity. */
+function lastBelow(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? sorted[lo - 1]! : -Infinity;
+}
+
 /** Smallest element > value in an ascending list, or Infinity. */
 function firstAbove(sorted: readonly number[], value: number): number {
   let lo = 0;

@@ -10,6 +10,7 @@
 // never by scanning minutes.
 import { MS_PER_DAY } from './civil-date.ts';
 import {
+  firstConsecutivePermittedDay,
   isPermittedDay,
   lastConsecutivePermittedDay,
   nextPermittedDay,
@@ -33,7 +34,11 @@ interface LocalRange {
   end: number;
 }
 
-/** The local range of a permitted date that contains local time `local` (24-hour windows merge consecutive dates). */
+/**
+ * The local range of a permitted date that contains local time `local`. A
+ * 24-hour window's ranges touch, so there it is the whole run of consecutive
+ * permitted dates, unbounded (±Infinity) on a side with no date filter.
+ */
 function rangeContaining(cw: CompiledWindow, local: number): LocalRange | null {
   const today = Math.floor(local / MS_PER_DAY);
   for (let day = today; day >= today - 1; day--) {
@@ -41,7 +46,10 @@ function rangeContaining(cw: CompiledWindow, local: number): LocalRange | null {
     const into = local - start;
     if (into < 0 || into >= cw.durationMs || !isPermittedDay(cw, day)) continue;
     if (cw.durationMs < MS_PER_DAY) return { start, end: start + cw.durationMs };
-    return { start, end: (lastConsecutivePermittedDay(cw, day) + 1) * MS_PER_DAY + cw.firstMs };
+    return {
+      start: firstConsecutivePermittedDay(cw, day) * MS_PER_DAY + cw.firstMs,
+      end: (lastConsecutivePermittedDay(cw, day) + 1) * MS_PER_DAY + cw.firstMs,
+    };
   }
   return null;
 }
@@ -96,6 +104,12 @@ export function nextOpenAt(cw: CompiledWindow, from: number): number | null {
 /**
  * The first instant after `t` that is not open (the end of the run holding
  * `t`), MAX_INSTANT_MS when the run never ends, or null when `t` is not open.
+ *
+ * A run can end at either edge of a local range: past its end, or, when a
+ * fall-back turns the clock back, before its start (the repeated times belong
+ * to the previous date, which may be blocked). So even a range without an end
+ * is followed offset piece by offset piece until no offset can show a local
+ * time before its start.
  */
 export function closeAfter(cw: CompiledWindow, t: number): number | null {
   const zone = cw.zone;
@@ -104,10 +118,10 @@ export function closeAfter(cw: CompiledWindow, t: number): number | null {
     const offset = zone.offsetAt(cursor);
     const range = rangeContaining(cw, cursor + offset);
     if (range === null) return step === 0 ? null : cursor;
-    if (range.end === Infinity) return MAX_INSTANT_MS;
     const safeUntil = range.end - MAX_ABS_OFFSET_MS;
     if (cursor >= range.start + MAX_ABS_OFFSET_MS && cursor < safeUntil) {
       // Every instant in [cursor, safeUntil) has a local time inside the range, whatever its offset.
+      if (safeUntil === Infinity) return MAX_INSTANT_MS;
       cursor = safeUntil;
       continue;
     }

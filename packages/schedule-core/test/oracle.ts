@@ -39,10 +39,17 @@ function permitted(w: CallingWindow, dayStart: number): boolean {
   return !(w.blackoutDates ?? []).includes(isoDate);
 }
 
-/** Membership: local time inside [D first, D first + length) for a permitted opening date D (today or yesterday). */
-export function oracleOpen(w: CallingWindow, t: number): boolean {
-  // The local wall clock as if it were UTC: the instant shifted by luxon's offset.
-  const local = new Date(t + offsetMinutes(w.timezone, t) * MINUTE);
+/** A zone's UTC offset in minutes at an instant. */
+export type OffsetMinutes = (t: number) => number;
+
+/**
+ * Membership: local time inside [D first, D first + length) for a permitted
+ * opening date D (today or yesterday). Offsets come from luxon unless the
+ * caller supplies them (e.g. a zone's two offsets around one transition).
+ */
+export function oracleOpen(w: CallingWindow, t: number, offsetOf?: OffsetMinutes): boolean {
+  // The local wall clock as if it were UTC: the instant shifted by the zone's offset.
+  const local = new Date(t + (offsetOf ? offsetOf(t) : offsetMinutes(w.timezone, t)) * MINUTE);
   const dayStart = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
   const msOfDay = local.getTime() - dayStart;
   const first = minutes(w.firstCallTime) * MINUTE;
@@ -92,13 +99,17 @@ export function scanIntervals(open: OpenTest, from: number, to: number): [number
   return runs;
 }
 
-/** Instants where the zone's offset changes, to the minute, between two years (for clustering test instants). */
-export function findTransitions(zone: string, fromYear: number, toYear: number): number[] {
+/**
+ * Instants where the zone's offset changes, to the minute, between two years
+ * (for clustering test instants). Offsets are sampled every `stepMs`, so two
+ * changes within one step that cancel out are not seen.
+ */
+export function findTransitions(zone: string, fromYear: number, toYear: number, stepMs = 6 * 3_600_000): number[] {
   const offset = (t: number) => DateTime.fromMillis(t, { zone }).offset;
   const found: number[] = [];
   const end = Date.UTC(toYear + 1, 0, 1);
-  for (let t = Date.UTC(fromYear, 0, 1); t < end; t += 6 * 3_600_000) {
-    const next = t + 6 * 3_600_000;
+  for (let t = Date.UTC(fromYear, 0, 1); t < end; t += stepMs) {
+    const next = t + stepMs;
     if (offset(t) === offset(next)) continue;
     let lo = t;
     let hi = next;

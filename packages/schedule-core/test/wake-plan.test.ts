@@ -122,6 +122,28 @@ describe('computeWakePlan (table)', () => {
     });
   });
 
+  test('a kept timeline does not call through the repeated hour that belongs to a blocked date', () => {
+    // A 24-hour window from 01:30 starting on the fall-back Sunday 2026-11-01 in Detroit (New
+    // York's rules, 02:00 EDT -> 01:00 EST at 06:00Z; a zone no other test plans in, so the kept
+    // timeline is this test's own): open from 01:30 EDT (05:30Z), closed for the repeated
+    // 01:00-01:30 (it belongs to the Saturday, before startDate), open again from 06:30 EST.
+    const c: PlanCampaign = {
+      id: 'fallback',
+      window: { timezone: 'America/Detroit', firstCallTime: '01:30', lastCallTime: '01:30', startDate: '2026-11-01' },
+      recipientHours: null,
+      pending: [{ earliestDueAt: at('2026-11-01T04:00:00Z') }],
+    };
+    const withHours: PlanCampaign = { ...c, id: 'with-hours', recipientHours: { start: '01:00', end: '23:00' } };
+    const planAt = (instant: string) => {
+      const result = computeWakePlan({ campaigns: [c, withHours], directCallsDueAt: [], resultDeadlines: [] }, at(instant));
+      return { dueNow: result.dueNowCampaignIds, next: iso(result.nextWake?.at) };
+    };
+    expect(planAt('2026-11-01T05:00:00Z')).toEqual({ dueNow: [], next: '2026-11-01T05:30:00.000Z' });
+    expect(planAt('2026-11-01T05:45:00Z')).toEqual({ dueNow: ['fallback', 'with-hours'], next: null });
+    expect(planAt('2026-11-01T06:10:00Z')).toEqual({ dueNow: [], next: '2026-11-01T06:30:00.000Z' });
+    expect(planAt('2026-11-01T06:30:00Z')).toEqual({ dueNow: ['fallback', 'with-hours'], next: null });
+  });
+
   test('nextCampaignDue: the earliest group, or null with nothing pending', () => {
     const c = campaign('c', ['2026-01-07T20:00:00Z', '2026-01-06T23:00:00Z']);
     expect(iso(nextCampaignDue(c, now))).toBe('2026-01-07T14:00:00.000Z');

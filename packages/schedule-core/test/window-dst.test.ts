@@ -3,7 +3,14 @@
 // whole days skipped at the date line. Expected instants were worked out by
 // hand from each zone's transition (noted per row).
 import { describe, expect, test } from 'vitest';
-import { nextWindowOpen, openIntervals, windowCloseAfter, type CallingWindow } from '../src/index.ts';
+import {
+  MAX_INSTANT_MS,
+  isWindowOpen,
+  nextWindowOpen,
+  openIntervals,
+  windowCloseAfter,
+  type CallingWindow,
+} from '../src/index.ts';
 
 const win = (timezone: string, firstCallTime: string, lastCallTime: string, extra: Partial<CallingWindow> = {}) => ({
   timezone,
@@ -107,3 +114,49 @@ describe('24-hour windows across transitions', () => {
     expect(iso(windowCloseAfter(w, opened!))).toBe('2026-11-02T05:00:00.000Z');
   });
 });
+
+// A 24-hour window opens on date D at D first and runs until the next
+// permitted date's window ends. When D - 1 is blocked, a fall-back night that
+// repeats local times just before D first hands those repeated instants back
+// to D - 1, so the window closes there and reopens at D first the second time.
+const blockedEveRows: IntervalRow[] = [
+  // New York falls back 2026-11-01 02:00 EDT -> 01:00 EST (06:00Z); 01:30 EDT is 05:30Z, 01:30 EST 06:30Z.
+  { name: 'NY: startDate is the fall-back Sunday', w: win('America/New_York', '01:30', '01:30', { startDate: '2026-11-01' }), from: '2026-10-31T12:00:00Z', to: '2026-11-03T00:00:00Z', runs: [['2026-11-01T05:30:00.000Z', '2026-11-01T06:00:00.000Z'], ['2026-11-01T06:30:00.000Z', '2026-11-03T00:00:00.000Z']] },
+  { name: 'NY: the Saturday before is blacked out', w: win('America/New_York', '01:30', '01:30', { blackoutDates: ['2026-10-31'] }), from: '2026-10-31T00:00:00Z', to: '2026-11-03T00:00:00Z', runs: [['2026-10-31T00:00:00.000Z', '2026-10-31T05:30:00.000Z'], ['2026-11-01T05:30:00.000Z', '2026-11-01T06:00:00.000Z'], ['2026-11-01T06:30:00.000Z', '2026-11-03T00:00:00.000Z']] },
+  { name: 'NY: Sundays only', w: win('America/New_York', '01:30', '01:30', { daysOfWeek: [7] }), from: '2026-10-31T12:00:00Z', to: '2026-11-03T00:00:00Z', runs: [['2026-11-01T05:30:00.000Z', '2026-11-01T06:00:00.000Z'], ['2026-11-01T06:30:00.000Z', '2026-11-02T06:30:00.000Z']] },
+  // Havana falls back at 01:00: 2026-11-01 01:00 -04 -> 00:00 -05 (05:00Z).
+  { name: 'Havana: startDate, 00:30 twice', w: win('America/Havana', '00:30', '00:30', { startDate: '2026-11-01' }), from: '2026-10-31T12:00:00Z', to: '2026-11-02T12:00:00Z', runs: [['2026-11-01T04:30:00.000Z', '2026-11-01T05:00:00.000Z'], ['2026-11-01T05:30:00.000Z', '2026-11-02T12:00:00.000Z']] },
+  // Santiago falls back at midnight: 2026-04-05 00:00 -03 -> 2026-04-04 23:00 -04 (03:00Z).
+  { name: 'Santiago: the repeated 23:00 belongs to the blocked Friday', w: win('America/Santiago', '23:30', '23:30', { startDate: '2026-04-04' }), from: '2026-04-04T12:00:00Z', to: '2026-04-06T12:00:00Z', runs: [['2026-04-05T02:30:00.000Z', '2026-04-05T03:00:00.000Z'], ['2026-04-05T03:30:00.000Z', '2026-04-06T12:00:00.000Z']] },
+  // Lord Howe falls back 30 minutes: 2026-04-05 02:00 +11 -> 01:30 +10:30 (2026-04-04T15:00Z).
+  { name: 'Lord Howe: a 15-minute gap in a 24-hour window', w: win('Australia/Lord_Howe', '01:45', '01:45', { startDate: '2026-04-05' }), from: '2026-04-04T12:00:00Z', to: '2026-04-06T12:00:00Z', runs: [['2026-04-04T14:45:00.000Z', '2026-04-04T15:00:00.000Z'], ['2026-04-04T15:15:00.000Z', '2026-04-06T12:00:00.000Z']] },
+  // Troll falls back two hours: 2026-10-25 03:00 +02 -> 01:00 +00 (01:00Z).
+  { name: 'Troll: blackout the day before a two-hour fall-back', w: win('Antarctica/Troll', '02:00', '02:00', { blackoutDates: ['2026-10-24'] }), from: '2026-10-23T12:00:00Z', to: '2026-10-26T12:00:00Z', runs: [['2026-10-23T12:00:00.000Z', '2026-10-24T00:00:00.000Z'], ['2026-10-25T00:00:00.000Z', '2026-10-25T01:00:00.000Z'], ['2026-10-25T02:00:00.000Z', '2026-10-26T12:00:00.000Z']] },
+];
+
+describe('24-hour window whose previous date is blocked, across a fall-back night', () => {
+  test.each(blockedEveRows)('$name', ({ w, from, to, runs }) => {
+    const got = openIntervals(w, new Date(from), new Date(to)).map((i) => [iso(i.start), iso(i.end)]);
+    expect(got).toEqual(runs);
+    let cursor = new Date(from);
+    for (const [start, end] of runs) {
+      expect(iso(nextWindowOpen(w, cursor))).toBe(start);
+      const closes = windowCloseAfter(w, new Date(start))!;
+      cursor = new Date(end);
+      if (end === iso(new Date(to))) {
+        expect(closes.getTime()).toBeGreaterThanOrEqual(cursor.getTime()); // the run goes on past `to`
+        continue;
+      }
+      expect(iso(closes)).toBe(end);
+      expect(iso(windowCloseAfter(w, new Date(cursor.getTime() - 1)))).toBe(end);
+      expect(isWindowOpen(w, cursor)).toBe(false);
+    }
+  });
+
+  test('with no date filter after the gap, the last run never closes', () => {
+    const w = win('America/New_York', '01:30', '01:30', { startDate: '2026-11-01' });
+    expect(windowCloseAfter(w, new Date('2026-11-01T06:30:00Z'))?.getTime()).toBe(MAX_INSTANT_MS);
+    expect(windowCloseAfter(w, new Date('2026-11-01T06:15:00Z'))).toBeNull();
+  });
+});
+
