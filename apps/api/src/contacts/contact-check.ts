@@ -1,6 +1,7 @@
 // One contact, as sent (a CSV record or a JSON object), checked and normalised:
 // phone to E.164, name trimmed, timezone a valid IANA zone, the rest variables.
 // Pure: no I/O; every problem with the contact is reported, not just the first.
+// CSV rows, JSON contacts and direct calls all go through this one check.
 import { isValidTimeZone } from '@wakeplan/schedule-core';
 import type { FieldProblem } from '../errors.ts';
 import { normalizePhone } from './phone.ts';
@@ -21,6 +22,9 @@ export interface ContactDraft {
 
 const MAX_NAME = 200;
 
+/** Keys that are special to a JavaScript object: refused as variable names (CSV columns or JSON keys). */
+export const RESERVED_VARIABLE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 export function checkContact(raw: RawContact, defaultCountry: string | null):
   { ok: true; value: ContactDraft } | { ok: false; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
@@ -31,6 +35,9 @@ export function checkContact(raw: RawContact, defaultCountry: string | null):
   const timezone = blankToNull(raw.timezone);
   if (timezone !== null && !isValidTimeZone(timezone)) {
     problems.push({ field: 'timezone', message: `must be a valid IANA time zone such as "America/New_York", got ${JSON.stringify(timezone)}` });
+  }
+  for (const key of Object.keys(raw.variables ?? {})) {
+    if (RESERVED_VARIABLE_KEYS.has(key)) problems.push({ field: 'variables', message: `must not use the reserved name ${JSON.stringify(key)}: rename it` });
   }
   if (!phone.ok || problems.length > 0) return { ok: false, problems };
   return { ok: true, value: { phone: phone.e164, name, timezone, variables: raw.variables ?? {} } };
