@@ -31,10 +31,9 @@ export interface HeaderMap {
 }
 
 export function readHeader(cells: string[]): HeaderMap {
-  const all = cells.map((c) => c.trim());
-  const maxWidth = all.length;
-  while (all.length > 0 && all[all.length - 1] === '') all.pop();
-  const names = all;
+  const names = cells.map((c) => c.trim());
+  const maxWidth = names.length;
+  while (names.length > 0 && names[names.length - 1] === '') names.pop();
   if (names.length === 1) {
     const delimiter = [';', '\t', '|'].find((d) => names[0]!.includes(d));
     if (delimiter) {
