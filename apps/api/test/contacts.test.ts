@@ -77,7 +77,7 @@ describe('CSV contacts', () => {
     ['only a BOM and blank lines', '\uFEFF\r\n\r\n', 'the file is empty'],
     ['a header and no rows', 'phone,name\n', 'header but no contact rows'],
     ['no header (data first)', `${phone(1)},Ann\n${phone(2)},Bob\n`, 'the first line looks like data, not a header'],
-    ['no phone column', 'name,mobile\nAnn,+12122000001\n', 'no phone column in the header (found "name", "mobile")'],
+    ['no phone column', 'name,email\nAnn,ann@example.com\n', 'no phone column in the header (found "name", "email")'],
     ['a semicolon delimiter', `phone;name\n${phone(1)};Ann\n`, 'separate columns with ";"'],
     ['a tab delimiter', `phone\tname\n${phone(1)}\tAnn\n`, 'separate columns with "\\t"'],
     ['a duplicated column', 'phone,Phone\n1,2\n', 'names the column "phone" twice'],

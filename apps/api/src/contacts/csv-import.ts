@@ -1,37 +1,39 @@
 // Contacts from a CSV stream (DESIGN.md §5), parsed as the bytes arrive with
 // csv-parse, never buffered whole.
 //
-// Rules: the first line is a header with a phone column (`phone`, `phone_number`
-// or `number`, case-insensitive); optional `name` and `timezone`; every other
-// column becomes a variable. BOM and CRLF are fine; blank lines are skipped; a
-// row with the wrong number of fields is an invalid row. Rows are numbered by
-// the line they start on (header = 1). A file that is not CSV text (binary, not
-// UTF-8, wrong delimiter, no header, unbalanced quotes) is rejected as a whole
-// with CSV_INVALID; over CSV_MAX_BYTES or CSV_MAX_ROWS it is a 413.
+// Rules: the first line is a header (csv-header.ts names the columns); BOM and
+// CRLF, LF or CR line ends (even mixed) are fine; blank lines and rows of empty
+// cells are skipped; a row with the wrong number of fields is an invalid row. A
+// quote inside an unquoted field (`Dwayne "The Rock" Johnson`, `5'10"`) is kept
+// as written, as spreadsheets read it; a quote that opens a field opens a quoted
+// field. Rows are numbered by the line they start on (header = 1). A file that is
+// not CSV text (binary, not UTF-8, wrong delimiter, no header, a broken quoted
+// field) is rejected as a whole with CSV_INVALID — a parser error with the line of
+// its row; over CSV_MAX_BYTES or CSV_MAX_ROWS it is a 413.
 import { finished, Transform, type Readable, type TransformCallback } from 'node:stream';
-import { parse, type Info } from 'csv-parse';
+import { CsvError, parse, type Options } from 'csv-parse';
 import { ApiError } from '../errors.ts';
+import { csvInvalid, readHeader, type HeaderMap } from './csv-header.ts';
+import { CsvLineCounter } from './csv-line-numbers.ts';
 import type { ContactCollector } from './import-collector.ts';
 
 export interface CsvLimits { maxRows: number; maxBytes: number }
 
-const PHONE_HEADERS = ['phone', 'phone_number', 'number'];
 const MAX_RECORD_CHARS = 1_000_000;
 
-interface HeaderMap {
-  width: number;
-  phone: number;
-  name: number | null;
-  timezone: number | null;
-  variables: { index: number; key: string }[];
-}
+interface LinedRecord { record: string[]; line: number }
 
 export async function collectCsvContacts(source: Readable, limits: CsvLimits, collector: ContactCollector): Promise<void> {
   const guard = new CsvByteGuard(limits.maxBytes);
-  const parser = parse({
-    bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_empty_values: true,
-    trim: true, info: true, max_record_size: MAX_RECORD_CHARS,
-  });
+  const lines = new CsvLineCounter();
+  const options: Options<LinedRecord, string[]> = {
+    bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true,
+    // Listed rather than guessed from the first line: a file whose rows end unlike its header stays one row per line.
+    record_delimiter: ['\r\n', '\n', '\r'], max_record_size: MAX_RECORD_CHARS,
+    // Counted as csv-parse emits each record, so a parser error finds every record before it counted.
+    on_record: (record, info) => ({ record, line: lines.recordStarted(record, info.empty_lines) }),
+  };
+  const parser = parse(options as unknown as Options); // csv-parse types on_record's result only for `columns` parsers
   // `finished` also notices a stream destroyed without an error or a 'close' event (busboy's file
   // stream of a cut-off multipart upload), which would otherwise leave the parser waiting forever.
   finished(source, (error) => {
@@ -44,7 +46,8 @@ export async function collectCsvContacts(source: Readable, limits: CsvLimits, co
   let header: HeaderMap | null = null;
   let rows = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+    for await (const { record, line } of parser as AsyncIterable<LinedRecord>) {
+      if (record.every((cell) => cell === '')) continue; // a line of empty cells (",,,"), as spreadsheets leave at the end
       if (!header) {
         header = readHeader(record);
         continue;
@@ -52,11 +55,11 @@ export async function collectCsvContacts(source: Readable, limits: CsvLimits, co
       if (++rows > limits.maxRows) {
         throw new ApiError(413, 'CSV_TOO_MANY_ROWS', `the file has more than ${limits.maxRows} rows (CSV_MAX_ROWS); split it into smaller files`);
       }
-      addRecord(collector, header, record, startLine(info, record));
+      addRecord(collector, header, record, line);
     }
   } catch (error) {
     source.unpipe?.(guard);
-    throw asCsvError(error);
+    throw asCsvError(error, lines);
   }
   if (!header) throw csvInvalid('the file is empty: the first line must be a header naming the columns, one of them phone');
   if (rows === 0) throw csvInvalid('the file has a header but no contact rows');
@@ -70,11 +73,13 @@ export function assertDeclaredSize(contentLength: string | undefined, maxBytes: 
 }
 
 function addRecord(collector: ContactCollector, header: HeaderMap, record: string[], line: number): void {
-  if (record.length !== header.width) {
-    collector.addUnreadable({ line }, `has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${header.width}`);
+  const problem = widthProblem(header, record);
+  if (problem !== null) {
+    collector.addUnreadable({ line }, problem);
     return;
   }
-  const variables: Record<string, string> = {};
+  // No prototype: a column name can never reach Object.prototype (reserved names are refused anyway).
+  const variables: Record<string, string> = Object.create(null);
   for (const v of header.variables) variables[v.key] = record[v.index] ?? '';
   collector.add({ line }, {
     phone: record[header.phone] ?? '',
@@ -84,61 +89,38 @@ function addRecord(collector: ContactCollector, header: HeaderMap, record: strin
   });
 }
 
-/** csv-parse reports the line a record ends on; a quoted field may span lines. */
-function startLine(info: Info, record: string[]): number {
-  let inner = 0;
-  for (const field of record) for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) inner++;
-  return info.lines - inner;
-}
-
-export function readHeader(cells: string[]): HeaderMap {
-  const names = cells.map((c) => c.trim());
-  const lower = names.map((n) => n.toLowerCase());
-  if (names.length === 1) {
-    const delimiter = [';', '\t', '|'].find((d) => names[0]!.includes(d));
-    if (delimiter) {
-      throw csvInvalid(`the header ${JSON.stringify(names[0])} is a single column: the file seems to separate columns with ${JSON.stringify(delimiter)}; use commas`);
-    }
+/** A row has one field per named column, plus at most the header's unnamed trailing ones, left empty. */
+function widthProblem(header: HeaderMap, record: string[]): string | null {
+  const n = record.length;
+  if (n < header.width || n > header.maxWidth) {
+    return `has ${n} field${n === 1 ? '' : 's'}, the header has ${n < header.width ? header.width : header.maxWidth}`;
   }
-  const empty = names.findIndex((n) => n === '');
-  if (empty !== -1) throw csvInvalid(`column ${empty + 1} of the header has no name: every column needs one`);
-  const dup = lower.find((n, i) => lower.indexOf(n) !== i);
-  if (dup !== undefined) throw csvInvalid(`the header names the column ${JSON.stringify(dup)} twice`);
-  const phoneName = PHONE_HEADERS.find((h) => lower.includes(h));
-  if (phoneName === undefined) throw csvInvalid(missingPhoneMessage(names));
-  const phone = lower.indexOf(phoneName);
-  const name = lower.indexOf('name');
-  const timezone = lower.indexOf('timezone');
-  const reserved = new Set([phone, name, timezone]);
-  return {
-    width: names.length,
-    phone,
-    name: name === -1 ? null : name,
-    timezone: timezone === -1 ? null : timezone,
-    variables: names.flatMap((key, index) => (reserved.has(index) ? [] : [{ index, key }])),
-  };
+  const stray = record.findIndex((cell, i) => i >= header.width && cell !== '');
+  return stray === -1 ? null : `has a value in column ${stray + 1}, which has no name in the header`;
 }
 
-function missingPhoneMessage(names: string[]): string {
-  const shown = names.slice(0, 10).map((n) => JSON.stringify(n)).join(', ');
-  const looksLikeData = names.some((n) => /^\+?[\d\s().-]{7,}$/.test(n));
-  return looksLikeData
-    ? `the first line looks like data, not a header (${shown}): add a header line naming the columns, with one called phone`
-    : `no phone column in the header (found ${shown}): name it phone, phone_number or number`;
+/** Any csv-parse error (its codes do not all start with CSV_) becomes CSV_INVALID with the line its row starts on. */
+function asCsvError(error: unknown, lines: CsvLineCounter): unknown {
+  if (!(error instanceof CsvError)) return error;
+  const line = lines.nextStart((error as { empty_lines?: number }).empty_lines ?? 0);
+  const problem = parserProblem(error);
+  return csvInvalid(`the file is not valid CSV at line ${line}: the row ${problem}`, [{ line, message: problem }]);
 }
 
-function csvInvalid(message: string, details: unknown[] = []): ApiError {
-  return new ApiError(422, 'CSV_INVALID', message, details);
-}
-
-/** csv-parse's own errors (bad quoting, huge records) become CSV_INVALID with the line. */
-function asCsvError(error: unknown): unknown {
-  if (error instanceof ApiError) return error;
-  const e = error as { code?: string; message?: string; lines?: number };
-  if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-    return csvInvalid(`the file is not valid CSV at line ${e.lines ?? '?'}: ${e.message ?? e.code}`, [{ line: e.lines, message: e.message }]);
+function parserProblem(error: CsvError): string {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'has a quote that is never closed: a field that starts with " must end with " (write a quote inside it as "")';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return 'has text after the closing quote of a quoted field: write a quote inside a quoted field as ""';
+    case 'INVALID_OPENING_QUOTE':
+      return 'has a quote inside a field: quote the whole field and write the quote as ""';
+    case 'CSV_MAX_RECORD_SIZE':
+      return `is longer than ${MAX_RECORD_CHARS} characters (is a quote left open?)`;
+    default:
+      return `could not be read: ${error.message}`;
   }
-  return error;
 }
 
 /**

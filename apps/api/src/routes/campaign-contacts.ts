@@ -34,7 +34,7 @@ export const campaignContactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       body: {
         content: {
           'application/json': { schema: AppendContactsJson },
-          'text/csv': { schema: Type.String({ description: 'CSV: header row with phone (or number / phone_number), optional name, timezone; other columns become variables' }) },
+          'text/csv': { schema: Type.String({ description: 'CSV, UTF-8: a header row with phone (or phone number, mobile, cell, telephone, tel, number), optional name, timezone; other columns become variables. Rules in the README, "Contacts as CSV"' }) },
         },
       } as never,
       response: { 200: Envelope(AppendContactsResult), ...ErrorResponses },

@@ -2,7 +2,7 @@
 // and multipart form values → campaign field types.
 import { describe, expect, it } from 'vitest';
 import { coerceFormFields } from '../../src/campaigns/multipart-fields.ts';
-import { readHeader } from '../../src/contacts/csv-import.ts';
+import { readHeader } from '../../src/contacts/csv-header.ts';
 import { normalizePhone } from '../../src/contacts/phone.ts';
 
 describe('normalizePhone', () => {
@@ -32,7 +32,7 @@ describe('normalizePhone', () => {
 describe('readHeader', () => {
   it('maps phone, name and timezone case-insensitively; the rest are variables', () => {
     expect(readHeader(['Name', ' Phone_Number ', 'company', 'TimeZone', 'plan'])).toEqual({
-      width: 5, phone: 1, name: 0, timezone: 3, variables: [{ index: 2, key: 'company' }, { index: 4, key: 'plan' }],
+      width: 5, maxWidth: 5, phone: 1, name: 0, timezone: 3, variables: [{ index: 2, key: 'company' }, { index: 4, key: 'plan' }],
     });
   });
 
@@ -42,9 +42,9 @@ describe('readHeader', () => {
 
   it.each([
     [['phone;name'], 'separate columns with ";"'],
-    [['mobile', 'name'], 'no phone column in the header (found "mobile", "name")'],
+    [['email', 'name'], 'no phone column in the header (found "email", "name")'],
     [['+14155552671', 'Ann'], 'the first line looks like data'],
-    [['phone', ''], 'column 2 of the header has no name'],
+    [['phone', '', 'name'], 'column 2 of the header has no name'],
     [['phone', 'PHONE'], 'names the column "phone" twice'],
   ])('rejects %j', (cells, message) => {
     expect(() => readHeader(cells)).toThrow(message);
