@@ -1,8 +1,11 @@
 // Vitest global setup for every test that touches SQL: one Postgres server per
 // run (DATABASE_URL's server when set, else a throwaway embedded one on a free
-// port), and one migrated template database that each test file clones.
+// port), and one migrated template database that each test file clones. An
+// embedded server that cannot start fails the run with its one-sentence
+// DatabaseSetupError, which vitest prints without a stack.
 import type { TestProject } from 'vitest/node';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSql } from '../client.ts';
@@ -23,9 +26,11 @@ export default async function setup(project: TestProject) {
     adminUrl = process.env.DATABASE_URL;
   } else {
     const port = await freePort();
-    const root = mkdtempSync(join(tmpdir(), 'wakeplan-test-pg-'));
-    chmodSync(root, 0o755); // as root, the server runs as the `postgres` user
-    const server = await startEmbeddedPostgres({ port, dataDir: join(root, 'data'), ephemeral: true });
+    const root = join(tmpdir(), `wakeplan-test-pg-${randomBytes(6).toString('hex')}`);
+    const server = await startEmbeddedPostgres({ port, dataDir: join(root, 'data'), ephemeral: true }).catch((error: unknown) => {
+      rmSync(root, { recursive: true, force: true });
+      throw error;
+    });
     adminUrl = serverUrl(port);
     stopServer = async () => {
       await server.stop();
