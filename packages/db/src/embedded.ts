@@ -24,6 +24,7 @@ import { PgCodes, pgErrorCode } from './errors.ts';
 
 export const EMBEDDED_USER = 'postgres';
 export const EMBEDDED_PASSWORD = 'wakeplan-dev';
+const ANSWER_TIMEOUT_MS = 5_000;
 
 export interface EmbeddedServer {
   /** URL of the server's `postgres` database (admin connection). */
@@ -112,16 +113,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Whether our server already answers on the port. Something else there is an
+ * error, including a service that accepts connections but never answers as
+ * Postgres does: postgres.js would keep such a connection for 40 s and more.
+ */
 async function isAnswering(url: string, port: number): Promise<boolean> {
   const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no Postgres answer within ${ANSWER_TIMEOUT_MS / 1000} s`)), ANSWER_TIMEOUT_MS);
+  });
   try {
-    await sql`select 1`;
+    await Promise.race([sql`select 1`, silent]);
     return true;
   } catch (error) {
     const code = pgErrorCode(error);
     if (code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === PgCodes.CANNOT_CONNECT_NOW) return false;
-    throw new DatabaseSetupError(`something answers on 127.0.0.1:${port} but is not Wakeplan's embedded Postgres (${String(error)}): stop it, or set EMBEDDED_PG_PORT to a free port`);
+    throw new DatabaseSetupError(`something answers on 127.0.0.1:${port} but is not Wakeplan's embedded Postgres (${error instanceof Error ? error.message : String(error)}): stop it, or set EMBEDDED_PG_PORT to a free port`);
   } finally {
+    clearTimeout(timer);
     await sql.end({ timeout: 1 });
   }
 }
