@@ -1,8 +1,9 @@
 // Vitest global setup for every test that touches SQL: one Postgres server per
 // run (DATABASE_URL's server when set, else a throwaway embedded one on a free
 // port), and one migrated template database that each test file clones. An
-// embedded server that cannot start fails the run with its one-sentence
-// DatabaseSetupError, which vitest prints without a stack.
+// embedded server that cannot start ends the run at once with its one-sentence
+// DatabaseSetupError and exit code 1: thrown, it would reach the reader wrapped
+// in vitest's "Unhandled Error" and a misleading "No test files found".
 import type { TestProject } from 'vitest/node';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { createSql } from '../client.ts';
 import { freePort, serverUrl, startEmbeddedPostgres } from '../embedded.ts';
 import { migrate } from '../migrate.ts';
-import { createDatabase, dropDatabase } from '../database.ts';
+import { createDatabase, DatabaseSetupError, dropDatabase } from '../database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,7 +30,9 @@ export default async function setup(project: TestProject) {
     const root = join(tmpdir(), `wakeplan-test-pg-${randomBytes(6).toString('hex')}`);
     const server = await startEmbeddedPostgres({ port, dataDir: join(root, 'data'), ephemeral: true }).catch((error: unknown) => {
       rmSync(root, { recursive: true, force: true });
-      throw error;
+      if (!(error instanceof DatabaseSetupError)) throw error;
+      process.stderr.write(`\n[test setup] ${error.message}\n\n`);
+      process.exit(1);
     });
     adminUrl = serverUrl(port);
     stopServer = async () => {
