@@ -51,7 +51,8 @@ describe('embedded Postgres', () => {
   }, 120_000);
 
   it('npm start says in one sentence, without a stack, that its port is taken by something that is not Postgres', async () => {
-    const squatter = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    // Answers like an HTTP server; the client resetting the connection is expected.
+    const squatter = createServer((socket) => socket.on('error', () => {}).end('HTTP/1.1 400 Bad Request\r\n\r\n'));
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
     const port = (squatter.address() as { port: number }).port;
     const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_PORT: String(port) };
