@@ -14,8 +14,7 @@
 // recipient hours, caps, pacing), so a stale plan or a hint can never make it
 // dial what it must not; `at` comes from the caller's clock (no now()).
 import type { Sql, TransactionSql } from './client.ts';
-import { isContactCallable, isWindowOpen } from '@wakeplan/schedule-core';
-import { grantPacingSlots } from './pacing.ts';
+import { grantPacingSlots, isContactCallable, isWindowOpen } from '@wakeplan/schedule-core';
 import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow } from './rows.ts';
 
 export interface ClaimedCall {

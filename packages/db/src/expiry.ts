@@ -9,9 +9,9 @@
 // Invariants: each call is settled in its own short transaction under the same
 // locks and conditions as an outcome event, so a provider event racing the
 // deadline wins or loses cleanly, never both; `at` is the caller's clock.
+import { windowHasEnded } from '@wakeplan/schedule-core';
 import type { Sql } from './client.ts';
 import { completeCampaignIfDone, lockCallForOutcome, settleCall } from './outcomes.ts';
-import { windowHasEnded } from './retry-policy.ts';
 import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow } from './rows.ts';
 
 export async function expireOverdueCalls(sql: Sql, at: Date, limit = 500): Promise<number> {

@@ -14,8 +14,6 @@ export * from './scheduler-status.ts';
 export * from './plan-preview.ts';
 export * from './signing.ts';
 export * from './dialer-contract.ts';
-export * from './pacing.ts';
-export * from './retry-policy.ts';
 export * from './claims.ts';
 export * from './outcomes.ts';
 export * from './dial-results.ts';

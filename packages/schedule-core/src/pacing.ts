@@ -15,11 +15,11 @@ export interface PacingGrant {
   readyAt: Date;
 }
 
-export function pacingIntervalMs(callsPerMinute: number): number {
+function pacingIntervalMs(callsPerMinute: number): number {
   return 60_000 / callsPerMinute;
 }
 
-export function pacingBurst(callsPerMinute: number): number {
+function pacingBurst(callsPerMinute: number): number {
   return Math.max(1, Math.floor(callsPerMinute / 60));
 }
 

@@ -8,10 +8,11 @@
 // only when the campaign lists it in `retry_on`: the call may have happened, so
 // by default it is not dialed again (never a blind second dial). Direct calls
 // carry no retry policy: they get one attempt.
-import { isWindowOpen, nextWindowOpen, type CallingWindow } from '@wakeplan/schedule-core';
-import type { FinalOutcome } from './rows.ts';
-
-export type AttemptOutcome = FinalOutcome | 'unknown';
+//
+// Pure: the outcome is a plain string (a provider outcome such as `busy`, or
+// `unknown`); nothing here reads the clock or the database.
+import type { CallingWindow } from './types.ts';
+import { isWindowOpen, nextWindowOpen } from './window.ts';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -24,7 +25,7 @@ export type NextCallState =
   | { status: 'completed' | 'failed' | 'expired'; nextAttemptAt: null }
   | { status: 'queued'; nextAttemptAt: Date };
 
-export function decideAfterAttempt(policy: RetryPolicy | null, attempt: number, outcome: AttemptOutcome, outcomeAt: Date): NextCallState {
+export function decideAfterAttempt(policy: RetryPolicy | null, attempt: number, outcome: string, outcomeAt: Date): NextCallState {
   if (outcome === 'completed') return { status: 'completed', nextAttemptAt: null };
   if (policy === null || !policy.retryOn.includes(outcome) || attempt >= policy.maxAttempts) {
     return { status: 'failed', nextAttemptAt: null };
