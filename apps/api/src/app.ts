@@ -8,10 +8,11 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import sensible from '@fastify/sensible';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createBearerMatcher } from '@wakeplan/contract';
 import type { AppDeps, RouteDeps } from './deps.ts';
 import { ApiError, handleError } from './errors.ts';
 import { createUserActivity } from './plugins/activity.ts';
-import { createTokenChecker, installAuth, requestPath } from './plugins/auth.ts';
+import { installAuth, requestPath } from './plugins/auth.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { registerRateLimit } from './plugins/rate-limit.ts';
 import { validatorCompiler } from './plugins/validation.ts';
@@ -43,7 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(sensible);
 
-  const tokens = createTokenChecker(config.apiTokens);
+  const tokens = createBearerMatcher(config.apiTokens);
   const activity = createUserActivity();
   await registerRateLimit(app, config.rateLimitPerMinute, tokens);
   installAuth(app, { tokens, activity, now });

@@ -11,7 +11,8 @@
 // Rings coalesce: while one is on its way, later commits queue a single next
 // ring, sent when it finishes — so every commit is followed by a ring that
 // started after it, and a burst of writes is not a burst of HTTP requests.
-import { buildNotification, notifySchedulerChanged, ringDoorbell, type NotifyKind, type Sql, type TransactionSql } from '@wakeplan/db';
+import { notifySchedulerChanged, ringDoorbell, type Sql, type TransactionSql } from '@wakeplan/db';
+import { buildNotification, type NotifyKind } from '@wakeplan/contract';
 import type { Logger } from 'pino';
 
 export interface PlanWrite<T> {

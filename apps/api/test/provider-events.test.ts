@@ -5,7 +5,8 @@
 // only when an event ended a call.
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claimCampaignCalls, signedHeaders } from '@wakeplan/db';
+import { claimCampaignCalls } from '@wakeplan/db';
+import { signedHeaders } from '@wakeplan/contract';
 import { json, useTestApi } from './helpers.ts';
 
 const SECRET = 'events-secret';
@@ -90,9 +91,12 @@ describe('POST /api/provider/events', () => {
   });
 
   it('validates a signed body: 422 for a bad event, 400 for bad JSON, 404 for an unknown call', async () => {
-    const bad = await post({ call_id: 'nope', attempt: 0, status: 'hung_up', occurred_at: 'x' });
+    const bad = await post({ call_id: 'nope', attempt: 0, status: 'hung_up', occurred_at: 'x', duration_seconds: -1 });
     expect(bad.statusCode).toBe(422);
     expect(json(bad).error.code).toBe('VALIDATION_FAILED');
+    // Every problem at once, each naming its field.
+    expect(json(bad).error.details.map((d: { field: string }) => d.field).sort())
+      .toEqual(['attempt', 'call_id', 'duration_seconds', 'occurred_at', 'status']);
     const notJson = await post(null, { raw: '{"call_id":' });
     expect(notJson.statusCode).toBe(400);
     const unknown = await post(event('00000000-0000-4000-8000-000000000000', 'completed'));

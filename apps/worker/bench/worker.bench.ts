@@ -9,7 +9,8 @@
 // Bounded in time (about a minute and a half); drops its database afterwards.
 // BENCH_PARTS=throughput,latency,timers,idle picks parts.
 import { pino } from 'pino';
-import { buildNotification, notifySchedulerChanged, ringDoorbell } from '@wakeplan/db';
+import { notifySchedulerChanged, ringDoorbell } from '@wakeplan/db';
+import { buildNotification } from '@wakeplan/contract';
 import { SystemClock } from '../src/clock/system-clock.ts';
 import type { Clock } from '../src/clock/clock.ts';
 import { PostgresConnector, type ConnectorObserver } from '../src/database-connector.ts';

@@ -6,10 +6,8 @@
 // a request is only ever sent for an attempt this pass claimed, or — for a
 // dialer that deduplicates — re-sent for a claim nobody confirmed; dial results
 // are recorded with conditional updates only (dial-results.ts).
-import {
-  claimCampaignCalls, claimDirectCalls, idempotencyKeyOf, recordDialConfirmations, recordDialRejection,
-  type ClaimResult, type ClaimedCall, type DialConfirmation, type DialRequest, type Sql,
-} from '@wakeplan/db';
+import { claimCampaignCalls, claimDirectCalls, recordDialConfirmations, recordDialRejection, type ClaimResult, type ClaimedCall, type DialConfirmation, type Sql } from '@wakeplan/db';
+import { idempotencyKeyOf, type DialRequest } from '@wakeplan/contract';
 import type { Logger } from '@wakeplan/runtime';
 import type { Clock } from './clock/clock.ts';
 import type { WorkerCounters } from './counters.ts';

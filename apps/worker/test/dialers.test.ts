@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifySignedBody, type DialRequest, type ProviderEvent } from '@wakeplan/db';
+import { verifySignedBody, type DialRequest, type ProviderEvent } from '@wakeplan/contract';
 import { FakeClock } from '../src/clock/fake-clock.ts';
 import { SystemClock } from '../src/clock/system-clock.ts';
 import { SimulatedDialer } from '../src/dialers/simulated.ts';

@@ -10,7 +10,8 @@
 // itself: a loaded host can run a whole claim in that gap.)
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyProviderEvent, type DialRequest, type Sql } from '@wakeplan/db';
+import { applyProviderEvent, type Sql } from '@wakeplan/db';
+import type { DialRequest } from '@wakeplan/contract';
 import { useTestDatabase } from '@wakeplan/db/testing';
 import { SystemClock } from '../src/clock/system-clock.ts';
 import { PostgresConnector } from '../src/database-connector.ts';

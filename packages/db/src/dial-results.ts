@@ -9,7 +9,7 @@
 // attempt, so a confirmation that loses a race with the provider's own outcome
 // event changes nothing.
 import type { Sql } from './client.ts';
-import { idempotencyKeyOf, type DialRequest } from './dialer-contract.ts';
+import { idempotencyKeyOf, type DialRequest } from '@wakeplan/contract';
 import { lockCallForOutcome, settleCall } from './outcomes.ts';
 
 export interface DialConfirmation {

@@ -4,6 +4,8 @@
 // Invariants: ringing never throws and never holds up its caller's response (the
 // caller does not await it on the request path); a failure is retried a few times
 // with backoff and then reported to `onFailure`. It is a hint only.
+import { bearerHeader } from '@wakeplan/contract';
+
 export interface DoorbellOptions {
   url: string | undefined;
   token: string | undefined;
@@ -23,7 +25,7 @@ export async function ringDoorbell(reason: string, options: DoorbellOptions): Pr
     try {
       const response = await fetch(options.url, {
         method: 'POST',
-        headers: { authorization: `Bearer ${options.token ?? ''}`, 'content-type': 'application/json' },
+        headers: { authorization: bearerHeader(options.token ?? ''), 'content-type': 'application/json' },
         body: JSON.stringify({ reason }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 2000),
       });

@@ -12,8 +12,6 @@ export * from './worker-health.ts';
 export * from './status-message.ts';
 export * from './scheduler-status.ts';
 export * from './plan-preview.ts';
-export * from './signing.ts';
-export * from './dialer-contract.ts';
 export * from './claims.ts';
 export * from './outcomes.ts';
 export * from './dial-results.ts';

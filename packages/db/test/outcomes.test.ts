@@ -10,7 +10,7 @@ import { claimCampaignCalls, claimDirectCalls } from '../src/claims.ts';
 import { recordDialConfirmations, recordDialRejection, listUnconfirmedClaims } from '../src/dial-results.ts';
 import { expireEndedCampaign, expireOverdueCalls } from '../src/expiry.ts';
 import { applyProviderEvent } from '../src/outcomes.ts';
-import type { ProviderEventStatus } from '../src/dialer-contract.ts';
+import type { ProviderEventStatus } from '@wakeplan/contract';
 
 const db = useTestDatabase();
 const OPEN = new Date('2026-03-02T15:00:00Z'); // Monday 10:00 New York

@@ -14,10 +14,8 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import {
-  applyProviderEventInTransaction, isProgressStatus, PROVIDER_EVENT_STATUSES, SIGNATURE_HEADER, TIMESTAMP_HEADER,
-  verifySignedBody, type ProviderEvent,
-} from '@wakeplan/db';
+import { applyProviderEventInTransaction } from '@wakeplan/db';
+import { isProgressStatus, PROVIDER_EVENT_STATUSES, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignedBody, type ProviderEvent } from '@wakeplan/contract';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { Envelope, ErrorResponses, Uuid, ok } from '../schemas/common.ts';

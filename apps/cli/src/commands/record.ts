@@ -6,7 +6,7 @@
 // LISTEN itself and is ended at the end (not sql.listen(), which would re-connect).
 import { createWriteStream } from 'node:fs';
 import postgres from 'postgres';
-import { SCHEDULER_CHANNEL } from '@wakeplan/db';
+import { SCHEDULER_CHANNEL } from '@wakeplan/contract';
 import { usageError } from '../cli-error.ts';
 import type { CliContext } from '../context.ts';
 import { checkChannel } from './notify.ts';

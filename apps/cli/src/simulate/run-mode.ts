@@ -10,7 +10,8 @@
 // has finished (worker idle, actions and outcomes settled, notifications
 // delivered), so a run is deterministic for a given scenario and mode.
 import { pino } from 'pino';
-import { applyProviderEvent, campaignWindow, createSql, type CampaignWindowColumns, type ProviderEvent, type Sql } from '@wakeplan/db';
+import { applyProviderEvent, campaignWindow, createSql, type CampaignWindowColumns, type Sql } from '@wakeplan/db';
+import type { ProviderEvent } from '@wakeplan/contract';
 import { buildApp } from '@wakeplan/api/app';
 import { loadApiConfig } from '@wakeplan/api/config';
 import { FakeClock, Worker, type SchedulingMode } from '@wakeplan/worker';

@@ -2,7 +2,7 @@
 // with PROVIDER_EVENTS_SECRET, as a real provider would: used by the simulated
 // dialer in a running system. A failure is retried a few times with backoff
 // (on the clock port), then reported by rejecting.
-import { signedHeaders, type ProviderEvent } from '@wakeplan/db';
+import { signedHeaders, type ProviderEvent } from '@wakeplan/contract';
 import type { Clock } from '../clock/clock.ts';
 import { sleepFor } from '../clock/clock.ts';
 import type { OutcomeSink } from './dialer.ts';

@@ -7,7 +7,7 @@
 // durations and outcomes; outcomes are scheduled with the injected clock (so
 // `simulate` runs it on virtual time); it does not deduplicate (it remembers
 // nothing across restarts), so an unconfirmed claim is never re-sent to it.
-import type { DialRequest, ProviderEventStatus } from '@wakeplan/db';
+import type { DialRequest, ProviderEventStatus } from '@wakeplan/contract';
 import type { Logger } from '@wakeplan/runtime';
 import type { Clock, TimerHandle } from '../clock/clock.ts';
 import type { Dialer, DialResult, OutcomeSink } from './dialer.ts';

@@ -9,7 +9,7 @@
 //
 // Invariant: the body of every send of one attempt is byte-identical, and the
 // receiver promises to treat a repeated key as the same call (deduplicates).
-import { signedHeaders, webhookDialBody, type DialRequest } from '@wakeplan/db';
+import { signedHeaders, webhookDialBody, type DialRequest } from '@wakeplan/contract';
 import type { Clock } from '../clock/clock.ts';
 import { sleepFor } from '../clock/clock.ts';
 import type { Dialer, DialResult } from './dialer.ts';
