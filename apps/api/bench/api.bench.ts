@@ -40,7 +40,7 @@ const config = loadApiConfig({
 const sql = createSql({ url: dbUrl, idleTimeoutS: config.dbIdleTimeoutS, applicationName: 'wakeplan-api-bench' });
 try {
   await migrate(sql);
-  const app = await buildApp({ sql, config, logger: createLogger('wakeplan-api-bench', 'warn') });
+  const app = await buildApp({ sql, config, logger: createLogger('wakeplan-api', 'warn') });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   console.log(`host: ${availableParallelism()} CPUs, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}; Postgres at ${new URL(adminUrl).host}`);

@@ -13,7 +13,7 @@
 // started after it, and a burst of writes is not a burst of HTTP requests.
 import { notifySchedulerChanged, ringDoorbell, type Sql, type TransactionSql } from '@wakeplan/db';
 import { buildNotification, type NotifyKind } from '@wakeplan/contract';
-import type { Logger } from 'pino';
+import type { Logger } from '@wakeplan/runtime';
 
 export interface PlanWrite<T> {
   result: T;

@@ -5,10 +5,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createSql, type Sql } from '@wakeplan/db';
 import { useTestDatabase, type TestDatabase } from '@wakeplan/db/testing';
+import { createLogger } from '@wakeplan/runtime';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
 
@@ -86,7 +86,7 @@ export async function startApi(db: TestDatabase, env: Record<string, string> = {
   });
   const sql = createSql({ url: db.url, idleTimeoutS: config.dbIdleTimeoutS, applicationName: 'wakeplan-api' });
   const logLines: string[] = [];
-  const logger: Logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
+  const logger = createLogger('wakeplan-api', 'info', { write: (line: string) => void logLines.push(line) });
   let now = T0;
   const clock = { now: () => now, set: (d: Date) => void (now = d) };
   const app = await buildApp({ sql, config, logger, clock });

@@ -8,11 +8,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishWorkerState } from '@wakeplan/db';
 import { useTestDatabase } from '@wakeplan/db/testing';
+import { createLogger } from '@wakeplan/runtime';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
 
@@ -42,7 +42,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(MISSING);
   // No doorbell and no worker to probe: the page must work with the worker's state unknown.
   const config = { ...loadApiConfig({ NODE_ENV: 'test', API_TOKENS: TOKEN }), workerWakeUrl: undefined, workerBaseUrl: undefined };
-  app = await buildApp({ sql: db.current.sql, config, logger: pino({ level: 'silent' }) });
+  app = await buildApp({ sql: db.current.sql, config, logger: createLogger('wakeplan-api', 'silent') });
   await app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 

@@ -8,11 +8,9 @@
 //      fallback side by side (polling measured at a short interval, reported at 10 s).
 // Bounded in time (about a minute and a half); drops its database afterwards.
 // BENCH_PARTS=throughput,latency,timers,idle picks parts.
-import { pino } from 'pino';
 import { notifySchedulerChanged, ringDoorbell } from '@wakeplan/db';
 import { buildNotification } from '@wakeplan/contract';
-import { SystemClock } from '../src/clock/system-clock.ts';
-import type { Clock } from '../src/clock/clock.ts';
+import { createLogger, EnvReader, LOG_LEVELS, SystemClock, type Clock } from '@wakeplan/runtime';
 import { PostgresConnector, type ConnectorObserver } from '../src/database-connector.ts';
 import type { Dialer, DialResult } from '../src/dialers/dialer.ts';
 import { SimulatedDialer } from '../src/dialers/simulated.ts';
@@ -22,7 +20,7 @@ import { Worker } from '../src/worker.ts';
 import { createBenchDatabase, seedCampaigns, type BenchDatabase } from './bench-database.ts';
 import { applyProviderEvent, createSql, quantile, sleep, until, type DialRequest, type Sql } from './bench-support.ts';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+const logger = createLogger('wakeplan-worker', new EnvReader(process.env).oneOf('LOG_LEVEL', LOG_LEVELS, 'warn'));
 const print = (line: string) => console.log(line);
 const IDLE_WINDOW_MS = 20_000;
 const POLL_MEASURE_MS = 1_000;

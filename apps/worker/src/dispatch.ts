@@ -8,8 +8,7 @@
 // are recorded with conditional updates only (dial-results.ts).
 import { claimCampaignCalls, claimDirectCalls, recordDialConfirmations, recordDialRejection, type ClaimResult, type ClaimedCall, type DialConfirmation, type Sql } from '@wakeplan/db';
 import { idempotencyKeyOf, type DialRequest } from '@wakeplan/contract';
-import type { Logger } from '@wakeplan/runtime';
-import type { Clock } from './clock/clock.ts';
+import type { Clock, Logger } from '@wakeplan/runtime';
 import type { WorkerCounters } from './counters.ts';
 import type { Dialer } from './dialers/dialer.ts';
 

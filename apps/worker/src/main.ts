@@ -5,9 +5,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { resolveDatabase } from '@wakeplan/db';
-import { ConfigError, createLogger, redactUrl, type Logger } from '@wakeplan/runtime';
-import { SystemClock } from './clock/system-clock.ts';
-import type { Clock } from './clock/clock.ts';
+import { ConfigError, SystemClock, createLogger, redactUrl, type Clock, type Logger } from '@wakeplan/runtime';
 import { loadWorkerConfig, type WorkerConfig } from './config.ts';
 import { PostgresConnector } from './database-connector.ts';
 import type { Dialer } from './dialers/dialer.ts';
@@ -25,7 +23,7 @@ try {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 }
-const logger = createLogger('worker', config.logLevel);
+const logger = createLogger('wakeplan-worker', config.logLevel);
 const server = new DoorbellServer({ host: config.host, port: config.port, wakeToken: config.wakeToken });
 const port = await server.listen();
 logger.info({ port }, `doorbell listening on port ${port}`);

@@ -5,8 +5,7 @@
 // ended for good (→ queued contacts expired). Reports how many rows changed, so
 // the caller reads again before resting when something did.
 import { expireEndedCampaign, expireOverdueCalls, readPlanSnapshot, type Sql } from '@wakeplan/db';
-import type { Logger } from '@wakeplan/runtime';
-import type { Clock } from './clock/clock.ts';
+import type { Clock, Logger } from '@wakeplan/runtime';
 import type { WorkerCounters } from './counters.ts';
 import { evaluatePlan, type PlanEvaluation } from './plan-evaluation.ts';
 

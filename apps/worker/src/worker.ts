@@ -13,8 +13,7 @@
 // lost mid-pass is re-opened and followed by a full resync, lost while waiting it
 // stays closed; a planned wake is strictly after the plan's now, or refused.
 import { listUnconfirmedClaims, type Sql, type WorkerStateName } from '@wakeplan/db';
-import type { Logger } from '@wakeplan/runtime';
-import type { Clock, TimerHandle } from './clock/clock.ts';
+import type { Clock, Logger, TimerHandle } from '@wakeplan/runtime';
 import { newCounters } from './counters.ts';
 import type { DatabaseConnector } from './database-connector.ts';
 import type { Dialer } from './dialers/dialer.ts';

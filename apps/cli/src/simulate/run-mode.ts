@@ -9,12 +9,12 @@
 // Invariant: the clock only moves when everything started by the previous timer
 // has finished (worker idle, actions and outcomes settled, notifications
 // delivered), so a run is deterministic for a given scenario and mode.
-import { pino } from 'pino';
 import { applyProviderEvent, campaignWindow, createSql, type CampaignWindowColumns, type Sql } from '@wakeplan/db';
 import type { ProviderEvent } from '@wakeplan/contract';
 import { buildApp } from '@wakeplan/api/app';
 import { loadApiConfig } from '@wakeplan/api/config';
-import { FakeClock, Worker, type SchedulingMode } from '@wakeplan/worker';
+import { createLogger, FakeClock } from '@wakeplan/runtime';
+import { Worker, type SchedulingMode } from '@wakeplan/worker';
 import type { FastifyInstance } from 'fastify';
 import type { CallingWindow } from '@wakeplan/schedule-core';
 import type { Scenario, ScenarioAction } from './scenario.ts';
@@ -97,7 +97,7 @@ class SimulatedSystem {
       ...loadApiConfig({ NODE_ENV: 'test', API_TOKENS: 'simulate', RATE_LIMIT_PER_MINUTE: '10000000', BODY_LIMIT_BYTES: String(512 * 1024 * 1024) }),
       workerWakeUrl: undefined, workerBaseUrl: undefined,
     };
-    system.app = await buildApp({ sql: system.apiSql, config, logger: pino({ level: 'silent' }), clock: system.clock });
+    system.app = await buildApp({ sql: system.apiSql, config, logger: createLogger('wakeplan-api', 'silent'), clock: system.clock });
     return system;
   }
 
@@ -108,7 +108,7 @@ class SimulatedSystem {
     this.connector = new RecordingConnector(db.url, this.recorder);
     this.dialer = new ScenarioDialer(clock, o.scenario, async (event) => { this.queue.push(() => this.applyOutcome(event)); });
     this.worker = new Worker({
-      clock, connector: this.connector, dialer: this.dialer, logger: pino({ level: 'silent' }), mode: schedulingMode(o.mode),
+      clock, connector: this.connector, dialer: this.dialer, logger: createLogger('wakeplan-worker', 'silent'), mode: schedulingMode(o.mode),
       settings: { workerId: `simulate-${o.mode}`, accountCap: ACCOUNT_CAP, resultTimeoutMinutes: RESULT_TIMEOUT_MINUTES,
         callbackUrl: 'http://127.0.0.1/simulated', shutdownGraceS: 1 },
     });

@@ -2,10 +2,8 @@
 // a counting connector, a recording dialer and a log captured line by line.
 // `settle()` lets every piece of async work finish: due timers, the worker's
 // passes and the outcomes the dialer reports.
-import { pino } from 'pino';
 import type { TestDatabase } from '@wakeplan/db/testing';
-import { FakeClock } from '../../src/clock/fake-clock.ts';
-import type { Clock } from '../../src/clock/clock.ts';
+import { createLogger, FakeClock, type Clock } from '@wakeplan/runtime';
 import { PostgresConnector, type ConnectionRole } from '../../src/database-connector.ts';
 import type { Dialer } from '../../src/dialers/dialer.ts';
 import type { SchedulingMode } from '../../src/scheduling-mode.ts';
@@ -49,7 +47,7 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
   const dialer = (o.dialer ? o.dialer(clock) : new RecordingDialer(clock)) as D;
   const stats = newStats();
   const logs: { level: number; msg: string }[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
+  const logger = createLogger('wakeplan-worker', 'debug', { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
   const connector = new PostgresConnector({
     url: db.url,
     applicationName: o.applicationName ?? 'wakeplan-test-worker',

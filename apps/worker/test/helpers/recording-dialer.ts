@@ -4,7 +4,7 @@
 // followed by a doorbell ring — what the API would do on the provider's POST.
 import { applyProviderEvent, type Sql } from '@wakeplan/db';
 import type { DialRequest, ProviderEventStatus } from '@wakeplan/contract';
-import type { Clock } from '../../src/clock/clock.ts';
+import type { Clock } from '@wakeplan/runtime';
 import type { Dialer, DialResult } from '../../src/dialers/dialer.ts';
 
 export interface RecordedDial {

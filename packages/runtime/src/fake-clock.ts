@@ -3,8 +3,8 @@
 //
 // Invariants: firing a timer first moves `now` to the timer's instant, so work it
 // starts sees the time it was planned for; timers set for the past fire on the
-// next advance, never inside setTimer. Only the worker gets this clock: the
-// database driver keeps the real timers.
+// next advance, never inside setTimer. Only Wakeplan's own code gets this
+// clock: the database driver keeps the real timers.
 import type { Clock, TimerHandle } from './clock.ts';
 
 interface FakeTimer extends TimerHandle {

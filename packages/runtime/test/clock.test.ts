@@ -4,8 +4,8 @@
 // forward fires at once; a cleared timer never fires. The fake clock fires due
 // timers in order, at their own instants.
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../src/clock/fake-clock.ts';
-import { MAX_TIMER_LINK_MS, SystemClock, type TimerHost } from '../src/clock/system-clock.ts';
+import { FakeClock } from '../src/fake-clock.ts';
+import { MAX_TIMER_LINK_MS, SystemClock, type TimerHost } from '../src/system-clock.ts';
 
 /** A virtual host: run() moves time to each due host timer in turn, like a sleeping machine would. */
 class VirtualHost implements TimerHost {
