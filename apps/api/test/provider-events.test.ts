@@ -5,8 +5,8 @@
 // only when an event ended a call.
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claimCampaignCalls } from '@wakeplan/db';
 import { signedHeaders } from '@wakeplan/contract';
+import { insertCampaign, insertContacts, markDialing } from '@wakeplan/db/testing';
 import { json, useTestApi } from './helpers.ts';
 
 const SECRET = 'events-secret';
@@ -15,7 +15,6 @@ const { db, api } = useTestApi({ env: { PROVIDER_EVENTS_SECRET: SECRET }, trunca
 let listener: postgres.Sql;
 const notes: string[] = [];
 let campaignId = '';
-let seq = 0;
 
 beforeAll(async () => {
   api.clock.set(AT);
@@ -26,16 +25,14 @@ afterAll(() => listener.end());
 beforeEach(async () => {
   api.worker.rings.length = 0;
   notes.length = 0;
-  const [c] = await db.current.sql<{ id: string }[]>`
-    insert into campaigns (name, agent_id, timezone, first_call_time, last_call_time, max_concurrent_calls, created_at, updated_at)
-    values ('c', 'a', 'UTC', '00:00', '00:00', 5, ${AT}, ${AT}) returning id`;
-  campaignId = c!.id;
+  campaignId = await insertCampaign(db.current.sql, { timezone: 'UTC', first_call_time: '00:00', last_call_time: '00:00', max_concurrent_calls: 5 }, AT);
 });
 
+/** A contact of the campaign, claimed for attempt 1 as the worker would have. */
 async function claimedCall(): Promise<string> {
-  await db.current.sql`insert into calls (campaign_id, phone, created_at, updated_at) values (${campaignId}, ${`+1212${7_000_000 + ++seq}`}, ${AT}, ${AT})`;
-  const { claimed } = await claimCampaignCalls(db.current.sql, campaignId, { at: AT, workerId: 'w', accountCap: 10, resultTimeoutMinutes: 30 });
-  return claimed[0]!.callId;
+  const [callId] = await insertContacts(db.current.sql, campaignId, 1, AT);
+  await markDialing(db.current.sql, [callId!], AT, new Date(AT.getTime() + 30 * 60_000));
+  return callId!;
 }
 
 function post(body: unknown, options: { at?: Date; secret?: string; raw?: string; tamper?: boolean } = {}) {

@@ -2,15 +2,17 @@
 // direct calls), send every claimed dial request concurrently, and record what
 // the dialer said. Used by the worker's loop; knows nothing of states or timers.
 //
-// Invariants: a claim is committed before its dial request leaves (claims.ts);
+// Invariants: a claim is committed before its dial request leaves (sql/claims.ts);
 // a request is only ever sent for an attempt this pass claimed, or — for a
 // dialer that deduplicates — re-sent for a claim nobody confirmed; dial results
-// are recorded with conditional updates only (dial-results.ts).
-import { claimCampaignCalls, claimDirectCalls, recordDialConfirmations, recordDialRejection, type ClaimResult, type ClaimedCall, type DialConfirmation, type Sql } from '@wakeplan/db';
+// are recorded with conditional updates only (sql/dial-results.ts).
+import type { Sql } from '@wakeplan/db';
 import { idempotencyKeyOf, type DialRequest } from '@wakeplan/contract';
 import type { Clock, Logger } from '@wakeplan/runtime';
 import type { WorkerCounters } from './counters.ts';
 import type { Dialer } from './dialers/dialer.ts';
+import { claimCampaignCalls, claimDirectCalls, type ClaimResult, type ClaimedCall } from './sql/claims.ts';
+import { recordDialConfirmations, recordDialRejection, type DialConfirmation } from './sql/dial-results.ts';
 
 export interface DispatchSettings {
   workerId: string;

@@ -4,10 +4,11 @@
 // result deadline (→ unknown → retry policy) and campaigns whose window has
 // ended for good (→ queued contacts expired). Reports how many rows changed, so
 // the caller reads again before resting when something did.
-import { expireEndedCampaign, expireOverdueCalls, readPlanSnapshot, type Sql } from '@wakeplan/db';
+import { readPlanSnapshot, type Sql } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
 import type { WorkerCounters } from './counters.ts';
 import { evaluatePlan, type PlanEvaluation } from './plan-evaluation.ts';
+import { expireEndedCampaign, expireOverdueCalls } from './sql/expiry.ts';
 
 export interface PlanRead {
   evaluation: PlanEvaluation;

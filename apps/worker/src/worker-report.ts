@@ -1,10 +1,11 @@
 // How the worker describes itself: GET /health (from memory only, never the
 // database), the row it publishes to worker_state (only while connected
 // anyway), and the one log line per rest ("asleep until T: why").
-import { publishWorkerState, type Queryable, type WorkerStateName } from '@wakeplan/db';
+import type { Queryable } from '@wakeplan/db';
 import type { WorkerCounters } from './counters.ts';
 import type { PlanEvaluation } from './plan-evaluation.ts';
 import type { SchedulingMode } from './scheduling-mode.ts';
+import { publishWorkerState, type WorkerStateName } from './sql/worker-state.ts';
 
 export interface PlannedWake {
   at: Date;

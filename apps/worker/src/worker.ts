@@ -12,7 +12,7 @@
 // hint (timer, doorbell, NOTIFY, signal) — never merely to listen; the listener
 // lost mid-pass is re-opened and followed by a full resync, lost while waiting it
 // stays closed; a planned wake is strictly after the plan's now, or refused.
-import { listUnconfirmedClaims, type Sql, type WorkerStateName } from '@wakeplan/db';
+import type { Sql } from '@wakeplan/db';
 import type { Clock, Logger, TimerHandle } from '@wakeplan/runtime';
 import { newCounters } from './counters.ts';
 import type { DatabaseConnector } from './database-connector.ts';
@@ -24,6 +24,8 @@ import { hintsForNotification } from './notification-hints.ts';
 import { isOpenInPlan, type PlanEvaluation } from './plan-evaluation.ts';
 import { readPlanAndExpire } from './plan-reader.ts';
 import { decideRest, modeListens, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
+import { listUnconfirmedClaims } from './sql/dial-results.ts';
+import type { WorkerStateName } from './sql/worker-state.ts';
 import { describeRest, publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
 
 export interface WorkerSettings extends DispatchSettings {

@@ -12,8 +12,4 @@ export * from './worker-health.ts';
 export * from './status-message.ts';
 export * from './scheduler-status.ts';
 export * from './plan-preview.ts';
-export * from './claims.ts';
 export * from './outcomes.ts';
-export * from './dial-results.ts';
-export * from './expiry.ts';
-export * from './worker-state.ts';

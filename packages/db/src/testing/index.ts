@@ -1,10 +1,13 @@
-// Test helpers for everything that touches SQL: a fresh database per test file,
-// cloned from the migrated template the global setup made, dropped afterwards.
-// No mocked database anywhere: this is a real Postgres.
-import { afterAll, beforeAll, inject } from 'vitest';
+// @wakeplan/db/testing: test helpers for everything that touches SQL — a fresh
+// database per test file, cloned from the migrated template the global setup
+// made, dropped afterwards — and the shared fixtures (fixtures.ts). No mocked
+// database anywhere: this is a real Postgres.
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createSql, type Sql } from '../client.ts';
 import { createDatabase, dropDatabase } from '../database.ts';
+
+export * from './fixtures.ts';
 
 export interface TestDatabase {
   /** URL of this file's own database. */

@@ -1,16 +1,16 @@
-// Recording what the dialer said about a claimed attempt (DESIGN.md §6).
+// Recording what the dialer said about a claimed attempt (DESIGN.md §6), with
+// the shared outcome logic (packages/db outcomes.ts) for a refusal.
 //
 //   confirmed → `dialing` → `in_progress` with provider_call_id (batched);
 //   rejected (4xx) → the attempt failed: the retry policy decides;
 //   unconfirmed → nothing here: the claim stays `dialing` until its result
-//   deadline (expireOverdueCalls), or is re-sent by a dialer that deduplicates.
+//   deadline (expiry.ts), or is re-sent by a dialer that deduplicates.
 //
 // Invariants: every change is conditional on status = 'dialing' and the same
 // attempt, so a confirmation that loses a race with the provider's own outcome
 // event changes nothing.
-import type { Sql } from './client.ts';
 import { idempotencyKeyOf, type DialRequest } from '@wakeplan/contract';
-import { lockCallForOutcome, settleCall } from './outcomes.ts';
+import { lockCallForOutcome, settleCall, type Sql } from '@wakeplan/db';
 
 export interface DialConfirmation {
   callId: string;

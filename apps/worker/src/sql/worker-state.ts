@@ -1,10 +1,11 @@
 // What a worker publishes about itself (DESIGN.md §3), for `GET
-// /api/scheduler/status` when the worker's /health does not answer.
+// /api/scheduler/status` when the worker's /health does not answer (the API
+// reads the row back: apps/api scheduler/published-worker-state.ts).
 //
 // Invariant: the worker calls this only while it is connected anyway (after
 // dispatching, just before ending its connections to sleep): publishing never
 // opens a connection to a sleeping database by itself.
-import type { Queryable } from './client.ts';
+import type { Queryable } from '@wakeplan/db';
 
 export const WORKER_STATES = ['starting', 'dispatching', 'waiting', 'asleep', 'stopping'] as const;
 export type WorkerStateName = (typeof WORKER_STATES)[number];
@@ -27,15 +28,4 @@ export async function publishWorkerState(sql: Queryable, s: PublishedWorkerState
     on conflict (worker_id) do update set state = excluded.state, next_wake_at = excluded.next_wake_at,
       next_wake_reason = excluded.next_wake_reason, calls_in_flight = excluded.calls_in_flight,
       counters = excluded.counters, updated_at = excluded.updated_at`;
-}
-
-/** The most recently updated worker's published state, or null. */
-export async function readLatestWorkerState(sql: Queryable): Promise<PublishedWorkerState | null> {
-  const [row] = await sql<{ worker_id: string; state: WorkerStateName; next_wake_at: Date | null; next_wake_reason: string | null;
-    calls_in_flight: number; counters: Record<string, number>; updated_at: Date }[]>`
-    select worker_id, state, next_wake_at, next_wake_reason, calls_in_flight, counters, updated_at
-    from worker_state order by updated_at desc limit 1`;
-  if (!row) return null;
-  return { workerId: row.worker_id, state: row.state, nextWakeAt: row.next_wake_at, nextWakeReason: row.next_wake_reason,
-    callsInFlight: row.calls_in_flight, counters: row.counters, updatedAt: row.updated_at };
 }

@@ -3,10 +3,9 @@
 // status re-checked, recipient hours per contact zone, due times, direct calls,
 // and the call_attempts primary key as the last line of defence.
 import { afterEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../src/testing/index.ts';
-import { claimCampaignCalls, claimDirectCalls, type ClaimOptions } from '../src/claims.ts';
-import { createSql } from '../src/client.ts';
-import { PgCodes, pgErrorCode } from '../src/errors.ts';
+import { createSql, PgCodes, pgErrorCode } from '@wakeplan/db';
+import { useTestDatabase } from '@wakeplan/db/testing';
+import { claimCampaignCalls, claimDirectCalls, type ClaimOptions } from '../../src/sql/claims.ts';
 
 const db = useTestDatabase();
 const OPEN = new Date('2026-03-02T15:00:00Z'); // Monday 10:00 New York

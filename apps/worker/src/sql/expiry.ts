@@ -9,10 +9,10 @@
 // Invariants: each call is settled in its own short transaction under the same
 // locks and conditions as an outcome event, so a provider event racing the
 // deadline wins or loses cleanly, never both; `at` is the caller's clock.
+import {
+  CAMPAIGN_COLUMNS, campaignWindow, completeCampaignIfDone, lockCallForOutcome, settleCall, type CampaignRow, type Sql,
+} from '@wakeplan/db';
 import { windowHasEnded } from '@wakeplan/schedule-core';
-import type { Sql } from './client.ts';
-import { completeCampaignIfDone, lockCallForOutcome, settleCall } from './outcomes.ts';
-import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow } from './rows.ts';
 
 export async function expireOverdueCalls(sql: Sql, at: Date, limit = 500): Promise<number> {
   const overdue = await sql<{ id: string; attempt: number }[]>`

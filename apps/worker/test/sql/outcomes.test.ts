@@ -1,16 +1,17 @@
-// The outcome logic against real Postgres (DESIGN.md §6): keyed by (call_id,
+// The shared outcome logic (packages/db outcomes.ts) driven the way the worker
+// drives it, against real Postgres (DESIGN.md §6): keyed by (call_id,
 // attempt) so duplicates and out-of-order events are harmless; the retry policy;
 // expiry at end_date; campaign completion by one conditional update under the
 // campaign lock (also when the last two calls end at once); deadlines; dial
 // results; NOTIFY call_finished on commit.
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../src/testing/index.ts';
-import { claimCampaignCalls, claimDirectCalls } from '../src/claims.ts';
-import { recordDialConfirmations, recordDialRejection, listUnconfirmedClaims } from '../src/dial-results.ts';
-import { expireEndedCampaign, expireOverdueCalls } from '../src/expiry.ts';
-import { applyProviderEvent } from '../src/outcomes.ts';
 import type { ProviderEventStatus } from '@wakeplan/contract';
+import { applyProviderEvent } from '@wakeplan/db';
+import { useTestDatabase } from '@wakeplan/db/testing';
+import { claimCampaignCalls, claimDirectCalls } from '../../src/sql/claims.ts';
+import { listUnconfirmedClaims, recordDialConfirmations, recordDialRejection } from '../../src/sql/dial-results.ts';
+import { expireEndedCampaign, expireOverdueCalls } from '../../src/sql/expiry.ts';
 
 const db = useTestDatabase();
 const OPEN = new Date('2026-03-02T15:00:00Z'); // Monday 10:00 New York

@@ -13,9 +13,8 @@
 // the whole transaction; a claim re-checks everything itself (status, window,
 // recipient hours, caps, pacing), so a stale plan or a hint can never make it
 // dial what it must not; `at` comes from the caller's clock (no now()).
-import type { Sql, TransactionSql } from './client.ts';
+import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow, type Sql, type TransactionSql } from '@wakeplan/db';
 import { grantPacingSlots, isContactCallable, isWindowOpen } from '@wakeplan/schedule-core';
-import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow } from './rows.ts';
 
 export interface ClaimedCall {
   callId: string;
