@@ -11,9 +11,10 @@
 // Rings coalesce: while one is on its way, later commits queue a single next
 // ring, sent when it finishes — so every commit is followed by a ring that
 // started after it, and a burst of writes is not a burst of HTTP requests.
-import { notifySchedulerChanged, ringDoorbell, type Sql, type TransactionSql } from '@wakeplan/db';
 import { buildNotification, type NotifyKind } from '@wakeplan/contract';
+import { notifySchedulerChanged, type Sql, type TransactionSql } from '@wakeplan/db';
 import type { Logger } from '@wakeplan/runtime';
+import { ringDoorbell } from './worker-link/doorbell.ts';
 
 export interface PlanWrite<T> {
   result: T;

@@ -71,7 +71,7 @@ describe('GET /api/scheduler/status', () => {
   });
 
   it('reports the worker live from its /health', async () => {
-    api.worker.health = { body: { success: true, data: { state: 'dispatching', callsInFlight: 3, nextWakeAt: null, counters: { wakes: 4, dialed: 9 } } } };
+    api.worker.health = { body: { status: 'ok', state: 'dispatching', callsInFlight: 3, nextWakeAt: null, counters: { wakes: 4, dialed: 9 } } };
     expect(await status()).toMatchObject({
       workerState: 'dispatching', workerStateSource: 'live', workerStateAgeSeconds: 0, isProcessing: true, callsInFlight: 3,
       workerCounters: { wakes: 4, dialed: 9 },

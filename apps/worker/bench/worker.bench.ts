@@ -8,7 +8,8 @@
 //      fallback side by side (polling measured at a short interval, reported at 10 s).
 // Bounded in time (about a minute and a half); drops its database afterwards.
 // BENCH_PARTS=throughput,latency,timers,idle picks parts.
-import { notifySchedulerChanged, ringDoorbell } from '@wakeplan/db';
+import { ringDoorbell } from '@wakeplan/api/worker-link';
+import { notifySchedulerChanged } from '@wakeplan/db';
 import { buildNotification } from '@wakeplan/contract';
 import { createLogger, EnvReader, LOG_LEVELS, SystemClock, type Clock } from '@wakeplan/runtime';
 import { PostgresConnector, type ConnectorObserver } from '../src/database-connector.ts';

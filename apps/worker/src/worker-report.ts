@@ -1,6 +1,7 @@
 // How the worker describes itself: GET /health (from memory only, never the
 // database), the row it publishes to worker_state (only while connected
 // anyway), and the one log line per rest ("asleep until T: why").
+import type { WorkerHealthBody } from '@wakeplan/contract';
 import type { Queryable } from '@wakeplan/db';
 import type { WorkerCounters } from './counters.ts';
 import type { PlanEvaluation } from './plan-evaluation.ts';
@@ -12,18 +13,11 @@ export interface PlannedWake {
   reason: string;
 }
 
-export interface WorkerHealth {
-  status: 'ok';
+/** The /health body of the contract, with this worker's own names for mode, state and counters. */
+export interface WorkerHealth extends WorkerHealthBody {
   mode: SchedulingMode['kind'];
   state: WorkerStateName;
-  nextWakeAt: string | null;
-  nextWakeReason: string | null;
-  /** Calls in dialing/in_progress account-wide, as of the last plan read. */
-  callsInFlight: number;
-  listening: boolean;
   counters: WorkerCounters;
-  startedAt: string;
-  uptimeS: number;
 }
 
 export function toHealth(s: {

@@ -11,3 +11,4 @@ export {
   type NotifyKind, type ParsedNotification, type SchedulerNotification,
 } from './notification.ts';
 export { SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER, verifySignedBody, type SignatureCheck } from './signing.ts';
+export type { WorkerHealthBody } from './worker-health.ts';

@@ -1,8 +1,9 @@
 // `wakeplan notify [--channel C] [--ring] [--raw] '<json>'`: send one notification
 // the way the API does, checked against the NOTIFY contract (DESIGN.md §7) unless
 // --raw. A sleeping worker does not LISTEN, so --ring also rings its doorbell.
-import { ringDoorbell, type Queryable } from '@wakeplan/db';
+import { ringDoorbell } from '@wakeplan/api/worker-link';
 import { parseNotification, SCHEDULER_CHANNEL } from '@wakeplan/contract';
+import type { Queryable } from '@wakeplan/db';
 import { CliError, usageError } from '../cli-error.ts';
 import type { CliContext } from '../context.ts';
 

@@ -1,7 +1,8 @@
-// The scheduler status in words (pure), and reading the worker's /health body.
+// The scheduler status in words (pure), reading the worker's /health body, and
+// where the worker is from its doorbell URL.
 import { describe, expect, it } from 'vitest';
-import { describeDuration, describeSchedulerStatus } from '../src/status-message.ts';
-import { readHealthBody } from '../src/worker-health.ts';
+import { describeDuration, describeSchedulerStatus } from '../../src/scheduler/status-message.ts';
+import { readHealthBody, workerBaseUrl } from '../../src/worker-link/worker-health.ts';
 
 describe('describeSchedulerStatus', () => {
   const idle = { workerState: 'asleep', callsInFlight: 0, dueNow: false, msUntilWake: null };
@@ -28,13 +29,21 @@ describe('describeDuration', () => {
 });
 
 describe('readHealthBody', () => {
-  it('reads the worker body flat or enveloped, camel or snake case', () => {
-    expect(readHealthBody({ state: 'asleep', calls_in_flight: 0, next_wake_at: '2026-03-02T14:00:00.000Z' }))
+  it('reads the worker\'s /health body, keeping only numeric counters', () => {
+    expect(readHealthBody({ status: 'ok', state: 'asleep', callsInFlight: 0, nextWakeAt: '2026-03-02T14:00:00.000Z' }))
       .toEqual({ state: 'asleep', source: 'live', ageSeconds: 0, callsInFlight: 0, nextWakeAt: '2026-03-02T14:00:00.000Z', counters: null });
     expect(readHealthBody({ state: 'asleep', counters: { wakes: 3, dialed: 7, label: 'x' } })?.counters).toEqual({ wakes: 3, dialed: 7 });
-    expect(readHealthBody({ success: true, data: { state: 'waiting', callsInFlight: 2, nextWake: { at: 'x' } } }))
-      .toMatchObject({ state: 'waiting', callsInFlight: 2, nextWakeAt: 'x' });
+    expect(readHealthBody({ state: 'waiting', callsInFlight: 2, nextWakeAt: null }))
+      .toMatchObject({ state: 'waiting', callsInFlight: 2, nextWakeAt: null });
     expect(readHealthBody({ ok: true })).toBeNull();
     expect(readHealthBody('nope')).toBeNull();
+  });
+});
+
+describe('workerBaseUrl', () => {
+  it('is the doorbell URL without its path; nothing without a doorbell', () => {
+    expect(workerBaseUrl('http://worker.railway.internal:3001/wake')).toBe('http://worker.railway.internal:3001');
+    expect(workerBaseUrl('http://[::1]:3001/wake?x=1')).toBe('http://[::1]:3001');
+    expect(workerBaseUrl(undefined)).toBeUndefined();
   });
 });

@@ -6,12 +6,11 @@
 // it is never stale. Time is the caller's `at`; nothing reads the clock. Worker
 // facts come from the caller (a live /health answer) or, failing that, from the
 // state the worker last published.
+import { dispatchablePlanCampaign, planInputFromSnapshot, queuedCount, readPlanSnapshot, type CampaignPlanRow, type Queryable } from '@wakeplan/db';
 import { computeWakePlan, nextCampaignDue, windowLabel } from '@wakeplan/schedule-core';
-import type { Queryable } from './client.ts';
-import { dispatchablePlanCampaign, planInputFromSnapshot } from './plan-input.ts';
-import { queuedCount, readPlanSnapshot, type CampaignPlanRow } from './plan-snapshot.ts';
+import { readPublishedWorkerState } from '../repositories/worker-state.ts';
+import { UNKNOWN_WORKER, type WorkerObservation, type WorkerStateSource } from '../worker-link/worker-health.ts';
 import { describeSchedulerStatus } from './status-message.ts';
-import { readPublishedWorkerState, UNKNOWN_WORKER, type WorkerObservation, type WorkerStateSource } from './worker-health.ts';
 
 export interface StatusCampaign {
   id: string;

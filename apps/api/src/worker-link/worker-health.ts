@@ -1,11 +1,9 @@
-// What the worker is doing, seen from outside: its live `/health` answer when it
-// answers within a short timeout, else the state it last published in the
-// `worker_state` table (with its age), else "unknown".
+// What the worker is doing, seen from the API: its live `GET /health` answer
+// (the @wakeplan/contract WorkerHealthBody) when it answers within a short
+// timeout; the caller falls back to the state the worker last published.
 //
 // Invariants: probing never throws and never waits longer than its timeout; the
-// worker's /health never touches the database, and neither does the probe. The
-// published row is read only by a caller that is querying the database anyway.
-import type { Queryable } from './client.ts';
+// worker's /health never touches the database, and neither does the probe.
 
 export type WorkerStateSource = 'live' | 'published' | 'unknown';
 
@@ -24,6 +22,11 @@ export const UNKNOWN_WORKER: WorkerObservation = Object.freeze({
   state: 'unknown', source: 'unknown', ageSeconds: null, callsInFlight: null, nextWakeAt: null, counters: null,
 });
 
+/** The worker's base URL (where /health is) from its doorbell URL (`…/wake`); undefined when there is no doorbell. */
+export function workerBaseUrl(wakeUrl: string | undefined): string | undefined {
+  return wakeUrl ? new URL('/', wakeUrl).toString().replace(/\/$/, '') : undefined;
+}
+
 /** GET {baseUrl}/health; null when unset, unreachable, slow or not understood. */
 export async function probeWorkerHealth(baseUrl: string | undefined, timeoutMs = 500): Promise<WorkerObservation | null> {
   if (!baseUrl) return null;
@@ -39,49 +42,26 @@ export async function probeWorkerHealth(baseUrl: string | undefined, timeoutMs =
   }
 }
 
-/** Accepts the worker's body flat or inside the `{ success, data }` envelope, snake or camel case. */
+/** The worker's body as it sends it (WorkerHealthBody); null when it is not that. */
 export function readHealthBody(body: unknown): WorkerObservation | null {
-  const outer = asRecord(body);
-  const o = asRecord(outer?.data) ?? outer;
+  const o = asRecord(body);
   if (!o || typeof o.state !== 'string') return null;
-  const inFlight = o.callsInFlight ?? o.calls_in_flight ?? o.inFlight;
-  const nextWake = o.nextWakeAt ?? o.next_wake_at ?? o.nextWake;
   return {
     state: o.state,
     source: 'live',
     ageSeconds: 0,
-    callsInFlight: typeof inFlight === 'number' ? inFlight : null,
-    nextWakeAt: typeof nextWake === 'string' ? nextWake : stringOrNull(asRecord(nextWake)?.at),
+    callsInFlight: typeof o.callsInFlight === 'number' ? o.callsInFlight : null,
+    nextWakeAt: typeof o.nextWakeAt === 'string' ? o.nextWakeAt : null,
     counters: numbersOnly(o.counters),
   };
 }
 
-/** The most recently published worker state, aged against `at`; null when no worker ever published. */
-export async function readPublishedWorkerState(sql: Queryable, at: Date): Promise<WorkerObservation | null> {
-  const [row] = await sql<{ state: string; next_wake_at: Date | null; calls_in_flight: number; counters: unknown; updated_at: Date }[]>`
-    select state, next_wake_at, calls_in_flight, counters, updated_at from worker_state
-    order by updated_at desc limit 1`;
-  if (!row) return null;
-  return {
-    state: row.state,
-    source: 'published',
-    ageSeconds: Math.max(0, Math.round((at.getTime() - row.updated_at.getTime()) / 1000)),
-    callsInFlight: row.calls_in_flight,
-    nextWakeAt: row.next_wake_at ? row.next_wake_at.toISOString() : null,
-    counters: numbersOnly(row.counters),
-  };
-}
-
 /** Keeps the numeric entries of a counters object; null when there are none. */
-function numbersOnly(value: unknown): Record<string, number> | null {
+export function numbersOnly(value: unknown): Record<string, number> | null {
   const o = asRecord(value);
   if (!o) return null;
   const entries = Object.entries(o).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]));
   return entries.length > 0 ? Object.fromEntries(entries) : null;
-}
-
-function stringOrNull(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {

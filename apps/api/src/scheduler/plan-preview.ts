@@ -11,10 +11,10 @@
 import {
   computeWakePlan, nextCampaignDue, openIntervals, windowCloseAfter, windowLabel, type PlanCampaign,
 } from '@wakeplan/schedule-core';
-import type { Queryable } from './client.ts';
-import { dispatchablePlanCampaign, planInputFromSnapshot, rawPlanCampaign } from './plan-input.ts';
-import { queuedCount, readPlanSnapshot, type CampaignPlanRow } from './plan-snapshot.ts';
-import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow } from './rows.ts';
+import {
+  CAMPAIGN_COLUMNS, campaignWindow, dispatchablePlanCampaign, planInputFromSnapshot, queuedCount, rawPlanCampaign, readPlanSnapshot,
+  type CampaignPlanRow, type CampaignRow, type Queryable,
+} from '@wakeplan/db';
 
 export interface PreviewWake { at: string; reason: string; campaign_id: string | null }
 
