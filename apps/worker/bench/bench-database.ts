@@ -3,7 +3,7 @@
 // afterwards. Refuses any host but 127.0.0.1 / localhost: a benchmark floods
 // its database and must never touch a real one.
 import postgres from 'postgres';
-import { createDatabase, createSql, dropDatabase, migrate, resolveDatabase, withDatabase, type Sql } from './bench-support.ts';
+import { createMigratedDatabase, resolveDatabase, withDatabase, type Sql } from '@wakeplan/db';
 
 export interface BenchDatabase {
   url: string;
@@ -19,17 +19,13 @@ export async function createBenchDatabase(log: (line: string) => void): Promise<
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
     throw new Error(`the worker benchmark runs against 127.0.0.1 only; DATABASE_URL points at ${host}`);
   }
-  const name = `wakeplan_bench_${process.pid}_${Date.now().toString(36)}`;
+  const db = await createMigratedDatabase(resolved.url, 'wakeplan_bench');
   const admin = postgres(withDatabase(resolved.url, 'postgres'), { max: 1, onnotice: () => {} });
-  const url = await createDatabase(resolved.url, name);
-  const sql = createSql({ url, applicationName: 'wakeplan-bench-migrate', idleTimeoutS: 1, max: 1 });
-  await migrate(sql);
-  await sql.end();
   return {
-    url, name, admin,
+    url: db.url, name: db.name, admin,
     async drop() {
       await admin.end();
-      await dropDatabase(resolved.url, name);
+      await db.drop();
       await resolved.release();
     },
   };

@@ -1,5 +1,5 @@
 // What the benchmark borrows from the packages, in one place.
-export { applyProviderEvent, createDatabase, createSql, dropDatabase, migrate, resolveDatabase, withDatabase, type Sql } from '@wakeplan/db';
+export { applyProviderEvent, createSql, type Sql } from '@wakeplan/db';
 export type { DialRequest } from '@wakeplan/contract';
 
 export function quantile(values: number[], q: number): number {

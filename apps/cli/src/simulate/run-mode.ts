@@ -9,7 +9,9 @@
 // Invariant: the clock only moves when everything started by the previous timer
 // has finished (worker idle, actions and outcomes settled, notifications
 // delivered), so a run is deterministic for a given scenario and mode.
-import { applyProviderEvent, campaignWindow, createSql, type CampaignWindowColumns, type Sql } from '@wakeplan/db';
+import {
+  applyProviderEvent, campaignWindow, createMigratedDatabase, createSql, type CampaignWindowColumns, type Sql, type ThrowawayDatabase,
+} from '@wakeplan/db';
 import type { ProviderEvent } from '@wakeplan/contract';
 import { buildApp } from '@wakeplan/api/app';
 import { loadApiConfig } from '@wakeplan/api/config';
@@ -19,7 +21,6 @@ import type { FastifyInstance } from 'fastify';
 import type { CallingWindow } from '@wakeplan/schedule-core';
 import type { Scenario, ScenarioAction } from './scenario.ts';
 import { ScenarioDialer, type DialRecord, type OutcomeRecord } from './scenario-dialer.ts';
-import { createSimDatabase, type SimDatabase } from './sim-database.ts';
 import { simulatedPhone } from './sim-outcomes.ts';
 import { RecordingConnector, TouchRecorder } from './touch-recorder.ts';
 
@@ -92,7 +93,7 @@ class SimulatedSystem {
   private app!: FastifyInstance;
 
   static async create(o: RunModeOptions): Promise<SimulatedSystem> {
-    const system = new SimulatedSystem(o, await createSimDatabase(o.serverUrl, o.mode), new FakeClock(o.scenario.start));
+    const system = new SimulatedSystem(o, await createMigratedDatabase(o.serverUrl, `wakeplan_sim_${o.mode}`), new FakeClock(o.scenario.start));
     const config = {
       ...loadApiConfig({ NODE_ENV: 'test', API_TOKENS: 'simulate', RATE_LIMIT_PER_MINUTE: '10000000', BODY_LIMIT_BYTES: String(512 * 1024 * 1024) }),
       workerWakeUrl: undefined, workerBaseUrl: undefined,
@@ -101,7 +102,7 @@ class SimulatedSystem {
     return system;
   }
 
-  private constructor(private readonly o: RunModeOptions, private readonly db: SimDatabase, private readonly clock: FakeClock) {
+  private constructor(private readonly o: RunModeOptions, private readonly db: ThrowawayDatabase, private readonly clock: FakeClock) {
     this.recorder = new TouchRecorder(() => clock.now().getTime(), DB_IDLE_TIMEOUT_MS);
     this.apiSql = createSql({ url: db.url, applicationName: 'wakeplan-simulate-api', idleTimeoutS: 3600, max: 4, debug: this.observe('api') });
     this.outcomeSql = createSql({ url: db.url, applicationName: 'wakeplan-simulate-outcomes', idleTimeoutS: 3600, max: 2, debug: this.observe('outcomes') });
