@@ -7,16 +7,16 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createSql, type Sql } from '@wakeplan/db';
-import { useTestDatabase, type TestDatabase } from '@wakeplan/db/testing';
+import { T0, useTestDatabase, type TestDatabase } from '@wakeplan/db/testing';
 import { createLogger } from '@wakeplan/runtime';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
 
+export { phoneNumber, T0 } from '@wakeplan/db/testing';
+
 export const TOKEN = 'test-token-1';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
 export const WAKE_TOKEN = 'test-wake-token';
-/** Monday 2 March 2026, 07:00 in New York: before a 09:00–17:00 window opens (14:00Z). */
-export const T0 = new Date('2026-03-02T12:00:00Z');
 
 export interface Ring { authorization: string | undefined; body: string }
 
@@ -134,11 +134,6 @@ export async function rowCounts(sql: Sql): Promise<{ campaigns: number; calls: n
   const [row] = await sql<{ campaigns: number; calls: number }[]>`
     select (select count(*)::int from campaigns) as campaigns, (select count(*)::int from calls) as calls`;
   return row!;
-}
-
-/** Distinct valid New York numbers: +1 212 200 0000 + i. */
-export function phone(i: number): string {
-  return `+1212${String(2_000_000 + i)}`;
 }
 
 export function json(res: { body: string }): any {

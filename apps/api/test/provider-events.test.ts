@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signedHeaders } from '@wakeplan/contract';
 import { insertCampaign, insertContacts, markDialing } from '@wakeplan/db/testing';
+import { sleep } from '@wakeplan/runtime';
 import { json, useTestApi } from './helpers.ts';
 
 const SECRET = 'events-secret';
@@ -57,7 +58,7 @@ describe('POST /api/provider/events', () => {
     expect(call).toEqual({ status: 'completed', provider_call_id: 'pc-9' });
     await expect.poll(() => api.worker.rings.length).toBe(1);
     await expect.poll(() => notes.length).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(notes).toHaveLength(1); // the outcome logic's; the route only rings the doorbell
     expect(JSON.parse(notes[0]!)).toMatchObject({ kind: 'call_finished', call_id: callId, campaign_id: campaignId });
   });

@@ -1,9 +1,10 @@
 // A throwaway database for the worker benchmark: created (and migrated) on the
 // server the shared rule picks (DATABASE_URL, else embedded Postgres), dropped
-// afterwards. Refuses any host but 127.0.0.1 / localhost: a benchmark floods
-// its database and must never touch a real one.
+// afterwards, and seeded with the test fixtures. Refuses any host but 127.0.0.1
+// / localhost: a benchmark floods its database and must never touch a real one.
 import postgres from 'postgres';
 import { createMigratedDatabase, resolveDatabase, withDatabase, type Sql } from '@wakeplan/db';
+import { insertCampaign, insertContacts } from '@wakeplan/db/testing';
 
 export interface BenchDatabase {
   url: string;
@@ -44,14 +45,12 @@ export interface SeedCampaigns {
 export async function seedCampaigns(sql: Sql, s: SeedCampaigns): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < s.campaigns; i++) {
-    const [row] = await sql<{ id: string }[]>`
-      insert into campaigns (name, agent_id, timezone, first_call_time, last_call_time, start_date, max_concurrent_calls, created_at, updated_at)
-      values (${`bench ${i}`}, 'agent-bench', 'UTC', ${s.firstCallTime ?? '00:00'}, '00:00', ${s.startDate ?? null}, ${s.maxConcurrentCalls}, ${s.at}, ${s.at})
-      returning id`;
-    ids.push(row!.id);
-    await sql`
-      insert into calls (campaign_id, phone, created_at, updated_at)
-      select ${row!.id}, '+1' || (2000000000 + ${i * 100_000} + g)::text, ${s.at}, ${s.at} from generate_series(1, ${s.contactsEach}) g`;
+    const id = await insertCampaign(sql, {
+      name: `bench ${i}`, agent_id: 'agent-bench', timezone: 'UTC', first_call_time: s.firstCallTime ?? '00:00', last_call_time: '00:00',
+      start_date: s.startDate ?? null, max_concurrent_calls: s.maxConcurrentCalls,
+    }, s.at);
+    await insertContacts(sql, id, s.contactsEach, s.at);
+    ids.push(id);
   }
   return ids;
 }

@@ -8,10 +8,9 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSql, type Sql } from '@wakeplan/db';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { insertCampaign, insertContacts, T0 } from './helpers/fixtures.ts';
+import { insertCampaign, insertContacts, T0, useTestDatabase } from '@wakeplan/db/testing';
+import { sleep } from '@wakeplan/runtime';
 import { startHarness } from './helpers/harness.ts';
-import { pause } from './helpers/wait.ts';
 
 const db = useTestDatabase();
 let admin: postgres.Sql;
@@ -54,13 +53,13 @@ describe('asleep', () => {
     await h.settle();
     expect(h.worker.state).toBe('asleep');
     expect(h.stats.opened).toEqual(h.stats.closed); // every connection it opened is closed
-    await pause(500); // let exiting backends flush their statistics
+    await sleep(500); // let exiting backends flush their statistics
     const before = await activity();
     const statements = h.stats.statements;
     expect(before.connections).toBe(0);
 
     await h.stepTo(new Date('2026-03-19T12:00:00Z')); // 17 days of virtual sleep
-    await pause(1500);
+    await sleep(1500);
     const after = await activity();
     expect(after).toEqual(before);
     expect(h.stats.statements).toBe(statements);

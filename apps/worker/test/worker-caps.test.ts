@@ -11,14 +11,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyProviderEvent, type Sql } from '@wakeplan/db';
 import type { DialRequest } from '@wakeplan/contract';
-import { useTestDatabase } from '@wakeplan/db/testing';
+import { insertCampaign, insertContacts, insertDirectCall, useTestDatabase, waitFor } from '@wakeplan/db/testing';
 import { createLogger, SystemClock } from '@wakeplan/runtime';
 import { PostgresConnector } from '../src/database-connector.ts';
 import type { Dialer, DialResult } from '../src/dialers/dialer.ts';
 import { seededRandom } from '../src/dialers/prng.ts';
 import { Worker } from '../src/worker.ts';
-import { insertCampaign, insertContacts, insertDirectCall } from './helpers/fixtures.ts';
-import { waitFor } from './helpers/wait.ts';
 
 const db = useTestDatabase();
 const ACCOUNT_CAP = 6;

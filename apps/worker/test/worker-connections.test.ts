@@ -6,13 +6,12 @@
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyProviderEvent } from '@wakeplan/db';
-import { useTestDatabase } from '@wakeplan/db/testing';
+import { insertCampaign, insertContacts, useTestDatabase, waitFor } from '@wakeplan/db/testing';
+import { sleep } from '@wakeplan/runtime';
 import { WebhookDialer } from '../src/dialers/webhook.ts';
-import { insertCampaign, insertContacts } from './helpers/fixtures.ts';
 import { startHarness, type Harness } from './helpers/harness.ts';
 import { startWebhookTarget, type WebhookTarget } from './helpers/held-webhook.ts';
 import type { RecordingDialer } from './helpers/recording-dialer.ts';
-import { pause, waitFor } from './helpers/wait.ts';
 
 const db = useTestDatabase();
 const OPEN = new Date('2026-03-02T15:00:00Z'); // Monday 10:00 New York: 09:00-17:00 is open
@@ -92,12 +91,12 @@ describe('the listening connection', () => {
     await waitFor(() => h!.worker.counters.listenerLost === 1, 'the worker to see its listener closed');
     const opened = { ...h.stats.opened };
     const statements = h.stats.statements;
-    await pause(300);
+    await sleep(300);
     expect(await listenerPids()).toEqual([]);
     expect(h.worker.health().listening).toBe(false);
 
     await complete(first!); // its NOTIFY reaches nobody
-    await pause(200);
+    await sleep(200);
     await h.settle();
     expect(h.stats.opened).toEqual(opened);
     expect(h.stats.statements).toBe(statements);
@@ -140,7 +139,7 @@ describe('the listening connection', () => {
     await waitFor(() => target!.received.length === 2, 'two dial requests in flight');
     let stopped = false;
     const stopping = h.worker.stop().then(() => void (stopped = true));
-    await pause(200);
+    await sleep(200);
     expect(stopped).toBe(false);
     expect(h.worker.state).toBe('stopping');
     target!.release();

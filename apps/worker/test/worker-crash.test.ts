@@ -6,11 +6,10 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProviderEvent } from '@wakeplan/db';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { insertCampaign, insertContacts } from './helpers/fixtures.ts';
+import { insertCampaign, insertContacts, useTestDatabase, waitFor } from '@wakeplan/db/testing';
+import { sleep } from '@wakeplan/runtime';
 import { CHILD_WAKE_TOKEN, startChildWorker, type ChildWorker } from './helpers/child-worker.ts';
 import { startWebhookTarget, type ReceivedDial, type WebhookTarget } from './helpers/held-webhook.ts';
-import { pause, waitFor } from './helpers/wait.ts';
 
 const db = useTestDatabase();
 const CONTACTS = 12;
@@ -33,7 +32,7 @@ afterAll(async () => {
 async function startCall(dial: ReceivedDial): Promise<void> {
   started.set(dial.key, (started.get(dial.key) ?? 0) + 1);
   if (started.get(dial.key)! > 1) return;
-  await pause(20);
+  await sleep(20);
   const { call_id: callId, attempt } = JSON.parse(dial.body) as { call_id: string; attempt: number };
   const at = new Date();
   await applyProviderEvent(db.current.sql, { call_id: callId, attempt, status: 'completed', occurred_at: at.toISOString() }, at, { resultTimeoutMinutes: 30 });
@@ -89,14 +88,14 @@ describe('the worker process', () => {
   it('asleep in real time holds no connection; the doorbell checks its token; SIGHUP resyncs; SIGTERM exits 0', async () => {
     const child = current!;
     await waitFor(async () => (await child.health()).state === 'asleep', 'the worker to fall asleep', 15_000);
-    await pause(300);
+    await sleep(300);
     expect(await workerBackends()).toBe(0);
     expect(await child.wake('wrong-token')).toBe(401);
     expect(await child.wake(CHILD_WAKE_TOKEN)).toBe(202);
     await waitFor(async () => (await child.health()).counters !== undefined
       && ((await child.health()).counters as { wakes: number }).wakes >= 2, 'the doorbell to wake it');
     await waitFor(async () => (await child.health()).state === 'asleep', 'the worker to sleep again');
-    await pause(300);
+    await sleep(300);
     expect(await workerBackends()).toBe(0);
     const resyncs = ((await child.health()).counters as { resyncs: number }).resyncs;
     child.process.kill('SIGHUP');

@@ -7,6 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { SCHEDULER_CHANNEL } from '@wakeplan/contract';
 import { createListener } from '@wakeplan/db';
+import { sleep } from '@wakeplan/runtime';
 import { usageError } from '../cli-error.ts';
 import type { CliContext } from '../context.ts';
 import { checkChannel } from './notify.ts';
@@ -35,7 +36,7 @@ export async function runRecord(ctx: CliContext, options: RecordOptions): Promis
       await listener.unsafe(`listen ${channel}`);
       ctx.err(`recording ${channel} to ${options.out}${options.durationS ? ` for ${options.durationS} s` : ''} (Ctrl-C to stop)`);
       const stops: Promise<unknown>[] = [ctx.interrupted];
-      if (options.durationS) stops.push(new Promise((resolve) => setTimeout(resolve, options.durationS! * 1000)));
+      if (options.durationS) stops.push(sleep(options.durationS * 1000));
       await Promise.race(stops);
     } finally {
       await listener.end({ timeout: 2 });

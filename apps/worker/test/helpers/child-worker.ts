@@ -3,7 +3,7 @@
 // doorbell port is read from its "doorbell listening" line (WORKER_PORT=0).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './wait.ts';
+import { waitFor } from '@wakeplan/db/testing';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CHILD_WAKE_TOKEN = 'child-wake-token';

@@ -38,6 +38,8 @@ export interface HarnessOptions<D extends Dialer> {
   clock?: FakeClock;
 }
 
+let harnesses = 0;
+
 export function newStats(): ConnectorStats {
   return { statements: 0, opened: { pool: 0, listener: 0 }, closed: { pool: 0, listener: 0 }, queries: [] };
 }
@@ -65,7 +67,7 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
     clock, connector, dialer, logger,
     mode: o.mode ?? { kind: 'wakeplan' },
     settings: {
-      workerId: `test-${Math.random().toString(36).slice(2, 8)}`,
+      workerId: `test-${++harnesses}`,
       accountCap: o.accountCap ?? 100,
       resultTimeoutMinutes: o.resultTimeoutMinutes ?? 30,
       callbackUrl: 'http://127.0.0.1:9/api/provider/events',

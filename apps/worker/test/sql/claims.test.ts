@@ -4,34 +4,19 @@
 // and the call_attempts primary key as the last line of defence.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSql, PgCodes, pgErrorCode } from '@wakeplan/db';
-import { useTestDatabase } from '@wakeplan/db/testing';
+import {
+  insertCampaign, insertContacts, insertDirectCall, OPEN, useTestDatabase, type CampaignFields, type ContactFields,
+} from '@wakeplan/db/testing';
 import { claimCampaignCalls, claimDirectCalls, type ClaimOptions } from '../../src/sql/claims.ts';
 
 const db = useTestDatabase();
-const OPEN = new Date('2026-03-02T15:00:00Z'); // Monday 10:00 New York
-let seq = 0;
 
 afterEach(async () => {
   await db.current.sql`truncate campaigns, calls, call_attempts`;
 });
 
-async function campaign(fields: Record<string, unknown> = {}): Promise<string> {
-  const row = { name: 'c', agent_id: 'agent-c', timezone: 'America/New_York', first_call_time: '09:00', last_call_time: '17:00',
-    created_at: OPEN, updated_at: OPEN, ...fields };
-  const [r] = await db.current.sql<{ id: string }[]>`insert into campaigns ${db.current.sql(row as never)} returning id`;
-  return r!.id;
-}
-
-async function contacts(campaignId: string | null, n: number, fields: Record<string, unknown> = {}): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = { campaign_id: campaignId, phone: `+1212${String(5_000_000 + ++seq)}`, created_at: new Date(OPEN.getTime() + seq), updated_at: OPEN,
-      ...(campaignId ? {} : { agent_id: 'agent-d' }), ...fields };
-    const [r] = await db.current.sql<{ id: string }[]>`insert into calls ${db.current.sql(row as never)} returning id`;
-    ids.push(r!.id);
-  }
-  return ids;
-}
+const campaign = (fields: CampaignFields = {}) => insertCampaign(db.current.sql, { agent_id: 'agent-c', ...fields }, OPEN);
+const contacts = (campaignId: string, n: number, fields: ContactFields = {}) => insertContacts(db.current.sql, campaignId, n, OPEN, fields);
 
 const opts = (at: Date, extra: Partial<ClaimOptions> = {}): ClaimOptions => ({ at, workerId: 'w1', accountCap: 100, resultTimeoutMinutes: 30, ...extra });
 
@@ -135,9 +120,9 @@ describe('claimCampaignCalls', () => {
 describe('claimDirectCalls', () => {
   it('claims due direct calls whatever the hour, under the account cap', async () => {
     const night = new Date('2026-03-02T07:00:00Z'); // 02:00 New York
-    const [due] = await contacts(null, 1);
-    await contacts(null, 1, { next_attempt_at: new Date(night.getTime() + 60_000) });
+    const due = await insertDirectCall(db.current.sql, OPEN);
+    await insertDirectCall(db.current.sql, OPEN, new Date(night.getTime() + 60_000));
     const result = await claimDirectCalls(db.current.sql, opts(night));
-    expect(result.claimed.map((c) => [c.callId, c.agentId, c.campaignId])).toEqual([[due, 'agent-d', null]]);
+    expect(result.claimed.map((c) => [c.callId, c.agentId, c.campaignId])).toEqual([[due, 'agent-direct', null]]);
   });
 });

@@ -8,16 +8,14 @@ import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderEventStatus } from '@wakeplan/contract';
 import { applyProviderEvent } from '@wakeplan/db';
-import { useTestDatabase } from '@wakeplan/db/testing';
+import { insertCampaign, insertContacts, insertDirectCall, OPEN, useTestDatabase, type CampaignFields } from '@wakeplan/db/testing';
 import { claimCampaignCalls, claimDirectCalls } from '../../src/sql/claims.ts';
 import { listUnconfirmedClaims, recordDialConfirmations, recordDialRejection } from '../../src/sql/dial-results.ts';
 import { expireEndedCampaign, expireOverdueCalls } from '../../src/sql/expiry.ts';
 
 const db = useTestDatabase();
-const OPEN = new Date('2026-03-02T15:00:00Z'); // Monday 10:00 New York
 const O = { resultTimeoutMinutes: 30 };
 const min = (n: number) => new Date(OPEN.getTime() + n * 60_000);
-let seq = 0;
 let listener: postgres.Sql;
 const notes: string[] = [];
 
@@ -33,18 +31,12 @@ afterEach(async () => {
   notes.length = 0;
 });
 
-async function campaignWith(n: number, fields: Record<string, unknown> = {}): Promise<{ id: string; calls: string[] }> {
-  const row = { name: 'c', agent_id: 'a', timezone: 'America/New_York', first_call_time: '09:00', last_call_time: '17:00',
-    max_concurrent_calls: 10, created_at: OPEN, updated_at: OPEN, ...fields };
-  const [c] = await db.current.sql<{ id: string }[]>`insert into campaigns ${db.current.sql(row as never)} returning id`;
-  const calls: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const [r] = await db.current.sql<{ id: string }[]>`
-      insert into calls (campaign_id, phone, created_at, updated_at) values (${c!.id}, ${`+1212${6_000_000 + ++seq}`}, ${new Date(OPEN.getTime() + i)}, ${OPEN}) returning id`;
-    calls.push(r!.id);
-  }
-  await claimCampaignCalls(db.current.sql, c!.id, { at: OPEN, workerId: 'w', accountCap: 100, resultTimeoutMinutes: 30 });
-  return { id: c!.id, calls };
+/** A campaign (up to 10 calls at once) with `n` contacts, all claimed at OPEN. */
+async function campaignWith(n: number, fields: CampaignFields = {}): Promise<{ id: string; calls: string[] }> {
+  const id = await insertCampaign(db.current.sql, { max_concurrent_calls: 10, ...fields }, OPEN);
+  const calls = await insertContacts(db.current.sql, id, n, OPEN);
+  await claimCampaignCalls(db.current.sql, id, { at: OPEN, workerId: 'w', accountCap: 100, resultTimeoutMinutes: 30 });
+  return { id, calls };
 }
 
 const event = (callId: string, status: ProviderEventStatus, at = OPEN, attempt = 1) =>
@@ -153,19 +145,17 @@ describe('dial results and deadlines', () => {
   });
 
   it('gives up on direct calls after one attempt', async () => {
-    await db.current.sql`insert into calls (agent_id, phone, created_at, updated_at) values ('a', '+12125550199', ${OPEN}, ${OPEN})`;
+    await insertDirectCall(db.current.sql, OPEN);
     const [claimed] = (await claimDirectCalls(db.current.sql, { at: OPEN, workerId: 'w', accountCap: 5, resultTimeoutMinutes: 30 })).claimed;
     await applyProviderEvent(db.current.sql, event(claimed!.callId, 'no_answer'), OPEN, O);
     expect(await call(claimed!.callId)).toMatchObject({ status: 'failed' });
   });
 
   it('expires queued contacts once the campaign window has ended for good', async () => {
-    const row = { name: 'c', agent_id: 'a', timezone: 'America/New_York', first_call_time: '09:00', last_call_time: '17:00',
-      end_date: '2026-03-01', created_at: OPEN, updated_at: OPEN };
-    const [c] = await db.current.sql<{ id: string }[]>`insert into campaigns ${db.current.sql(row as never)} returning id`;
-    await db.current.sql`insert into calls (campaign_id, phone, created_at, updated_at) values (${c!.id}, '+12125550123', ${OPEN}, ${OPEN})`;
-    expect(await expireEndedCampaign(db.current.sql, c!.id, new Date('2026-03-01T20:00:00Z'))).toBe(0); // 15:00 on its last day
-    expect(await expireEndedCampaign(db.current.sql, c!.id, OPEN)).toBe(1);
-    expect(await campaignStatus(c!.id)).toBe('completed');
+    const id = await insertCampaign(db.current.sql, { end_date: '2026-03-01' }, OPEN);
+    await insertContacts(db.current.sql, id, 1, OPEN);
+    expect(await expireEndedCampaign(db.current.sql, id, new Date('2026-03-01T20:00:00Z'))).toBe(0); // 15:00 on its last day
+    expect(await expireEndedCampaign(db.current.sql, id, OPEN)).toBe(1);
+    expect(await campaignStatus(id)).toBe('completed');
   });
 });
