@@ -3,7 +3,7 @@
 import type { Sql } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
 import type { ApiConfig } from './config.ts';
-import type { PlanWriter } from './wake-worker.ts';
+import type { PlanWriter } from './plan-writer.ts';
 import type { StatusService } from './scheduler/status-service.ts';
 
 export interface AppDeps {

@@ -65,7 +65,7 @@ export class Dispatcher {
   async resend(sql: Sql, requests: DialRequest[]): Promise<void> {
     if (!this.dialer.deduplicates || requests.length === 0) return;
     this.counters.resent += requests.length;
-    this.logger.info({ count: requests.length }, `re-sending ${requests.length} unconfirmed dial requests under their idempotency keys`);
+    this.logger.info({ count: requests.length }, 're-sending unconfirmed dial requests under their idempotency keys');
     await this.dialAndRecord(sql, requests);
   }
 

@@ -26,7 +26,7 @@ try {
 const logger = createLogger('wakeplan-worker', config.logLevel);
 const server = new DoorbellServer({ host: config.host, port: config.port, wakeToken: config.wakeToken });
 const port = await server.listen();
-logger.info({ port }, `doorbell listening on port ${port}`);
+logger.info({ port }, 'doorbell listening');
 
 const db = await resolveDatabase(process.env, (line) => logger.info(line));
 const listenUrl = config.databaseListenUrl ?? db.url;
@@ -52,16 +52,16 @@ const worker = new Worker({
   },
 });
 server.attach(worker);
-logger.info({ workerId, mode: mode.kind, dialer: dialer.name, database: redactUrl(db.url) }, `worker ${workerId} starting (${mode.kind}, ${dialer.name} dialer)`);
+logger.info({ workerId, mode: mode.kind, dialer: dialer.name, database: redactUrl(db.url) }, 'worker starting');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) {
-    logger.warn(`${signal} again: exiting at once`);
+    logger.warn({ signal }, 'second signal: exiting at once');
     process.exit(1);
   }
   stopping = true;
-  logger.info(`${signal}: shutting down`);
+  logger.info({ signal }, 'shutting down');
   await worker.stop();
   await dialer.close();
   await server.close();

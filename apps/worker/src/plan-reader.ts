@@ -20,18 +20,18 @@ export async function readPlanAndExpire(sql: Sql, clock: Clock, accountCap: numb
   counters.planReads++;
   const now = clock.now();
   const evaluation = evaluatePlan(snapshot, now, accountCap);
-  for (const s of evaluation.skipped) logger.warn({ campaignId: s.campaignId }, `campaign left out of the plan: ${s.error}`);
+  for (const s of evaluation.skipped) logger.warn({ campaignId: s.campaignId, error: s.error }, 'campaign left out of the plan');
   let changed = 0;
   if (evaluation.deadlinePassed) {
     const n = await expireOverdueCalls(sql, now);
     counters.deadlinesExpired += n;
-    if (n > 0) logger.info({ calls: n }, `${n} calls past their result deadline: unknown, retry policy applied`);
+    if (n > 0) logger.info({ calls: n }, 'calls past their result deadline: unknown, retry policy applied');
     changed += n;
   }
   for (const id of evaluation.endedCampaignIds) {
     const n = await expireEndedCampaign(sql, id, now);
     counters.contactsExpired += n;
-    if (n > 0) logger.info({ campaignId: id, contacts: n }, `campaign ${id} ended: ${n} contacts expired`);
+    if (n > 0) logger.info({ campaignId: id, contacts: n }, 'campaign ended for good: queued contacts expired');
     changed += n;
   }
   return { evaluation, changed };

@@ -1,6 +1,6 @@
 // How the worker describes itself: GET /health (from memory only, never the
-// database), the row it publishes to worker_state (only while connected
-// anyway), and the one log line per rest ("asleep until T: why").
+// database) and the row it publishes to worker_state (only while connected
+// anyway).
 import type { WorkerHealthBody } from '@wakeplan/contract';
 import type { Queryable } from '@wakeplan/db';
 import type { WorkerCounters } from './counters.ts';
@@ -56,11 +56,4 @@ export async function publishRest(sql: Queryable, at: Date, r: RestReport): Prom
     counters: { ...r.counters },
     updatedAt: at,
   });
-}
-
-export function describeRest(state: 'waiting' | 'asleep', wake: PlannedWake | null, inFlight: number): string {
-  const why = wake ? `${wake.reason}` : 'nothing planned';
-  const until = wake ? ` until ${wake.at.toISOString()}` : '';
-  const calls = state === 'waiting' && inFlight > 0 ? ` (${inFlight} calls in flight)` : '';
-  return `${state}${until}: ${why}${calls}`;
 }

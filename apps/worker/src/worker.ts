@@ -26,7 +26,7 @@ import { readPlanAndExpire } from './plan-reader.ts';
 import { decideRest, modeListens, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
 import { listUnconfirmedClaims } from './sql/dial-results.ts';
 import type { WorkerStateName } from './sql/worker-state.ts';
-import { describeRest, publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
+import { publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
 
 export interface WorkerSettings extends DispatchSettings {
   shutdownGraceS: number;
@@ -163,7 +163,7 @@ export class Worker {
   private async pass(): Promise<void> {
     if (this.stateName !== 'dispatching') {
       this.counters.wakes++;
-      this.deps.logger[this.isRoutinePoll() ? 'debug' : 'info'](`woke: ${this.hints.pendingReasons().join(', ') || 'hint'}`);
+      this.deps.logger[this.isRoutinePoll() ? 'debug' : 'info']({ reasons: this.hints.pendingReasons() }, 'woke');
     }
     this.stateName = 'dispatching';
     const p: PassState = { progress: false, needRead: false, dialed: 0, skip: new Set(), skipDirect: false };
@@ -178,7 +178,7 @@ export class Worker {
       }
       break;
     }
-    if (p.dialed > 0) this.deps.logger.info({ dialed: p.dialed }, `dialed ${p.dialed}`);
+    if (p.dialed > 0) this.deps.logger.info({ dialed: p.dialed }, 'dialed');
     if (!this.stopping) await this.settle();
   }
 
@@ -237,9 +237,9 @@ export class Worker {
     this.stateName = decision.state;
     this.planned = wake;
     if (wake) this.timer = this.deps.clock.setTimer(wake.at, () => this.onTimer(wake.reason));
-    const line = describeRest(decision.state, wake, ev.inFlight);
     const gist = `${decision.state} ${wake?.reason ?? ''} ${ev.inFlight}`; // the same rest again is not news
-    this.deps.logger[gist === this.lastRestLine ? 'debug' : 'info']({ nextWake: wake?.at.toISOString() ?? null, inFlight: ev.inFlight }, line);
+    const fields = { nextWake: wake?.at.toISOString() ?? null, reason: wake?.reason ?? 'nothing planned', inFlight: ev.inFlight };
+    this.deps.logger[gist === this.lastRestLine ? 'debug' : 'info'](fields, decision.state);
     this.lastRestLine = gist;
   }
 
@@ -295,7 +295,7 @@ export class Worker {
   private onNotification(payload: string): void {
     this.counters.notifications++;
     const { hints, problem } = hintsForNotification(payload);
-    if (problem) this.deps.logger.warn({ payload: payload.slice(0, 200) }, `unreadable NOTIFY (${problem}): full resync`);
+    if (problem) this.deps.logger.warn({ problem, payload: payload.slice(0, 200) }, 'unreadable NOTIFY: full resync');
     if (this.evaluation?.accountFull && hints.some((h) => h.kind === 'campaign' || h.kind === 'direct')) {
       hints.push({ kind: 'plan_changed', reason: 'a slot freed under the account cap' });
     }
@@ -310,7 +310,7 @@ export class Worker {
       this.deps.logger.warn('listening connection lost mid-pass: re-LISTEN and full resync');
       this.hint({ kind: 'listener_lost' });
     } else {
-      this.deps.logger.info(`listening connection closed while ${this.stateName}: left closed until there is work`);
+      this.deps.logger.info({ state: this.stateName }, 'listening connection closed: left closed until there is work');
     }
   }
 
