@@ -1,7 +1,7 @@
 // The scheduler status in words (pure), reading the worker's /health body, and
 // where the worker is from its doorbell URL.
 import { describe, expect, it } from 'vitest';
-import { describeDuration, describeSchedulerStatus } from '../../src/scheduler/status-message.ts';
+import { describeSchedulerStatus } from '../../src/scheduler/status-message.ts';
 import { readHealthBody, workerBaseUrl } from '../../src/worker-link/worker-health.ts';
 
 describe('describeSchedulerStatus', () => {
@@ -15,16 +15,6 @@ describe('describeSchedulerStatus', () => {
     [idle, 'Nothing is scheduled: the database can sleep until new work arrives'],
   ])('%j → %s', (facts, text) => {
     expect(describeSchedulerStatus(facts)).toBe(text);
-  });
-});
-
-describe('describeDuration', () => {
-  it.each([
-    [20_000, 'less than a minute'], [60_000, '1 minute'], [61_000, '2 minutes'], [119 * 60_000, '119 minutes'],
-    [120 * 60_000, '2 hours'], [125 * 60_000, '2 hours 5 minutes'], [47 * 3_600_000, '47 hours'],
-    [48 * 3_600_000, '2 days'], [(3 * 24 + 4) * 3_600_000, '3 days 4 hours'],
-  ])('%d ms → %s', (ms, text) => {
-    expect(describeDuration(ms)).toBe(text);
   });
 });
 
