@@ -76,7 +76,7 @@ export function describeWorker(status, { now, timeZone }) {
  * @param {StatusData | null | undefined} status
  * @param {{ now: number, timeZone: string }} context
  */
-export function describeNextWake(status, { now, timeZone }) {
+function describeNextWake(status, { now, timeZone }) {
   const iso = status?.nextWakeTime;
   if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso))) return '';
   const ms = Date.parse(iso) - now;

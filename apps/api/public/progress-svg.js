@@ -8,7 +8,7 @@ import { formatInstant } from './describe-status.js';
 /** @typedef {'queued' | 'dialing' | 'completed' | 'failed'} SegmentKey */
 
 /** @type {{ key: SegmentKey, label: string, statuses: string[] }[]} */
-export const SEGMENTS = [
+const SEGMENTS = [
   { key: 'queued', label: 'queued', statuses: ['queued'] },
   { key: 'dialing', label: 'dialing', statuses: ['dialing', 'in_progress'] },
   { key: 'completed', label: 'completed', statuses: ['completed'] },

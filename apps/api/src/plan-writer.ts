@@ -16,7 +16,7 @@ import { notifySchedulerChanged, type Sql, type TransactionSql } from '@wakeplan
 import type { Logger } from '@wakeplan/runtime';
 import { ringDoorbell } from './worker-link/doorbell.ts';
 
-export interface PlanWrite<T> {
+interface PlanWrite<T> {
   result: T;
   /**
    * The ids for the payload (and a more precise kind), or null when the write turned out to change nothing.

@@ -18,9 +18,9 @@ export const TOKEN = 'test-token-1';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
 export const WAKE_TOKEN = 'test-wake-token';
 
-export interface Ring { authorization: string | undefined; body: string }
+interface Ring { authorization: string | undefined; body: string }
 
-export interface FakeWorker {
+interface FakeWorker {
   url: string;
   rings: Ring[];
   /** What GET /health answers: a JSON body, an HTTP status, or 'hang' (never answers). */
@@ -34,7 +34,7 @@ export interface FakeWorker {
   close(): Promise<void>;
 }
 
-export async function startFakeWorker(): Promise<FakeWorker> {
+async function startFakeWorker(): Promise<FakeWorker> {
   const hanging: ServerResponse[] = [];
   const worker: FakeWorker = {
     url: '', rings: [], health: { status: 503 }, wake: 202, close: async () => {},
@@ -124,7 +124,7 @@ export function useTestApi(options: { env?: Record<string, string>; truncate?: s
   return { db, api };
 }
 
-export const WINDOW = { timezone: 'America/New_York', first_call_time: '09:00', last_call_time: '17:00' };
+const WINDOW = { timezone: 'America/New_York', first_call_time: '09:00', last_call_time: '17:00' };
 
 export function campaignBody(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { name: 'Spring outreach', agent_id: 'agent-1', ...WINDOW, ...extra };

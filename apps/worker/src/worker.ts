@@ -29,7 +29,7 @@ import type { WorkerStateName } from './sql/worker-state.ts';
 import { WorkerConnections } from './worker-connections.ts';
 import { publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
 
-export interface WorkerSettings extends DispatchSettings {
+interface WorkerSettings extends DispatchSettings {
   shutdownGraceS: number;
 }
 

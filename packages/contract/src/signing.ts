@@ -10,7 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'x-wakeplan-signature';
 export const TIMESTAMP_HEADER = 'x-wakeplan-timestamp';
-export const SIGNATURE_TOLERANCE_S = 300;
+const SIGNATURE_TOLERANCE_S = 300;
 
 export function signBody(secret: string, timestampS: number, rawBody: string | Buffer): string {
   const mac = createHmac('sha256', secret);

@@ -9,7 +9,7 @@ import { insertContacts } from '../repositories/contacts.ts';
 import type { CampaignValues } from './campaign-input.ts';
 import { presentCampaign } from '../presenters.ts';
 
-export async function createCampaign(deps: RouteDeps, values: CampaignValues, drafts: ContactDraft[], at: Date):
+async function createCampaign(deps: RouteDeps, values: CampaignValues, drafts: ContactDraft[], at: Date):
   Promise<{ row: CampaignRow; imported: number }> {
   return deps.planWriter.write('campaign_changed', at, async (tx) => {
     const row = await insertCampaign(tx, values, at);

@@ -16,9 +16,9 @@ import {
   type CampaignPlanRow, type CampaignRow, type Queryable,
 } from '@wakeplan/db';
 
-export interface PreviewWake { at: string; reason: string; campaign_id: string | null }
+interface PreviewWake { at: string; reason: string; campaign_id: string | null }
 
-export interface PreviewCampaign {
+interface PreviewCampaign {
   id: string;
   name: string;
   window: string;
@@ -90,7 +90,7 @@ function previewCampaign(c: CampaignRow, row: CampaignPlanRow | undefined, at: D
 }
 
 /** The instants the worker would wake for this campaign: caps and pacing on the first, then each window run. */
-export function campaignWakes(row: CampaignPlanRow, at: Date, to: Date): Date[] {
+function campaignWakes(row: CampaignPlanRow, at: Date, to: Date): Date[] {
   const later = iterateDue(rawPlanCampaign(row), at, to);
   const now = dispatchablePlanCampaign(row);
   if (now.pending.length === 0) {

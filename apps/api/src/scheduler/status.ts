@@ -12,7 +12,7 @@ import { readPublishedWorkerState } from '../repositories/worker-state.ts';
 import { UNKNOWN_WORKER, type WorkerObservation, type WorkerStateSource } from '../worker-link/worker-health.ts';
 import { describeSchedulerStatus } from './status-message.ts';
 
-export interface StatusCampaign {
+interface StatusCampaign {
   id: string;
   name: string;
   window: string;
@@ -47,7 +47,7 @@ export interface SchedulerStatusOptions {
 }
 
 /** At most this many campaigns are listed (soonest due first); campaignCount still counts every active one. */
-export const STATUS_CAMPAIGN_LIMIT = 200;
+const STATUS_CAMPAIGN_LIMIT = 200;
 
 export async function computeSchedulerStatus(sql: Queryable, at: Date, options: SchedulerStatusOptions): Promise<SchedulerStatus> {
   const [snapshot, activeCount, published] = await Promise.all([

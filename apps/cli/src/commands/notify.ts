@@ -17,7 +17,7 @@ export function checkChannel(channel: string): string {
 }
 
 /** Returns the payload to send, or throws a CliError saying what is wrong with it. */
-export function checkPayload(payload: string | undefined, raw: boolean, channel: string): string {
+function checkPayload(payload: string | undefined, raw: boolean, channel: string): string {
   if (payload === undefined) throw usageError('notify needs a payload, e.g. \'{"v":1,"kind":"reload","at":"2026-01-01T00:00:00Z"}\'');
   if (raw) return payload;
   try {

@@ -17,7 +17,6 @@ import { buildApp } from '@wakeplan/api/app';
 import { loadApiConfig } from '@wakeplan/api/config';
 import { createLogger, FakeClock } from '@wakeplan/runtime';
 import { Worker, type SchedulingMode } from '@wakeplan/worker';
-import type { FastifyInstance } from 'fastify';
 import type { CallingWindow } from '@wakeplan/schedule-core';
 import type { Scenario, ScenarioAction } from './scenario.ts';
 import { ScenarioDialer, type DialRecord, type OutcomeRecord } from './scenario-dialer.ts';
@@ -26,15 +25,15 @@ import { RecordingConnector, TouchRecorder } from './touch-recorder.ts';
 
 export const SIM_MODES = ['wakeplan', 'window_polling', 'polling'] as const;
 export type SimMode = (typeof SIM_MODES)[number];
-export const POLL_INTERVAL_MS = 10_000;
+const POLL_INTERVAL_MS = 10_000;
 const DB_IDLE_TIMEOUT_MS = 30_000;
 const RESULT_TIMEOUT_MINUTES = 30;
 const ACCOUNT_CAP = 10;
-export const DIRECT_CALL_CAMPAIGN_INDEX = 79;
+const DIRECT_CALL_CAMPAIGN_INDEX = 79;
 
 /** A campaign as the API created it: its fields (snake_case, as answered) and its window. */
-export interface CreatedCampaign { id: string; index: number; at: number; fields: Record<string, unknown>; window: CallingWindow; phones: string[] }
-export interface DirectCallRecord { at: number; dueAt: number; phone: string }
+interface CreatedCampaign { id: string; index: number; at: number; fields: Record<string, unknown>; window: CallingWindow; phones: string[] }
+interface DirectCallRecord { at: number; dueAt: number; phone: string }
 
 export interface ModeRun {
   mode: SimMode;
@@ -90,7 +89,7 @@ class SimulatedSystem {
   private readonly connector: RecordingConnector;
   private readonly dialer: ScenarioDialer;
   private readonly worker: Worker;
-  private app!: FastifyInstance;
+  private app!: Awaited<ReturnType<typeof buildApp>>;
 
   static async create(o: RunModeOptions): Promise<SimulatedSystem> {
     const system = new SimulatedSystem(o, await createMigratedDatabase(o.serverUrl, `wakeplan_sim_${o.mode}`), new FakeClock(o.scenario.start));

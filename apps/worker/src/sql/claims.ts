@@ -36,7 +36,7 @@ export interface ClaimOptions {
   maxBatch?: number;
 }
 
-export type ClaimBlock = 'not_active' | 'window_closed' | 'campaign_cap' | 'account_cap' | 'pacing' | 'nothing_due';
+type ClaimBlock = 'not_active' | 'window_closed' | 'campaign_cap' | 'account_cap' | 'pacing' | 'nothing_due';
 
 export interface ClaimResult {
   claimed: ClaimedCall[];

@@ -9,7 +9,7 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CHILD_WAKE_TOKEN = 'child-wake-token';
 
 /** One JSON log line: its level and message, and its fields. */
-export type LogLine = { level: number; msg: string } & Record<string, unknown>;
+type LogLine = { level: number; msg: string } & Record<string, unknown>;
 
 export interface ChildWorker {
   process: ChildProcess;

@@ -10,7 +10,7 @@ import type { SchedulingMode } from '../../src/scheduling-mode.ts';
 import { Worker } from '../../src/worker.ts';
 import { RecordingDialer } from './recording-dialer.ts';
 
-export interface ConnectorStats {
+interface ConnectorStats {
   statements: number;
   opened: Record<ConnectionRole, number>;
   closed: Record<ConnectionRole, number>;
@@ -40,7 +40,7 @@ export interface HarnessOptions<D extends Dialer> {
 
 let harnesses = 0;
 
-export function newStats(): ConnectorStats {
+function newStats(): ConnectorStats {
   return { statements: 0, opened: { pool: 0, listener: 0 }, closed: { pool: 0, listener: 0 }, queries: [] };
 }
 
