@@ -5,18 +5,18 @@
 //
 // No timing assertions: "not yet" is proven by ordering — a marker NOTIFY sent
 // from another session after the point in question arrives first.
-import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createListener, type Sql } from '@wakeplan/db';
 import { AUTH, campaignBody, json, phoneNumber, rowCounts, useTestApi, WAKE_TOKEN } from './helpers.ts';
 
 const { db, api } = useTestApi();
-let listener: postgres.Sql;
+let listener: Sql;
 let notes: Record<string, unknown>[] = [];
 let markers = 0;
 
 beforeAll(async () => {
-  listener = postgres(db.current.url, { max: 1, onnotice: () => {} });
-  await listener.listen('scheduler_changed', (payload) => void notes.push(JSON.parse(payload)));
+  listener = createListener({ url: db.current.url, applicationName: 'test-listener', onnotify: (_channel, payload) => void notes.push(JSON.parse(payload)) });
+  await listener`listen scheduler_changed`;
   // A deferred trigger that runs at COMMIT: 'gated' campaigns wait for advisory lock 4242,
   // 'doomed' ones fail the commit (so the transaction rolls back after its NOTIFY ran).
   await db.current.sql.unsafe(`

@@ -3,9 +3,9 @@
 // bearer token); the shared outcome logic keyed by (call_id, attempt); one
 // call_finished NOTIFY per ended call; the worker's doorbell rung after commit,
 // only when an event ended a call.
-import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signedHeaders } from '@wakeplan/contract';
+import { createListener, type Sql } from '@wakeplan/db';
 import { insertCampaign, insertContacts, markDialing } from '@wakeplan/db/testing';
 import { sleep } from '@wakeplan/runtime';
 import { json, useTestApi } from './helpers.ts';
@@ -13,14 +13,14 @@ import { json, useTestApi } from './helpers.ts';
 const SECRET = 'events-secret';
 const AT = new Date('2026-03-02T15:00:00Z');
 const { db, api } = useTestApi({ env: { PROVIDER_EVENTS_SECRET: SECRET }, truncate: ['campaigns', 'calls', 'call_attempts', 'provider_events'] });
-let listener: postgres.Sql;
+let listener: Sql;
 const notes: string[] = [];
 let campaignId = '';
 
 beforeAll(async () => {
   api.clock.set(AT);
-  listener = postgres(db.current.url, { max: 1, onnotice: () => {} });
-  await listener.listen('scheduler_changed', (p) => void notes.push(p));
+  listener = createListener({ url: db.current.url, applicationName: 'test-listener', onnotify: (_channel, p) => void notes.push(p) });
+  await listener`listen scheduler_changed`;
 });
 afterAll(() => listener.end());
 beforeEach(async () => {

@@ -4,10 +4,9 @@
 // expiry at end_date; campaign completion by one conditional update under the
 // campaign lock (also when the last two calls end at once); deadlines; dial
 // results; NOTIFY call_finished on commit.
-import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderEventStatus } from '@wakeplan/contract';
-import { applyProviderEvent } from '@wakeplan/db';
+import { applyProviderEvent, createListener, type Sql } from '@wakeplan/db';
 import { insertCampaign, insertContacts, insertDirectCall, OPEN, useTestDatabase, type CampaignFields } from '@wakeplan/db/testing';
 import { claimCampaignCalls, claimDirectCalls } from '../../src/sql/claims.ts';
 import { listUnconfirmedClaims, recordDialConfirmations, recordDialRejection } from '../../src/sql/dial-results.ts';
@@ -16,12 +15,12 @@ import { expireEndedCampaign, expireOverdueCalls } from '../../src/sql/expiry.ts
 const db = useTestDatabase();
 const O = { resultTimeoutMinutes: 30 };
 const min = (n: number) => new Date(OPEN.getTime() + n * 60_000);
-let listener: postgres.Sql;
+let listener: Sql;
 const notes: string[] = [];
 
 beforeAll(async () => {
-  listener = postgres(db.current.url, { max: 1, onnotice: () => {} });
-  await listener.listen('scheduler_changed', (payload) => void notes.push(payload));
+  listener = createListener({ url: db.current.url, applicationName: 'test-listener', onnotify: (_channel, payload) => void notes.push(payload) });
+  await listener`listen scheduler_changed`;
 });
 afterAll(async () => {
   await listener.end();
