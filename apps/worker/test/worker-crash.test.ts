@@ -3,7 +3,6 @@
 // provider sees each idempotency key start one call; re-sent requests carry the
 // same key and the same body). Then, asleep in real time, the process holds no
 // connection; its doorbell checks the token; SIGTERM exits 0.
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProviderEvent } from '@wakeplan/db';
 import { insertCampaign, insertContacts, useTestDatabase, waitFor } from '@wakeplan/db/testing';
@@ -13,19 +12,16 @@ import { startWebhookTarget, type ReceivedDial, type WebhookTarget } from './hel
 
 const db = useTestDatabase();
 const CONTACTS = 12;
-let admin: postgres.Sql;
 let target: WebhookTarget;
 let current: ChildWorker | null = null;
 const started = new Map<string, number>(); // idempotency key → calls the provider started for it
 
 beforeAll(async () => {
-  admin = postgres(db.current.adminUrl, { max: 1, onnotice: () => {} });
   target = await startWebhookTarget((dial) => void startCall(dial));
 });
 afterAll(async () => {
   current?.process.kill('SIGKILL');
   await target.close();
-  await admin.end();
 });
 
 /** The provider deduplicates by key: the first answered request of a key starts the call; it ends 20 ms later. */
@@ -47,7 +43,7 @@ function childEnv(): Record<string, string> {
 }
 
 async function workerBackends(): Promise<number> {
-  const [row] = await admin<{ n: number }[]>`
+  const [row] = await db.current.admin<{ n: number }[]>`
     select count(*)::int as n from pg_stat_activity where datname = ${db.current.name} and application_name like 'wakeplan-worker%'`;
   return row!.n;
 }
