@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSql, DatabaseSetupError, migrate, resolveDatabase } from '@wakeplan/db';
+import { createSql, DatabaseSetupError, describeMigration, migrate, resolveDatabase } from '@wakeplan/db';
 import { redactUrl } from '@wakeplan/runtime';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,8 +55,7 @@ function exitOnSetupError(error: unknown): never {
 const db = await resolveDatabase(process.env, (line) => say('start', line)).catch(exitOnSetupError);
 const sql = createSql({ url: db.url, applicationName: 'wakeplan-start', idleTimeoutS: 1, max: 1 });
 try {
-  const result = await migrate(sql);
-  say('start', result.applied.length ? `migrations applied: ${result.applied.join(', ')}` : 'database schema is up to date');
+  say('start', describeMigration(await migrate(sql)));
 } finally {
   await sql.end({ timeout: 5 });
 }

@@ -10,14 +10,13 @@
 // It runs against a throwaway database created on the server chosen by the
 // shared rule (DATABASE_URL's server, else the embedded one) and dropped at the
 // end, with a local stand-in for the worker's doorbell; it leaves nothing behind.
-import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { createDatabase, createSql, dropDatabase, migrate, resolveDatabase } from '@wakeplan/db';
+import { createMigratedDatabase, createSql, resolveDatabase } from '@wakeplan/db';
 import { createLogger } from '@wakeplan/runtime';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
@@ -28,8 +27,7 @@ const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 const server = await resolveDatabase(process.env, (line) => console.log(line));
 const adminUrl = server.url;
-const dbName = `wakeplan_bench_${randomBytes(4).toString('hex')}`;
-const dbUrl = await createDatabase(adminUrl, dbName);
+const db = await createMigratedDatabase(adminUrl, 'wakeplan_bench');
 const doorbell = createServer((req, res) => req.resume().on('end', () => res.writeHead(req.url === '/wake' ? 202 : 503).end()));
 await new Promise<void>((resolve) => doorbell.listen(0, '127.0.0.1', resolve));
 const workerUrl = `http://127.0.0.1:${(doorbell.address() as AddressInfo).port}`;
@@ -37,10 +35,9 @@ const workerUrl = `http://127.0.0.1:${(doorbell.address() as AddressInfo).port}`
 const config = loadApiConfig({
   NODE_ENV: 'test', API_TOKENS: TOKEN, WORKER_WAKE_URL: `${workerUrl}/wake`, RATE_LIMIT_PER_MINUTE: '10000000', LOG_LEVEL: 'warn',
 });
-const sql = createSql({ url: dbUrl, idleTimeoutS: config.dbIdleTimeoutS, applicationName: 'wakeplan-api-bench' });
+const sql = createSql({ url: db.url, idleTimeoutS: config.dbIdleTimeoutS, applicationName: 'wakeplan-api-bench' });
 try {
-  await migrate(sql);
-  const app = await buildApp({ sql, config, logger: createLogger('wakeplan-api-bench', 'warn') });
+  const app = await buildApp({ sql, config, logger: createLogger('wakeplan-api', 'warn') });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   console.log(`host: ${availableParallelism()} CPUs, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}; Postgres at ${new URL(adminUrl).host}`);
@@ -55,7 +52,7 @@ try {
   }
 } finally {
   await sql.end({ timeout: 5 });
-  await dropDatabase(adminUrl, dbName);
+  await db.drop();
   doorbell.close();
   await server.release();
 }

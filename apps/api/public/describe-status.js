@@ -1,30 +1,21 @@
 // Words for the status page: the worker's state and next wake as a sentence
 // ("Asleep — database will wake in 3 h 20 min (Mon 09:00 America/New_York)"),
-// durations, instants in a named zone, counter names. Pure: every function takes
-// the current instant and the zone from its caller.
+// instants in a named zone, counter names. Pure: every function takes the
+// current instant and the zone from its caller. Durations: duration-words.js.
+import { formatDuration } from './duration-words.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+/** @typedef {import('./read-api-data.js').StatusData} StatusData */
 
-/** "under a minute", "45 min", "3 h 20 min", "2 d 4 h" — rounded to the minute. */
-export function formatDuration(ms) {
-  if (!Number.isFinite(ms) || ms < 30_000) return 'under a minute';
-  const minutes = Math.round(ms / MINUTE);
-  if (minutes < 60) return `${minutes} min`;
-  if (minutes < 24 * 60) {
-    const h = Math.floor(minutes / 60);
-    const m = minutes % 60;
-    return m ? `${h} h ${m} min` : `${h} h`;
-  }
-  const d = Math.floor(minutes / (24 * 60));
-  const h = Math.round((minutes - d * 24 * 60) / 60);
-  return h ? `${d} d ${h} h` : `${d} d`;
-}
+const DAY = 24 * 60 * 60_000;
 
 /**
  * "Mon 09:00 America/New_York"; a week or more ahead adds the date
  * ("Mon 12 Jan 09:00 …") so the weekday is not ambiguous.
+ */
+/**
+ * @param {string} iso
+ * @param {string} timeZone
+ * @param {number} [now]
  */
 export function formatInstant(iso, timeZone, now) {
   const at = new Date(iso);
@@ -34,11 +25,12 @@ export function formatInstant(iso, timeZone, now) {
     timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
     ...(far ? { day: 'numeric', month: 'short' } : {}),
   }).formatToParts(at);
-  const get = (type) => parts.find((p) => p.type === type)?.value ?? '';
+  const get = (/** @type {Intl.DateTimeFormatPartTypes} */ type) => parts.find((p) => p.type === type)?.value ?? '';
   const date = far ? ` ${get('day')} ${get('month')}` : '';
   return `${get('weekday')}${date} ${get('hour')}:${get('minute')} ${timeZone}`;
 }
 
+/** @type {Record<string, string>} */
 const STATE_WORDS = {
   starting: 'Starting',
   dispatching: 'Dispatching',
@@ -49,7 +41,7 @@ const STATE_WORDS = {
 
 /**
  * The headline and a detail line for the worker.
- * @param {object} status  data of GET /api/scheduler/status
+ * @param {StatusData | null | undefined} status  data of GET /api/scheduler/status
  * @param {{ now: number, timeZone: string }} context
  * @returns {{ state: string, headline: string, detail: string }}
  */
@@ -79,8 +71,12 @@ export function describeWorker(status, { now, timeZone }) {
   return { state, headline, detail: describeSource(status) };
 }
 
-/** "in 3 h 20 min (Mon 09:00 America/New_York)", "now (…)", or '' when nothing is planned. */
-export function describeNextWake(status, { now, timeZone }) {
+/**
+ * "in 3 h 20 min (Mon 09:00 America/New_York)", "now (…)", or '' when nothing is planned.
+ * @param {StatusData | null | undefined} status
+ * @param {{ now: number, timeZone: string }} context
+ */
+function describeNextWake(status, { now, timeZone }) {
   const iso = status?.nextWakeTime;
   if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso))) return '';
   const ms = Date.parse(iso) - now;
@@ -88,6 +84,7 @@ export function describeNextWake(status, { now, timeZone }) {
   return ms <= 30_000 ? `now (${when})` : `in ${formatDuration(ms)} (${when})`;
 }
 
+/** @param {StatusData | null | undefined} status */
 function describeSource(status) {
   const age = status?.workerStateAgeSeconds;
   switch (status?.workerStateSource) {
@@ -104,7 +101,10 @@ function describeSource(status) {
   }
 }
 
-/** "callsDialed" / "calls_dialed" → "Calls dialed". */
+/**
+ * "callsDialed" / "calls_dialed" → "Calls dialed".
+ * @param {string} key
+ */
 export function humanizeKey(key) {
   const words = String(key).replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim().toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);

@@ -5,7 +5,10 @@
 import { el } from './markup.js';
 import { formatInstant } from './describe-status.js';
 
-export const SEGMENTS = [
+/** @typedef {'queued' | 'dialing' | 'completed' | 'failed'} SegmentKey */
+
+/** @type {{ key: SegmentKey, label: string, statuses: string[] }[]} */
+const SEGMENTS = [
   { key: 'queued', label: 'queued', statuses: ['queued'] },
   { key: 'dialing', label: 'dialing', statuses: ['dialing', 'in_progress'] },
   { key: 'completed', label: 'completed', statuses: ['completed'] },
@@ -13,12 +16,16 @@ export const SEGMENTS = [
 ];
 const COUNTED = new Set(SEGMENTS.flatMap((s) => s.statuses));
 /** Keys of `stats` that are states outside the four segments ('total' is a sum, not a state). */
-const isOther = (key) => !COUNTED.has(key) && key !== 'total';
+const isOther = (/** @type {string} */ key) => !COUNTED.has(key) && key !== 'total';
 
-/** { queued, dialing, completed, failed, other, total } from a campaign's `stats`. */
+/**
+ * { queued, dialing, completed, failed, other, total } from a campaign's `stats`.
+ * @param {Record<string, number>} stats
+ * @returns {Record<SegmentKey | 'other' | 'total', number>}
+ */
 export function progressCounts(stats) {
-  const sum = (keys) => keys.reduce((n, k) => n + (stats[k] ?? 0), 0);
-  const counts = Object.fromEntries(SEGMENTS.map((s) => [s.key, sum(s.statuses)]));
+  const sum = (/** @type {string[]} */ keys) => keys.reduce((n, k) => n + (stats[k] ?? 0), 0);
+  const counts = /** @type {Record<SegmentKey | 'other' | 'total', number>} */ (Object.fromEntries(SEGMENTS.map((s) => [s.key, sum(s.statuses)])));
   counts.other = Object.entries(stats).filter(([k]) => isOther(k)).reduce((n, [, v]) => n + v, 0);
   counts.total = SEGMENTS.reduce((n, s) => n + counts[s.key], 0) + counts.other;
   return counts;
@@ -26,8 +33,9 @@ export function progressCounts(stats) {
 
 /**
  * One campaign's card as HTML markup.
- * @param {{ id:string, name:string, status:string, timezone:string|null, window:string|null, stats:Record<string,number>, nextOpenAt:number|null }} campaign
- * @param {{ now:number, axisTimeZone:string }} context
+ * @param {import('./read-api-data.js').CampaignView} campaign
+ * @param {{ now: number, axisTimeZone: string }} context
+ * @returns {string}
  */
 export function drawCampaignProgress(campaign, { now, axisTimeZone }) {
   const counts = progressCounts(campaign.stats);
@@ -58,7 +66,10 @@ export function drawCampaignProgress(campaign, { now, axisTimeZone }) {
     el('p', { class: 'campaign-counts' }, `${counts.total ? `${pct}% done` : 'no contacts yet'} — ${countsText(campaign.stats)}`)).markup;
 }
 
-/** "queued 40 · dialing 1 · completed 5 · failed 3" plus any other non-zero state. */
+/**
+ * "queued 40 · dialing 1 · completed 5 · failed 3" plus any other non-zero state.
+ * @param {Record<string, number>} stats
+ */
 export function countsText(stats) {
   const counts = progressCounts(stats);
   const main = SEGMENTS.map((s) => `${counts[s.key]} ${s.label}`);

@@ -13,10 +13,14 @@ import { drawTimeline, localDayStarts } from './timeline-svg.js';
 import { drawCampaignProgress } from './progress-svg.js';
 import { el } from './markup.js';
 
+/** @typedef {import('./read-api-data.js').StatusData} StatusData */
+/** @typedef {import('./read-api-data.js').PlanView} PlanView */
+/** @typedef {import('./read-api-data.js').CampaignView} CampaignView */
+
 const TOKEN_KEY = 'wakeplan.apiToken';
 const idleAfterMs = idleAfterMsFrom(location.search);
 const axisTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 class Unauthorized extends Error {}
 
@@ -26,6 +30,7 @@ let timer = 0;
 let paused = false;
 let loading = false;
 
+/** @param {string} path  @returns {Promise<any>} the envelope's `data` */
 async function apiGet(path) {
   const response = await fetch(path, {
     headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}`, accept: 'application/json' },
@@ -44,7 +49,9 @@ async function refresh() {
     const [status, plan, campaigns] = await Promise.allSettled([
       apiGet('/api/scheduler/status'), apiGet('/api/scheduler/plan?days=7'), apiGet('/api/campaigns'),
     ]);
-    if ([status, plan, campaigns].some((r) => r.status === 'rejected' && r.reason instanceof Unauthorized)) {
+    /** @type {[string, PromiseSettledResult<unknown>][]} */
+    const loads = [['status', status], ['plan', plan], ['campaigns', campaigns]];
+    if (loads.some(([, r]) => r.status === 'rejected' && r.reason instanceof Unauthorized)) {
       askForToken('The API did not accept that token. Please enter it again.');
       return;
     }
@@ -53,14 +60,14 @@ async function refresh() {
       status: status.status === 'fulfilled' ? status.value : null,
       plan: plan.status === 'fulfilled' ? readPlan(plan.value) : null,
       campaigns: campaigns.status === 'fulfilled' ? readCampaigns(campaigns.value) : [],
-      errors: [['status', status], ['plan', plan], ['campaigns', campaigns]]
-        .filter(([, r]) => r.status === 'rejected').map(([what, r]) => `Could not load the ${what}: ${r.reason?.message ?? r.reason}`),
+      errors: loads.flatMap(([what, r]) => (r.status === 'rejected' ? [`Could not load the ${what}: ${r.reason?.message ?? r.reason}`] : [])),
     });
   } finally {
     loading = false;
   }
 }
 
+/** @param {{ status: StatusData | null, plan: PlanView | null, campaigns: CampaignView[], errors: string[] }} data */
 function render({ status, plan, campaigns, errors }) {
   const now = Date.now();
   const names = new Map(campaigns.map((c) => [c.id, c]));
@@ -69,6 +76,7 @@ function render({ status, plan, campaigns, errors }) {
     .map((r) => ({ id: r.id, name: r.name ?? names.get(r.id)?.name ?? r.id, timezone: r.timezone ?? names.get(r.id)?.timezone ?? null, intervals: r.intervals }));
   $('timeline').innerHTML = drawTimeline({ rows, wakes: plan?.wakes ?? [], now, dayStarts: localDayStarts(now, 7), axisTimeZone });
   $('timeline-zone').textContent = `Times on the axis are in ${axisTimeZone}; hover a bar or a wake for its campaign's local time.`;
+  /** @type {Record<string, number>} */
   const order = { active: 0, paused: 1, completed: 2, cancelled: 3 };
   const sorted = [...campaigns].sort((a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9) || a.name.localeCompare(b.name));
   $('campaigns').innerHTML = sorted.length
@@ -80,6 +88,12 @@ function render({ status, plan, campaigns, errors }) {
   $('updated').textContent = `Updated ${new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(now)}`;
 }
 
+/**
+ * @param {StatusData | null} status
+ * @param {PlanView | null} plan
+ * @param {CampaignView[]} campaigns
+ * @param {number} now
+ */
 function renderWorker(status, plan, campaigns, now) {
   const words = describeWorker(status, { now, timeZone: wakeZone(status, plan, campaigns) });
   $('worker').dataset.state = words.state;
@@ -97,17 +111,24 @@ function renderWorker(status, plan, campaigns, now) {
   $('worker-facts').innerHTML = facts.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, String(v))).markup).join('');
 }
 
-/** The zone to name the next wake in: its campaign's, else the one all campaigns share, else the viewer's. */
+/**
+ * The zone to name the next wake in: its campaign's, else the one all campaigns share, else the viewer's.
+ * @param {StatusData | null} status
+ * @param {PlanView | null} plan
+ * @param {CampaignView[]} campaigns
+ * @returns {string}
+ */
 function wakeZone(status, plan, campaigns) {
   const at = Date.parse(status?.nextWakeTime ?? '');
   const wake = [plan?.nextWake, ...(plan?.wakes ?? [])].find((w) => w?.campaignId && Math.abs(w.at - at) < 60_000);
   const byId = new Map(campaigns.map((c) => [c.id, c.timezone]));
-  const zone = wake && (plan?.campaigns.find((c) => c.id === wake.campaignId)?.timezone ?? byId.get(wake.campaignId));
+  const zone = wake?.campaignId && (plan?.campaigns.find((c) => c.id === wake.campaignId)?.timezone ?? byId.get(wake.campaignId));
   if (zone) return zone;
-  const zones = new Set(campaigns.filter((c) => c.status === 'active' && c.timezone).map((c) => c.timezone));
-  return zones.size === 1 ? [...zones][0] : axisTimeZone;
+  const zones = new Set(campaigns.flatMap((c) => (c.status === 'active' && c.timezone ? [c.timezone] : [])));
+  return zones.size === 1 ? [...zones][0] ?? axisTimeZone : axisTimeZone;
 }
 
+/** @param {StatusData | null} status */
 function renderCounters(status) {
   const counters = readCounters(status);
   $('counters').innerHTML = counters.map(([k, v]) => el('div', { class: 'counter' }, el('dt', {}, humanizeKey(k)), el('dd', {}, v.toLocaleString('en-US'))).markup).join('');

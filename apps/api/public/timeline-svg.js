@@ -7,6 +7,13 @@
 // chart reads without colour; the whole SVG has a title and a text summary.
 import { el } from './markup.js';
 
+/** @typedef {import('./read-api-data.js').PlanInterval} PlanInterval */
+/** @typedef {import('./read-api-data.js').PlanWake} PlanWake */
+/**
+ * @typedef {{ rows: { id: string, name: string, timezone: string | null, intervals: PlanInterval[] }[],
+ *   wakes: PlanWake[], now: number, dayStarts: number[], axisTimeZone: string }} TimelineModel
+ */
+
 const W = 960;
 const LABEL_W = 180;
 const X0 = LABEL_W;
@@ -17,22 +24,25 @@ const ROW_H = 32;
 const BAR_H = 16;
 const FOOT_H = 22;
 
-/** Midnights of `days + 1` consecutive local days, starting with the day that contains `now`. */
+/**
+ * Midnights of `days + 1` consecutive local days, starting with the day that contains `now`.
+ * @param {number} now
+ * @param {number} [days]
+ * @returns {number[]}
+ */
 export function localDayStarts(now, days = 7) {
   const d = new Date(now);
   return Array.from({ length: days + 1 }, (_, i) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + i).getTime());
 }
 
 /**
- * @param {{ rows: {id:string,name:string,timezone:string|null,intervals:{start:number,end:number}[]}[],
- *           wakes: {at:number,reason:string|null,campaignId:string|null}[],
- *           now: number, dayStarts: number[], axisTimeZone: string }} model
+ * @param {TimelineModel} model
  * @returns {string} SVG markup
  */
 export function drawTimeline({ rows, wakes, now, dayStarts, axisTimeZone }) {
-  const start = dayStarts[0];
-  const end = dayStarts[dayStarts.length - 1];
-  const x = (t) => X0 + ((Math.min(Math.max(t, start), end) - start) / (end - start)) * (X1 - X0);
+  const start = dayStarts[0] ?? now;
+  const end = dayStarts[dayStarts.length - 1] ?? now;
+  const x = (/** @type {number} */ t) => X0 + ((Math.min(Math.max(t, start), end) - start) / (end - start)) * (X1 - X0);
   const top = HEADER_H + LANE_H;
   const bottom = top + Math.max(rows.length, 1) * ROW_H;
   const names = new Map(rows.map((r) => [r.id, r.name]));
@@ -40,7 +50,7 @@ export function drawTimeline({ rows, wakes, now, dayStarts, axisTimeZone }) {
   const visibleWakes = wakes.filter((w) => w.at >= start && w.at <= end);
 
   const days = dayStarts.slice(0, -1).map((d, i) => el('g', { class: 'day' },
-    el('rect', { class: i % 2 ? 'day-band alt' : 'day-band', x: x(d), y: HEADER_H, width: x(dayStarts[i + 1]) - x(d), height: bottom - HEADER_H }),
+    el('rect', { class: i % 2 ? 'day-band alt' : 'day-band', x: x(d), y: HEADER_H, width: x(dayStarts[i + 1] ?? end) - x(d), height: bottom - HEADER_H }),
     el('line', { class: 'day-tick', x1: x(d), x2: x(d), y1: HEADER_H - 6, y2: bottom }),
     el('text', { class: 'day-label', x: x(d) + 5, y: HEADER_H - 8 }, dayLabel(d, axisTimeZone))));
 
@@ -81,36 +91,44 @@ export function drawTimeline({ rows, wakes, now, dayStarts, axisTimeZone }) {
     nowMark, wakeMarks).markup;
 }
 
-/** The text alternative: what a sighted reader takes from the chart at a glance. */
+/**
+ * The text alternative: what a sighted reader takes from the chart at a glance.
+ * @param {Omit<TimelineModel, 'now'>} model
+ */
 export function describeTimeline({ rows, wakes, dayStarts, axisTimeZone }) {
-  const from = dayLabel(dayStarts[0], axisTimeZone);
-  const to = dayLabel(dayStarts[dayStarts.length - 2], axisTimeZone);
+  const from = dayLabel(dayStarts[0] ?? 0, axisTimeZone);
+  const to = dayLabel(dayStarts[dayStarts.length - 2] ?? 0, axisTimeZone);
   const open = rows.map((r) => `${r.name}: ${r.intervals.length} open window${r.intervals.length === 1 ? '' : 's'}`);
   const next = wakes[0] ? ` The first is ${instantLabel(wakes[0].at, axisTimeZone)}.` : '';
   return `${from} to ${to} (${axisTimeZone}). ${open.length ? `${open.join('; ')}.` : 'No active campaigns.'} ${wakes.length} planned wake${wakes.length === 1 ? '' : 's'}.${next}`;
 }
 
+/** @param {number} ms  @param {string} timeZone */
 function dayLabel(ms, timeZone) {
   return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric' }).format(ms);
 }
 
+/** @param {number} ms  @param {string} timeZone */
 function instantLabel(ms, timeZone) {
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(ms);
-  const get = (type) => parts.find((p) => p.type === type)?.value ?? '';
+  const get = (/** @type {Intl.DateTimeFormatPartTypes} */ type) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('weekday')} ${get('day')} ${get('month')} ${get('hour')}:${get('minute')} ${timeZone}`;
 }
 
+/** @param {PlanInterval} interval  @param {string} timeZone */
 function rangeLabel({ start, end }, timeZone) {
-  const clock = (ms) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
-  const day = (ms) => new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short' }).format(ms);
+  const clock = (/** @type {number} */ ms) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+  const day = (/** @type {number} */ ms) => new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short' }).format(ms);
   const sameDay = day(start) === day(end - 1);
   return `${day(start)} ${clock(start)}–${sameDay ? '' : `${day(end)} `}${clock(end)} ${timeZone}`;
 }
 
+/** @param {number} n */
 function r2(n) {
   return Math.round(n * 100) / 100;
 }
 
+/** @param {string} text  @param {number} max */
 function truncate(text, max) {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

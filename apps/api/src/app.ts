@@ -4,14 +4,15 @@
 //
 // Order matters: error handling and validation first, then rate limiting and
 // auth (they wrap every route registered after them), then the API description,
-// then the routes.
+// then the routes. A route that needs no token says so itself (plugins/auth.ts).
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import sensible from '@fastify/sensible';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createBearerMatcher } from '@wakeplan/contract';
 import type { AppDeps, RouteDeps } from './deps.ts';
-import { ApiError, handleError } from './errors.ts';
+import { handleError } from './errors.ts';
 import { createUserActivity } from './plugins/activity.ts';
-import { createTokenChecker, installAuth, requestPath } from './plugins/auth.ts';
+import { installAuth } from './plugins/auth.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { registerRateLimit } from './plugins/rate-limit.ts';
 import { validatorCompiler } from './plugins/validation.ts';
@@ -25,7 +26,7 @@ import { providerEventsRoutes } from './routes/provider-events.ts';
 import { schedulerRoutes } from './routes/scheduler.ts';
 import { statusPageRoutes } from './routes/status-page.ts';
 import { createStatusService } from './scheduler/status-service.ts';
-import { createPlanWriter } from './wake-worker.ts';
+import { createPlanWriter } from './plan-writer.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, sql, logger } = deps;
@@ -38,12 +39,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request) => {
-    throw new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${requestPath(request)}`);
-  });
   await app.register(sensible);
+  app.setNotFoundHandler((request, reply) => reply.notFound(`no route ${request.method} ${request.url.split('?')[0]}`));
 
-  const tokens = createTokenChecker(config.apiTokens);
+  const tokens = createBearerMatcher(config.apiTokens);
   const activity = createUserActivity();
   await registerRateLimit(app, config.rateLimitPerMinute, tokens);
   installAuth(app, { tokens, activity, now });
@@ -56,18 +55,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routeDeps: RouteDeps = { sql, config, now, planWriter, status };
 
   await app.register(healthRoutes);
-  // ── Registration point: the status page (GET /, /assets/:file; routes/status-page.ts) ──
-  await app.register(statusPageRoutes); // its routes set config.public, which the auth hook honours
+  await app.register(statusPageRoutes);
   await app.register(campaignRoutes, routeDeps);
   await app.register(campaignImportRoutes, routeDeps);
   await app.register(campaignContactRoutes, routeDeps);
   await app.register(campaignLifecycleRoutes, routeDeps);
   await app.register(callRoutes, routeDeps);
   await app.register(schedulerRoutes, routeDeps);
-  // ── Registration point: POST /api/provider/events (built with apps/worker) ──
   await app.register(providerEventsRoutes, routeDeps);
-  // It is exempt from bearer auth (plugins/auth.ts isPublicRoute) and verifies
-  // its HMAC with config.providerEventsSecret; use routeDeps.planWriter for writes.
 
   app.addHook('onClose', async () => {
     await planWriter.settled();

@@ -2,6 +2,7 @@
 // with every problem reported at once, and frozen. Nothing else reads process.env.
 import { DEV_SECRETS, EnvReader, LOG_LEVELS, type LogLevel } from '@wakeplan/runtime';
 import { isValidTimeZone } from '@wakeplan/schedule-core';
+import { workerBaseUrl } from './worker-link/worker-health.ts';
 
 export interface ApiConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -54,7 +55,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): Readonly
     devToken: tokens.length === 0 && nodeEnv !== 'production',
     wakeToken: r.string('WAKE_TOKEN') ?? (nodeEnv === 'production' ? undefined : DEV_SECRETS.wakeToken),
     workerWakeUrl,
-    workerBaseUrl: workerWakeUrl ? new URL('/', workerWakeUrl).toString().replace(/\/$/, '') : undefined,
+    workerBaseUrl: workerBaseUrl(workerWakeUrl),
     providerEventsSecret: r.string('PROVIDER_EVENTS_SECRET') ?? (nodeEnv === 'production' ? undefined : DEV_SECRETS.providerEventsSecret),
     defaultTimezone,
     dbIdleTimeoutS: r.int('DB_IDLE_TIMEOUT_S', 30, { min: 1, max: 3600 }),

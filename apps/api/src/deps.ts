@@ -1,20 +1,17 @@
 // What the composition root hands to buildApp, and what route plugins receive.
 // Tests build the same deps with a real database and their own config/clock.
 import type { Sql } from '@wakeplan/db';
-import type { Logger } from 'pino';
+import type { Clock, Logger } from '@wakeplan/runtime';
 import type { ApiConfig } from './config.ts';
-import type { PlanWriter } from './wake-worker.ts';
+import type { PlanWriter } from './plan-writer.ts';
 import type { StatusService } from './scheduler/status-service.ts';
-
-export interface Clock {
-  now(): Date;
-}
 
 export interface AppDeps {
   sql: Sql;
   config: Readonly<ApiConfig>;
   logger: Logger;
-  clock?: Clock;
+  /** Where instants come from (the system clock by default); the API sets no timers, so `now` is all it reads. */
+  clock?: Pick<Clock, 'now'>;
 }
 
 /** Everything a route needs; built once in buildApp. */

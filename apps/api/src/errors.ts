@@ -1,10 +1,17 @@
 // Domain errors with stable codes, and the one place where anything thrown while
 // handling a request becomes the error envelope (DESIGN.md §5).
 //
+// Two kinds of error reach the handler: an ApiError, for a code of the API's
+// own (CAMPAIGN_STATE_CONFLICT, CSV_INVALID, VALIDATION_FAILED with its field
+// details, …), and a plain HTTP error from @fastify/sensible (`httpErrors.
+// notFound(msg)`, `reply.notFound(msg)`, …) whose code is its status's own
+// (404 → NOT_FOUND, 413 → PAYLOAD_TOO_LARGE, …). Both become the same envelope.
+//
 // Invariants: bad input is always a 4xx with a code a client can branch on and a
 // message a person can act on; Postgres constraint errors that slip past the
 // validators are 4xx too; a 5xx says only "internal error" (the detail goes to
 // the log); no response ever carries a stack trace.
+import { httpErrors } from '@fastify/sensible';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PgCodes, pgErrorCode } from '@wakeplan/db';
 
@@ -39,8 +46,8 @@ export function validationFailed(details: FieldProblem[], message?: string): Api
   return new ApiError(422, 'VALIDATION_FAILED', summary, details);
 }
 
-export function notFound(what: string, id: string): ApiError {
-  return new ApiError(404, 'NOT_FOUND', `no ${what} with id "${id}"`);
+export function notFound(what: string, id: string): Error {
+  return httpErrors.notFound(`no ${what} with id "${id}"`);
 }
 
 export interface ErrorBody {

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     closing = true;
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
-      logger.error(`shutdown took longer than SHUTDOWN_GRACE_S=${config.shutdownGraceS}s; exiting`);
+      logger.error({ shutdownGraceS: config.shutdownGraceS }, 'shutdown took longer than SHUTDOWN_GRACE_S; exiting');
       process.exit(1);
     }, config.shutdownGraceS * 1000 + 1000);
     force.unref();

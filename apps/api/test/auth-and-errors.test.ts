@@ -51,6 +51,32 @@ describe('bearer auth', () => {
   it('keeps POST /api/provider/events out of bearer auth (it verifies an HMAC instead)', async () => {
     const res = await api.app.inject({ method: 'POST', url: '/api/provider/events', payload: {} });
     expect(json(res).error?.message ?? '').not.toMatch(/Authorization header|bearer token/);
+    expect(json(res).error?.message ?? '').toMatch(/provider event rejected/);
+  });
+
+  it('exempts only health, the API description, docs and provider events, by their own declaration', async () => {
+    const open = [['GET', '/health'], ['HEAD', '/health'], ['GET', '/openapi.json'], ['GET', '/docs/static/index.html'], ['GET', '/']] as const;
+    for (const [method, url] of open) {
+      const res = await api.app.inject({ method, url });
+      expect(res.statusCode, `${method} ${url}`).toBeLessThan(400);
+    }
+    const closed = [['POST', '/health'], ['GET', '/api/provider/events'], ['GET', '/docsx'], ['GET', '/api/scheduler/status'], ['GET', '/api/nothing-here']] as const;
+    for (const [method, url] of closed) {
+      const res = await api.app.inject({ method, url });
+      expect(res.statusCode, `${method} ${url}`).toBe(401);
+    }
+  });
+
+  it('says in the OpenAPI document which routes need no token, and declares every tag it uses', async () => {
+    const doc = json(await api.app.inject({ method: 'GET', url: '/openapi.json' }));
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/health'].get.security).toEqual([]);
+    expect(doc.paths['/api/provider/events'].post.security).toEqual([]);
+    expect(doc.paths['/api/campaigns'].post.security).toBeUndefined(); // the document's default: a bearer token
+    const declared = new Set(doc.tags.map((t: { name: string }) => t.name));
+    const used = Object.values(doc.paths).flatMap((ops) => Object.values(ops as Record<string, { tags?: string[] }>).flatMap((op) => op.tags ?? []));
+    expect(used.length).toBeGreaterThan(0);
+    expect(used.filter((t) => !declared.has(t))).toEqual([]);
   });
 });
 

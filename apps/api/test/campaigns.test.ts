@@ -2,7 +2,7 @@
 // without inline contacts), list, get with stats and next_open_at, patch; and
 // every class of bad input answered with a 4xx naming the field, writing nothing.
 import { describe, expect, it } from 'vitest';
-import { AUTH, campaignBody, json, phone, rowCounts, startApi, T0, useTestApi } from './helpers.ts';
+import { AUTH, campaignBody, json, phoneNumber, rowCounts, startApi, T0, useTestApi } from './helpers.ts';
 
 const { db, api } = useTestApi({ truncate: ['campaigns', 'calls'] });
 
@@ -30,7 +30,7 @@ describe('POST /api/campaigns', () => {
       contacts: [
         { phone: '(212) 200-0001', name: 'Ann', variables: { plan: 'gold' } },
         { phone: '+1 212 200 0001' },
-        { phone: phone(2), timezone: 'America/Chicago' },
+        { phone: phoneNumber(2), timezone: 'America/Chicago' },
       ],
     }));
     expect(res.statusCode).toBe(201);
@@ -46,7 +46,7 @@ describe('POST /api/campaigns', () => {
   });
 
   it('refuses the whole request when a contact is invalid, unless skip_invalid', async () => {
-    const contacts = [{ phone: phone(1) }, { phone: '12345' }, { phone: phone(3), timezone: 'Mars/Olympus' }];
+    const contacts = [{ phone: phoneNumber(1) }, { phone: '12345' }, { phone: phoneNumber(3), timezone: 'Mars/Olympus' }];
     const refused = await post(campaignBody({ contacts }));
     expect(refused.statusCode).toBe(422);
     expect(json(refused).error.code).toBe('VALIDATION_FAILED');
@@ -125,7 +125,7 @@ describe('POST /api/campaigns', () => {
 describe('GET /api/campaigns and /api/campaigns/:id', () => {
   it('lists newest first with stats, filters by status, and pages', async () => {
     api.clock.set(new Date(T0.getTime() - 60_000));
-    const older = json(await post(campaignBody({ name: 'older', contacts: [{ phone: phone(1) }] }))).data;
+    const older = json(await post(campaignBody({ name: 'older', contacts: [{ phone: phoneNumber(1) }] }))).data;
     api.clock.set(T0);
     const newer = json(await post(campaignBody({ name: 'newer' }))).data;
     await api.app.inject({ method: 'POST', url: `/api/campaigns/${newer.id}/pause`, headers: AUTH });

@@ -4,7 +4,7 @@
 // file refused with a 4xx that says why and writes nothing.
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AUTH, campaignBody, json, phone, rowCounts, useTestApi } from './helpers.ts';
+import { AUTH, campaignBody, json, phoneNumber, rowCounts, useTestApi } from './helpers.ts';
 
 const { db, api } = useTestApi({ env: { CSV_MAX_ROWS: '200', CSV_MAX_BYTES: '20000' }, truncate: ['campaigns', 'calls'] });
 let id: string;
@@ -25,25 +25,25 @@ describe('CSV contacts', () => {
     expect(res.statusCode).toBe(200);
     expect(json(res).data).toEqual({ received: 2, imported: 2, duplicates: 0, invalid: 0, errors: [], errors_truncated: false, campaign_status: 'active' });
     expect(await calls()).toEqual([
-      { phone: phone(1), name: 'Ann', timezone: 'America/Chicago', variables: { plan: 'gold' } },
-      { phone: phone(2), name: 'Bob', timezone: null, variables: { plan: 'silver' } },
+      { phone: phoneNumber(1), name: 'Ann', timezone: 'America/Chicago', variables: { plan: 'gold' } },
+      { phone: phoneNumber(2), name: 'Bob', timezone: null, variables: { plan: 'silver' } },
     ]);
   });
 
   it.each(['number', 'phone_number', 'Phone_Number'])('accepts %s as the phone column', async (header) => {
-    const res = await csv(`${header}\n${phone(1)}\n`);
+    const res = await csv(`${header}\n${phoneNumber(1)}\n`);
     expect(json(res).data.imported).toBe(1);
   });
 
   it('skips duplicates within the upload and against existing contacts, after normalisation', async () => {
-    await csv(`phone\n${phone(1)}\n`);
-    const res = await csv(`phone\n+1 (212) 200-0001\n${phone(2)}\n+12122000002\n`);
+    await csv(`phone\n${phoneNumber(1)}\n`);
+    const res = await csv(`phone\n+1 (212) 200-0001\n${phoneNumber(2)}\n+12122000002\n`);
     expect(json(res).data).toMatchObject({ received: 3, imported: 1, duplicates: 2, invalid: 0 });
-    expect((await calls()).map((c) => c.phone)).toEqual([phone(1), phone(2)]);
+    expect((await calls()).map((c) => c.phone)).toEqual([phoneNumber(1), phoneNumber(2)]);
   });
 
   it('is all-or-nothing: any invalid row → 422 with line numbers, nothing written', async () => {
-    const file = `phone,name\n${phone(1)},Ann\n"${phone(2)}","Multi\nline"\nnot-a-number,Cy\n${phone(4)}\n${phone(5)},Eve,extra\n`;
+    const file = `phone,name\n${phoneNumber(1)},Ann\n"${phoneNumber(2)}","Multi\nline"\nnot-a-number,Cy\n${phoneNumber(4)}\n${phoneNumber(5)},Eve,extra\n`;
     const res = await csv(file);
     expect(res.statusCode).toBe(422);
     const { error } = json(res);
@@ -76,13 +76,13 @@ describe('CSV contacts', () => {
     ['an empty file', '', 'the file is empty'],
     ['only a BOM and blank lines', '\uFEFF\r\n\r\n', 'the file is empty'],
     ['a header and no rows', 'phone,name\n', 'header but no contact rows'],
-    ['no header (data first)', `${phone(1)},Ann\n${phone(2)},Bob\n`, 'the first line looks like data, not a header'],
+    ['no header (data first)', `${phoneNumber(1)},Ann\n${phoneNumber(2)},Bob\n`, 'the first line looks like data, not a header'],
     ['no phone column', 'name,email\nAnn,ann@example.com\n', 'no phone column in the header (found "name", "email")'],
-    ['a semicolon delimiter', `phone;name\n${phone(1)};Ann\n`, 'separate columns with ";"'],
-    ['a tab delimiter', `phone\tname\n${phone(1)}\tAnn\n`, 'separate columns with "\\t"'],
+    ['a semicolon delimiter', `phone;name\n${phoneNumber(1)};Ann\n`, 'separate columns with ";"'],
+    ['a tab delimiter', `phone\tname\n${phoneNumber(1)}\tAnn\n`, 'separate columns with "\\t"'],
     ['a duplicated column', 'phone,Phone\n1,2\n', 'names the column "phone" twice'],
     ['an unnamed column', 'phone,,name\n1,2,3\n', 'column 2 of the header has no name'],
-    ['an unclosed quote', `phone,name\n${phone(1)},"Ann\n`, 'the file is not valid CSV'],
+    ['an unclosed quote', `phone,name\n${phoneNumber(1)},"Ann\n`, 'the file is not valid CSV'],
   ])('refuses %s with 422 CSV_INVALID', async (_label, body, message) => {
     const res = await csv(body);
     expect(res.statusCode).toBe(422);
@@ -103,7 +103,7 @@ describe('CSV contacts', () => {
   });
 
   it('refuses more rows than CSV_MAX_ROWS with 413', async () => {
-    const rows = Array.from({ length: 201 }, (_, i) => phone(i)).join('\n');
+    const rows = Array.from({ length: 201 }, (_, i) => phoneNumber(i)).join('\n');
     const res = await csv(`phone\n${rows}\n`);
     expect(res.statusCode).toBe(413);
     expect(json(res).error).toMatchObject({ code: 'CSV_TOO_MANY_ROWS', message: expect.stringContaining('more than 200 rows') });
@@ -111,7 +111,7 @@ describe('CSV contacts', () => {
   });
 
   it('refuses more bytes than CSV_MAX_BYTES with 413, declared or streamed', async () => {
-    const big = `phone,note\n${Array.from({ length: 150 }, (_, i) => `${phone(i)},${'x'.repeat(150)}`).join('\n')}\n`;
+    const big = `phone,note\n${Array.from({ length: 150 }, (_, i) => `${phoneNumber(i)},${'x'.repeat(150)}`).join('\n')}\n`;
     const declared = await csv(big);
     expect(declared.statusCode).toBe(413);
     expect(json(declared).error.code).toBe('PAYLOAD_TOO_LARGE');
@@ -126,11 +126,11 @@ describe('JSON contacts', () => {
   it('appends an array, with default_country from the query', async () => {
     const res = await api.app.inject({
       method: 'POST', url: `/api/campaigns/${id}/contacts?default_country=GB`, headers: AUTH,
-      payload: [{ phone: '020 7946 0958', name: 'Lon' }, { phone: phone(1), variables: { tier: 2 } }],
+      payload: [{ phone: '020 7946 0958', name: 'Lon' }, { phone: phoneNumber(1), variables: { tier: 2 } }],
     });
     expect(res.statusCode).toBe(200);
     expect(json(res).data).toMatchObject({ received: 2, imported: 2 });
-    expect((await calls()).map((c) => c.phone).sort()).toEqual([phone(1), '+442079460958'].sort());
+    expect((await calls()).map((c) => c.phone).sort()).toEqual([phoneNumber(1), '+442079460958'].sort());
   });
 
   it('rejects wrong types by field, and invalid numbers as a whole', async () => {
@@ -148,7 +148,7 @@ describe('JSON contacts', () => {
 
   it('re-activates a completed campaign when contacts are added', async () => {
     await db.current.sql`update campaigns set status = 'completed', completed_at = now() where id = ${id}`;
-    const res = await api.app.inject({ method: 'POST', url: `/api/campaigns/${id}/contacts`, headers: AUTH, payload: [{ phone: phone(1) }] });
+    const res = await api.app.inject({ method: 'POST', url: `/api/campaigns/${id}/contacts`, headers: AUTH, payload: [{ phone: phoneNumber(1) }] });
     expect(json(res).data.campaign_status).toBe('active');
     const [row] = await db.current.sql`select status, completed_at from campaigns where id = ${id}`;
     expect(row).toEqual({ status: 'active', completed_at: null });
@@ -163,7 +163,7 @@ describe('JSON contacts', () => {
     const xml = await api.app.inject({ method: 'POST', url: `/api/campaigns/${id}/contacts`, headers: { ...AUTH, 'content-type': 'application/xml' }, payload: '<a/>' });
     expect(xml.statusCode).toBe(415);
     await api.app.inject({ method: 'POST', url: `/api/campaigns/${id}/cancel`, headers: AUTH });
-    const cancelled = await api.app.inject({ method: 'POST', url: `/api/campaigns/${id}/contacts`, headers: AUTH, payload: [{ phone: phone(1) }] });
+    const cancelled = await api.app.inject({ method: 'POST', url: `/api/campaigns/${id}/contacts`, headers: AUTH, payload: [{ phone: phoneNumber(1) }] });
     expect(cancelled.statusCode).toBe(409);
     expect(await rowCounts(db.current.sql)).toEqual({ campaigns: 1, calls: 0 });
   });

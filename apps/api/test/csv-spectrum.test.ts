@@ -4,7 +4,7 @@
 // the values the suite's JSON expects; and with the last record's phone made
 // invalid, the file is refused with the line that record starts on.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AUTH, campaignBody, json, phone, useTestApi } from './helpers.ts';
+import { AUTH, campaignBody, json, phoneNumber, useTestApi } from './helpers.ts';
 
 const { db, api } = useTestApi({ truncate: ['campaigns', 'calls'] });
 
@@ -68,7 +68,7 @@ const SPECTRUM: Record<string, SpectrumCase> = {
 };
 
 function withPhones(c: SpectrumCase, lastPhone?: string): string {
-  const rows = c.records.map((r, i) => `${i === c.records.length - 1 && lastPhone ? lastPhone : phone(i)},${r}`);
+  const rows = c.records.map((r, i) => `${i === c.records.length - 1 && lastPhone ? lastPhone : phoneNumber(i)},${r}`);
   return `phone,${c.header}${c.eol}${rows.join(c.eol)}${c.finalEol === false ? '' : c.eol}`;
 }
 

@@ -5,22 +5,22 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createSql, type Sql } from '@wakeplan/db';
-import { useTestDatabase, type TestDatabase } from '@wakeplan/db/testing';
+import { T0, useTestDatabase, type TestDatabase } from '@wakeplan/db/testing';
+import { createLogger } from '@wakeplan/runtime';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
+
+export { phoneNumber, T0 } from '@wakeplan/db/testing';
 
 export const TOKEN = 'test-token-1';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
 export const WAKE_TOKEN = 'test-wake-token';
-/** Monday 2 March 2026, 07:00 in New York: before a 09:00–17:00 window opens (14:00Z). */
-export const T0 = new Date('2026-03-02T12:00:00Z');
 
-export interface Ring { authorization: string | undefined; body: string }
+interface Ring { authorization: string | undefined; body: string }
 
-export interface FakeWorker {
+interface FakeWorker {
   url: string;
   rings: Ring[];
   /** What GET /health answers: a JSON body, an HTTP status, or 'hang' (never answers). */
@@ -34,7 +34,7 @@ export interface FakeWorker {
   close(): Promise<void>;
 }
 
-export async function startFakeWorker(): Promise<FakeWorker> {
+async function startFakeWorker(): Promise<FakeWorker> {
   const hanging: ServerResponse[] = [];
   const worker: FakeWorker = {
     url: '', rings: [], health: { status: 503 }, wake: 202, close: async () => {},
@@ -86,7 +86,7 @@ export async function startApi(db: TestDatabase, env: Record<string, string> = {
   });
   const sql = createSql({ url: db.url, idleTimeoutS: config.dbIdleTimeoutS, applicationName: 'wakeplan-api' });
   const logLines: string[] = [];
-  const logger: Logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
+  const logger = createLogger('wakeplan-api', 'info', { write: (line: string) => void logLines.push(line) });
   let now = T0;
   const clock = { now: () => now, set: (d: Date) => void (now = d) };
   const app = await buildApp({ sql, config, logger, clock });
@@ -124,7 +124,7 @@ export function useTestApi(options: { env?: Record<string, string>; truncate?: s
   return { db, api };
 }
 
-export const WINDOW = { timezone: 'America/New_York', first_call_time: '09:00', last_call_time: '17:00' };
+const WINDOW = { timezone: 'America/New_York', first_call_time: '09:00', last_call_time: '17:00' };
 
 export function campaignBody(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { name: 'Spring outreach', agent_id: 'agent-1', ...WINDOW, ...extra };
@@ -134,11 +134,6 @@ export async function rowCounts(sql: Sql): Promise<{ campaigns: number; calls: n
   const [row] = await sql<{ campaigns: number; calls: number }[]>`
     select (select count(*)::int from campaigns) as campaigns, (select count(*)::int from calls) as calls`;
   return row!;
-}
-
-/** Distinct valid New York numbers: +1 212 200 0000 + i. */
-export function phone(i: number): string {
-  return `+1212${String(2_000_000 + i)}`;
 }
 
 export function json(res: { body: string }): any {

@@ -3,7 +3,7 @@
 // FormData, a streamed text/csv body, auth, and an early 413.
 import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, phone, useTestApi } from './helpers.ts';
+import { AUTH, phoneNumber, useTestApi } from './helpers.ts';
 
 const { api } = useTestApi({ env: { CSV_MAX_BYTES: '100000' } });
 let base: string;
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 
 function csvRows(n: number): string {
-  return `phone,name\n${Array.from({ length: n }, (_, i) => `${phone(i)},Contact ${i}`).join('\n')}\n`;
+  return `phone,name\n${Array.from({ length: n }, (_, i) => `${phoneNumber(i)},Contact ${i}`).join('\n')}\n`;
 }
 
 describe('over HTTP', () => {

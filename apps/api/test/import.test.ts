@@ -2,7 +2,7 @@
 // CSV file `contacts`. One transaction: a bad field or a bad row writes neither
 // the campaign nor any contact.
 import { describe, expect, it } from 'vitest';
-import { AUTH, json, multipart, phone, rowCounts, useTestApi, type Part } from './helpers.ts';
+import { AUTH, json, multipart, phoneNumber, rowCounts, useTestApi, type Part } from './helpers.ts';
 
 const { db, api } = useTestApi({ env: { CSV_MAX_BYTES: '4096' }, truncate: ['campaigns', 'calls'] });
 
@@ -10,7 +10,7 @@ const FIELDS: Part[] = [
   ['name', 'Imported'], ['agent_id', 'agent-9'], ['timezone', 'America/New_York'],
   ['first_call_time', '09:00'], ['last_call_time', '17:00'],
 ];
-const FILE = `phone,name,plan\n${phone(1)},Ann,gold\n${phone(2)},Bob,silver\n${phone(1)},Ann again,gold\n`;
+const FILE = `phone,name,plan\n${phoneNumber(1)},Ann,gold\n${phoneNumber(2)},Bob,silver\n${phoneNumber(1)},Ann again,gold\n`;
 
 const upload = (parts: Part[], query = '') => {
   const { payload, headers } = multipart(parts);
@@ -48,7 +48,7 @@ describe('POST /api/campaigns/import', () => {
   });
 
   it('writes no campaign when a row is invalid, unless skip_invalid', async () => {
-    const bad = `phone\n${phone(1)}\nnope\n`;
+    const bad = `phone\n${phoneNumber(1)}\nnope\n`;
     const res = await upload([...FIELDS, ['contacts', bad, 'c.csv']]);
     expect(res.statusCode).toBe(422);
     expect(json(res).error).toMatchObject({ code: 'CSV_INVALID', details: [{ line: 3, field: 'phone', message: '"nope" is not a phone number' }] });
@@ -62,7 +62,7 @@ describe('POST /api/campaigns/import', () => {
     ['no file', [...FIELDS], 'the CSV file "contacts" is missing'],
     ['a field after the file', [...FIELDS, ['contacts', FILE, 'c.csv'], ['max_attempts', '2']], 'came after the contacts file'],
     ['a file under another name', [...FIELDS, ['upload', FILE, 'c.csv']], 'unexpected file field "upload"'],
-    ['a file without a header', [...FIELDS, ['contacts', `${phone(1)},Ann\n`, 'c.csv']], 'looks like data, not a header'],
+    ['a file without a header', [...FIELDS, ['contacts', `${phoneNumber(1)},Ann\n`, 'c.csv']], 'looks like data, not a header'],
   ] as [string, Part[], string][])('refuses %s with 422', async (_label, parts, message) => {
     const res = await upload(parts);
     expect(res.statusCode).toBe(422);
@@ -71,7 +71,7 @@ describe('POST /api/campaigns/import', () => {
   });
 
   it('refuses a file over CSV_MAX_BYTES with 413', async () => {
-    const big = `phone,note\n${Array.from({ length: 40 }, (_, i) => `${phone(i)},${'x'.repeat(100)}`).join('\n')}\n`;
+    const big = `phone,note\n${Array.from({ length: 40 }, (_, i) => `${phoneNumber(i)},${'x'.repeat(100)}`).join('\n')}\n`;
     const res = await upload([...FIELDS, ['contacts', big, 'c.csv']]);
     expect(res.statusCode).toBe(413);
     expect(json(res).error.code).toBe('PAYLOAD_TOO_LARGE');

@@ -1,12 +1,12 @@
 // Pause, resume and cancel: allowed transitions, repeats that change nothing,
 // 409s that say why, and cancel taking the queued contacts with it.
 import { describe, expect, it } from 'vitest';
-import { AUTH, campaignBody, json, phone, useTestApi } from './helpers.ts';
+import { AUTH, campaignBody, json, phoneNumber, useTestApi } from './helpers.ts';
 
 const { db, api } = useTestApi();
 
 async function create(contacts = 0): Promise<string> {
-  const list = Array.from({ length: contacts }, (_, i) => ({ phone: phone(i) }));
+  const list = Array.from({ length: contacts }, (_, i) => ({ phone: phoneNumber(i) }));
   const res = await api.app.inject({ method: 'POST', url: '/api/campaigns', headers: AUTH, payload: campaignBody({ contacts: list }) });
   return json(res).data.id;
 }
@@ -23,7 +23,7 @@ describe('campaign lifecycle', () => {
 
   it('cancels, cancelling queued contacts but not finished ones', async () => {
     const id = await create(3);
-    await db.current.sql`update calls set status = 'completed', attempt = 1 where phone = ${phone(0)}`;
+    await db.current.sql`update calls set status = 'completed', attempt = 1 where phone = ${phoneNumber(0)}`;
     const res = await act(id, 'cancel');
     expect(res.statusCode).toBe(200);
     expect(json(res).data).toMatchObject({ status: 'cancelled', stats: { cancelled: 2, completed: 1, queued: 0, total: 3 } });

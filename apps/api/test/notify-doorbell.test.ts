@@ -5,18 +5,18 @@
 //
 // No timing assertions: "not yet" is proven by ordering — a marker NOTIFY sent
 // from another session after the point in question arrives first.
-import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AUTH, campaignBody, json, phone, rowCounts, useTestApi, WAKE_TOKEN } from './helpers.ts';
+import { createListener, type Sql } from '@wakeplan/db';
+import { AUTH, campaignBody, json, phoneNumber, rowCounts, useTestApi, WAKE_TOKEN } from './helpers.ts';
 
 const { db, api } = useTestApi();
-let listener: postgres.Sql;
+let listener: Sql;
 let notes: Record<string, unknown>[] = [];
 let markers = 0;
 
 beforeAll(async () => {
-  listener = postgres(db.current.url, { max: 1, onnotice: () => {} });
-  await listener.listen('scheduler_changed', (payload) => void notes.push(JSON.parse(payload)));
+  listener = createListener({ url: db.current.url, applicationName: 'test-listener', onnotify: (_channel, payload) => void notes.push(JSON.parse(payload)) });
+  await listener`listen scheduler_changed`;
   // A deferred trigger that runs at COMMIT: 'gated' campaigns wait for advisory lock 4242,
   // 'doomed' ones fail the commit (so the transaction rolls back after its NOTIFY ran).
   await db.current.sql.unsafe(`
@@ -48,13 +48,13 @@ const post = (url: string, payload?: unknown) => api.app.inject({ method: 'POST'
 describe('NOTIFY scheduler_changed', () => {
   it('sends the right kind and ids for every plan-changing write, and rings the doorbell', async () => {
     const empty = json(await post('/api/campaigns', campaignBody())).data;
-    const full = json(await post('/api/campaigns', campaignBody({ contacts: [{ phone: phone(1) }] }))).data;
-    await post(`/api/campaigns/${empty.id}/contacts`, [{ phone: phone(2) }]);
+    const full = json(await post('/api/campaigns', campaignBody({ contacts: [{ phone: phoneNumber(1) }] }))).data;
+    await post(`/api/campaigns/${empty.id}/contacts`, [{ phone: phoneNumber(2) }]);
     await api.app.inject({ method: 'PATCH', url: `/api/campaigns/${empty.id}`, headers: AUTH, payload: { max_attempts: 5 } });
     await post(`/api/campaigns/${empty.id}/pause`);
     await post(`/api/campaigns/${empty.id}/resume`);
     await post(`/api/campaigns/${full.id}/cancel`);
-    const call = json(await post('/api/calls', { phone: phone(3), agent_id: 'a' })).data;
+    const call = json(await post('/api/calls', { phone: phoneNumber(3), agent_id: 'a' })).data;
     await post('/api/scheduler/reload');
     await flushNotifications();
     const at = api.clock.now().toISOString();
@@ -76,12 +76,12 @@ describe('NOTIFY scheduler_changed', () => {
   });
 
   it('stays silent when a write changes nothing', async () => {
-    const c = json(await post('/api/campaigns', campaignBody({ contacts: [{ phone: phone(1) }] }))).data;
+    const c = json(await post('/api/campaigns', campaignBody({ contacts: [{ phone: phoneNumber(1) }] }))).data;
     await post(`/api/campaigns/${c.id}/resume`);
-    await post(`/api/campaigns/${c.id}/contacts`, [{ phone: phone(1) }]);
+    await post(`/api/campaigns/${c.id}/contacts`, [{ phone: phoneNumber(1) }]);
     const key = { 'idempotency-key': 'same' };
-    await api.app.inject({ method: 'POST', url: '/api/calls', headers: { ...AUTH, ...key }, payload: { phone: phone(2), agent_id: 'a' } });
-    await api.app.inject({ method: 'POST', url: '/api/calls', headers: { ...AUTH, ...key }, payload: { phone: phone(2), agent_id: 'a' } });
+    await api.app.inject({ method: 'POST', url: '/api/calls', headers: { ...AUTH, ...key }, payload: { phone: phoneNumber(2), agent_id: 'a' } });
+    await api.app.inject({ method: 'POST', url: '/api/calls', headers: { ...AUTH, ...key }, payload: { phone: phoneNumber(2), agent_id: 'a' } });
     await flushNotifications();
     expect(kinds()).toEqual(['contacts_added', 'call_queued']);
   });
@@ -112,7 +112,7 @@ describe('NOTIFY scheduler_changed', () => {
 
   it('never arrives after a rollback, and the doorbell is not rung', async () => {
     const before = await rowCounts(db.current.sql);
-    const res = await post('/api/campaigns', campaignBody({ name: 'doomed', contacts: [{ phone: phone(7) }] }));
+    const res = await post('/api/campaigns', campaignBody({ name: 'doomed', contacts: [{ phone: phoneNumber(7) }] }));
     expect(res.statusCode).toBe(422);
     expect(json(res).error.code).toBe('VALIDATION_FAILED');
     await flushNotifications();
@@ -135,7 +135,7 @@ describe('the doorbell', () => {
 
   it('does not hold up the response while the worker is slow to answer', async () => {
     api.worker.wake = 'hang';
-    const res = await post('/api/calls', { phone: phone(4), agent_id: 'a' });
+    const res = await post('/api/calls', { phone: phoneNumber(4), agent_id: 'a' });
     expect(res.statusCode).toBe(202);
     await vi.waitFor(() => expect(api.worker.hanging()).toBe(1));
     api.worker.wake = 202;

@@ -3,38 +3,37 @@
 // bearer token); the shared outcome logic keyed by (call_id, attempt); one
 // call_finished NOTIFY per ended call; the worker's doorbell rung after commit,
 // only when an event ended a call.
-import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { claimCampaignCalls, signedHeaders } from '@wakeplan/db';
+import { signedHeaders } from '@wakeplan/contract';
+import { createListener, type Sql } from '@wakeplan/db';
+import { insertCampaign, insertContacts, markDialing } from '@wakeplan/db/testing';
+import { sleep } from '@wakeplan/runtime';
 import { json, useTestApi } from './helpers.ts';
 
 const SECRET = 'events-secret';
 const AT = new Date('2026-03-02T15:00:00Z');
 const { db, api } = useTestApi({ env: { PROVIDER_EVENTS_SECRET: SECRET }, truncate: ['campaigns', 'calls', 'call_attempts', 'provider_events'] });
-let listener: postgres.Sql;
+let listener: Sql;
 const notes: string[] = [];
 let campaignId = '';
-let seq = 0;
 
 beforeAll(async () => {
   api.clock.set(AT);
-  listener = postgres(db.current.url, { max: 1, onnotice: () => {} });
-  await listener.listen('scheduler_changed', (p) => void notes.push(p));
+  listener = createListener({ url: db.current.url, applicationName: 'test-listener', onnotify: (_channel, p) => void notes.push(p) });
+  await listener`listen scheduler_changed`;
 });
 afterAll(() => listener.end());
 beforeEach(async () => {
   api.worker.rings.length = 0;
   notes.length = 0;
-  const [c] = await db.current.sql<{ id: string }[]>`
-    insert into campaigns (name, agent_id, timezone, first_call_time, last_call_time, max_concurrent_calls, created_at, updated_at)
-    values ('c', 'a', 'UTC', '00:00', '00:00', 5, ${AT}, ${AT}) returning id`;
-  campaignId = c!.id;
+  campaignId = await insertCampaign(db.current.sql, { timezone: 'UTC', first_call_time: '00:00', last_call_time: '00:00', max_concurrent_calls: 5 }, AT);
 });
 
+/** A contact of the campaign, claimed for attempt 1 as the worker would have. */
 async function claimedCall(): Promise<string> {
-  await db.current.sql`insert into calls (campaign_id, phone, created_at, updated_at) values (${campaignId}, ${`+1212${7_000_000 + ++seq}`}, ${AT}, ${AT})`;
-  const { claimed } = await claimCampaignCalls(db.current.sql, campaignId, { at: AT, workerId: 'w', accountCap: 10, resultTimeoutMinutes: 30 });
-  return claimed[0]!.callId;
+  const [callId] = await insertContacts(db.current.sql, campaignId, 1, AT);
+  await markDialing(db.current.sql, [callId!], AT, new Date(AT.getTime() + 30 * 60_000));
+  return callId!;
 }
 
 function post(body: unknown, options: { at?: Date; secret?: string; raw?: string; tamper?: boolean } = {}) {
@@ -59,7 +58,7 @@ describe('POST /api/provider/events', () => {
     expect(call).toEqual({ status: 'completed', provider_call_id: 'pc-9' });
     await expect.poll(() => api.worker.rings.length).toBe(1);
     await expect.poll(() => notes.length).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(notes).toHaveLength(1); // the outcome logic's; the route only rings the doorbell
     expect(JSON.parse(notes[0]!)).toMatchObject({ kind: 'call_finished', call_id: callId, campaign_id: campaignId });
   });
@@ -90,9 +89,12 @@ describe('POST /api/provider/events', () => {
   });
 
   it('validates a signed body: 422 for a bad event, 400 for bad JSON, 404 for an unknown call', async () => {
-    const bad = await post({ call_id: 'nope', attempt: 0, status: 'hung_up', occurred_at: 'x' });
+    const bad = await post({ call_id: 'nope', attempt: 0, status: 'hung_up', occurred_at: 'x', duration_seconds: -1 });
     expect(bad.statusCode).toBe(422);
     expect(json(bad).error.code).toBe('VALIDATION_FAILED');
+    // Every problem at once, each naming its field.
+    expect(json(bad).error.details.map((d: { field: string }) => d.field).sort())
+      .toEqual(['attempt', 'call_id', 'duration_seconds', 'occurred_at', 'status']);
     const notJson = await post(null, { raw: '{"call_id":' });
     expect(notJson.statusCode).toBe(400);
     const unknown = await post(event('00000000-0000-4000-8000-000000000000', 'completed'));

@@ -2,7 +2,7 @@
 // live from /health, else as published with its age, else unknown; cached a few
 // seconds, dropped by writes), reload, and the plan preview.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AUTH, campaignBody, json, phone, T0, useTestApi } from './helpers.ts';
+import { AUTH, campaignBody, json, phoneNumber, T0, useTestApi } from './helpers.ts';
 
 const { db, api } = useTestApi({ truncate: ['campaigns', 'calls', 'worker_state'] });
 beforeEach(() => {
@@ -12,7 +12,7 @@ beforeEach(() => {
 
 const status = async () => json(await api.app.inject({ method: 'GET', url: '/api/scheduler/status', headers: AUTH })).data;
 async function createCampaign(extra: Record<string, unknown> = {}, contacts = 2): Promise<string> {
-  const list = Array.from({ length: contacts }, (_, i) => ({ phone: phone(i) }));
+  const list = Array.from({ length: contacts }, (_, i) => ({ phone: phoneNumber(i) }));
   const res = await api.app.inject({ method: 'POST', url: '/api/campaigns', headers: AUTH, payload: campaignBody({ ...extra, contacts: list }) });
   return json(res).data.id;
 }
@@ -42,7 +42,7 @@ describe('GET /api/scheduler/status', () => {
   it('says work is due now inside an open window, and counts direct calls', async () => {
     api.clock.set(new Date('2026-03-02T15:00:00Z'));
     await createCampaign();
-    await api.app.inject({ method: 'POST', url: '/api/calls', headers: AUTH, payload: { phone: phone(9), agent_id: 'a' } });
+    await api.app.inject({ method: 'POST', url: '/api/calls', headers: AUTH, payload: { phone: phoneNumber(9), agent_id: 'a' } });
     const s = await status();
     expect(s).toMatchObject({ nextWakeTime: '2026-03-02T15:00:00.000Z', minutesUntilWake: 0, nextWakeReason: 'due_now', directCallsQueued: 1 });
     expect(s.message).toBe('Calls are due now: the worker is being woken to dial them');
@@ -52,7 +52,7 @@ describe('GET /api/scheduler/status', () => {
     api.clock.set(new Date('2026-03-02T15:00:00Z'));
     const id = await createCampaign({ max_concurrent_calls: 1 });
     await db.current.sql`update calls set status = 'dialing', attempt = 1, result_deadline = ${new Date('2026-03-02T15:30:00Z')}
-      where campaign_id = ${id} and phone = ${phone(0)}`;
+      where campaign_id = ${id} and phone = ${phoneNumber(0)}`;
     api.clock.set(new Date('2026-03-02T15:00:10Z'));
     const s = await status();
     expect(s).toMatchObject({ nextWakeTime: '2026-03-02T15:30:00.000Z', nextWakeReason: 'result_deadline', callsInFlight: 1, isProcessing: true });
@@ -71,7 +71,7 @@ describe('GET /api/scheduler/status', () => {
   });
 
   it('reports the worker live from its /health', async () => {
-    api.worker.health = { body: { success: true, data: { state: 'dispatching', callsInFlight: 3, nextWakeAt: null, counters: { wakes: 4, dialed: 9 } } } };
+    api.worker.health = { body: { status: 'ok', state: 'dispatching', callsInFlight: 3, nextWakeAt: null, counters: { wakes: 4, dialed: 9 } } };
     expect(await status()).toMatchObject({
       workerState: 'dispatching', workerStateSource: 'live', workerStateAgeSeconds: 0, isProcessing: true, callsInFlight: 3,
       workerCounters: { wakes: 4, dialed: 9 },
@@ -92,11 +92,11 @@ describe('GET /api/scheduler/status', () => {
   it('is cached for a few seconds, and a write through the API refreshes it', async () => {
     api.clock.set(T0);
     const before = await status();
-    await db.current.sql`insert into calls (phone, agent_id, created_at, updated_at) values (${phone(5)}, 'a', ${T0}, ${T0})`;
+    await db.current.sql`insert into calls (phone, agent_id, created_at, updated_at) values (${phoneNumber(5)}, 'a', ${T0}, ${T0})`;
     expect((await status()).directCallsQueued).toBe(before.directCallsQueued);
     api.clock.set(new Date(T0.getTime() + 5_000));
     expect((await status()).directCallsQueued).toBe(before.directCallsQueued + 1);
-    await api.app.inject({ method: 'POST', url: '/api/calls', headers: AUTH, payload: { phone: phone(6), agent_id: 'a' } });
+    await api.app.inject({ method: 'POST', url: '/api/calls', headers: AUTH, payload: { phone: phoneNumber(6), agent_id: 'a' } });
     expect((await status()).directCallsQueued).toBe(before.directCallsQueued + 2);
   });
 });

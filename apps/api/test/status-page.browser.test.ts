@@ -8,11 +8,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishWorkerState } from '@wakeplan/db';
 import { useTestDatabase } from '@wakeplan/db/testing';
+import { createLogger } from '@wakeplan/runtime';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
 
@@ -42,7 +41,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(MISSING);
   // No doorbell and no worker to probe: the page must work with the worker's state unknown.
   const config = { ...loadApiConfig({ NODE_ENV: 'test', API_TOKENS: TOKEN }), workerWakeUrl: undefined, workerBaseUrl: undefined };
-  app = await buildApp({ sql: db.current.sql, config, logger: pino({ level: 'silent' }) });
+  app = await buildApp({ sql: db.current.sql, config, logger: createLogger('wakeplan-api', 'silent') });
   await app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -64,10 +63,8 @@ beforeAll(async () => {
   await sql`update calls set status = 'completed', attempt = 1, updated_at = ${now}
     where campaign_id = ${east} and phone in ('+12125550101', '+12125550102')`;
   await sql`update calls set status = 'failed', attempt = 3, updated_at = ${now} where campaign_id = ${east} and phone = '+12125550103'`;
-  await publishWorkerState(sql, {
-    workerId: 'browser-test', state: 'asleep', nextWakeAt: null, nextWakeReason: null, callsInFlight: 0,
-    counters: { wakes: 4, callsDialed: 9 }, updatedAt: new Date(now.getTime() - 120_000),
-  });
+  await sql`insert into worker_state (worker_id, state, calls_in_flight, counters, updated_at)
+    values ('browser-test', 'asleep', 0, ${sql.json({ wakes: 4, callsDialed: 9 })}, ${new Date(now.getTime() - 120_000)})`;
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -3,7 +3,7 @@
 import type { Sql } from '@wakeplan/db';
 import type { CliConfig } from './config.ts';
 
-export interface DatabaseHandle {
+interface DatabaseHandle {
   url: string;
   /** Direct URL for LISTEN (DATABASE_LISTEN_URL, else url). */
   listenUrl: string;

@@ -12,7 +12,7 @@ import { runStatus } from './commands/status.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
-export function numberOption(values: Values, name: string, options: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+function numberOption(values: Values, name: string, options: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
-import { useTestDatabase } from '@wakeplan/db/testing';
+import { createListener } from '@wakeplan/db';
+import { useTestDatabase, waitFor } from '@wakeplan/db/testing';
 import { runNotify } from '../src/commands/notify.ts';
 import { runRecord } from '../src/commands/record.ts';
 import { parseRecording, runReplay } from '../src/commands/replay.ts';
@@ -20,14 +20,9 @@ const CAMPAIGN = '0b7c3f1e-8a52-4c1d-9d0e-2f6a1b3c4d5e';
 
 async function listen(channel = 'scheduler_changed') {
   const seen: string[] = [];
-  const sql = postgres(db.current.url, { max: 1, onnotice: () => {}, onnotify: (_c: string, p: string) => seen.push(p) } as postgres.Options<Record<string, never>>);
+  const sql = createListener({ url: db.current.url, applicationName: 'cli-test-listener', onnotify: (_c, p) => void seen.push(p) });
   await sql.unsafe(`listen ${channel}`);
   return { seen, end: () => sql.end({ timeout: 1 }) };
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
 }
 
 let server: Server | undefined;
@@ -38,7 +33,7 @@ describe('notify', () => {
     const listener = await listen();
     const ctx = testContext(() => db.current);
     await runNotify(ctx, { payload: payload('campaign_changed', `,"campaign_id":"${CAMPAIGN}"`) });
-    await until(() => listener.seen.length === 1, 'the notification');
+    await waitFor(() => listener.seen.length === 1, 'the notification');
     expect(JSON.parse(listener.seen[0]!)).toMatchObject({ kind: 'campaign_changed', campaign_id: CAMPAIGN });
     await listener.end();
   });
@@ -51,7 +46,7 @@ describe('notify', () => {
     await expect(runNotify(ctx, { payload: '{}', channel: 'Bad-Name' })).rejects.toThrow(/--channel/);
     const listener = await listen();
     await runNotify(ctx, { payload: 'garbage for the worker', raw: true });
-    await until(() => listener.seen.length === 1, 'the raw notification');
+    await waitFor(() => listener.seen.length === 1, 'the raw notification');
     expect(listener.seen).toEqual(['garbage for the worker']);
     await listener.end();
   });
@@ -74,9 +69,9 @@ describe('record → replay', () => {
     const recorder = testContext(() => db.current);
     const sent = [payload('reload'), payload('call_queued', `,"call_id":"${CAMPAIGN}"`), 'not even json'];
     const recording = runRecord(recorder, { out: file });
-    await until(() => recorder.stderr.some((l) => l.startsWith('recording')), 'the recorder to listen');
+    await waitFor(() => recorder.stderr.some((l) => l.startsWith('recording')), 'the recorder to listen');
     for (const p of sent) await db.current.sql`select pg_notify('scheduler_changed', ${p})`;
-    await until(() => readFileSync(file, 'utf8').split('\n').filter(Boolean).length === 3, 'three recorded lines');
+    await waitFor(() => readFileSync(file, 'utf8').split('\n').filter(Boolean).length === 3, 'three recorded lines');
     recorder.interrupt();
     expect(await recording).toBe(3);
 
@@ -85,7 +80,7 @@ describe('record → replay', () => {
     const delays: number[] = [];
     const count = await runReplay(replayer, { file, speed: 10, sleep: async (ms) => { delays.push(ms); } });
     expect(count).toBe(3);
-    await until(() => listener.seen.length === 3, 'three replayed notifications');
+    await waitFor(() => listener.seen.length === 3, 'three replayed notifications');
     expect(listener.seen).toEqual(sent);
     expect(delays.every((d) => d >= 0)).toBe(true);
     await listener.end();

@@ -1,9 +1,10 @@
 // A throwaway database for the worker benchmark: created (and migrated) on the
 // server the shared rule picks (DATABASE_URL, else embedded Postgres), dropped
-// afterwards. Refuses any host but 127.0.0.1 / localhost: a benchmark floods
-// its database and must never touch a real one.
+// afterwards, and seeded with the test fixtures. Refuses any host but 127.0.0.1
+// / localhost: a benchmark floods its database and must never touch a real one.
 import postgres from 'postgres';
-import { createDatabase, createSql, dropDatabase, migrate, resolveDatabase, withDatabase, type Sql } from './bench-support.ts';
+import { createMigratedDatabase, resolveDatabase, withDatabase, type Sql } from '@wakeplan/db';
+import { insertCampaign, insertContacts } from '@wakeplan/db/testing';
 
 export interface BenchDatabase {
   url: string;
@@ -19,17 +20,13 @@ export async function createBenchDatabase(log: (line: string) => void): Promise<
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
     throw new Error(`the worker benchmark runs against 127.0.0.1 only; DATABASE_URL points at ${host}`);
   }
-  const name = `wakeplan_bench_${process.pid}_${Date.now().toString(36)}`;
+  const db = await createMigratedDatabase(resolved.url, 'wakeplan_bench');
   const admin = postgres(withDatabase(resolved.url, 'postgres'), { max: 1, onnotice: () => {} });
-  const url = await createDatabase(resolved.url, name);
-  const sql = createSql({ url, applicationName: 'wakeplan-bench-migrate', idleTimeoutS: 1, max: 1 });
-  await migrate(sql);
-  await sql.end();
   return {
-    url, name, admin,
+    url: db.url, name: db.name, admin,
     async drop() {
       await admin.end();
-      await dropDatabase(resolved.url, name);
+      await db.drop();
       await resolved.release();
     },
   };
@@ -48,14 +45,12 @@ export interface SeedCampaigns {
 export async function seedCampaigns(sql: Sql, s: SeedCampaigns): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < s.campaigns; i++) {
-    const [row] = await sql<{ id: string }[]>`
-      insert into campaigns (name, agent_id, timezone, first_call_time, last_call_time, start_date, max_concurrent_calls, created_at, updated_at)
-      values (${`bench ${i}`}, 'agent-bench', 'UTC', ${s.firstCallTime ?? '00:00'}, '00:00', ${s.startDate ?? null}, ${s.maxConcurrentCalls}, ${s.at}, ${s.at})
-      returning id`;
-    ids.push(row!.id);
-    await sql`
-      insert into calls (campaign_id, phone, created_at, updated_at)
-      select ${row!.id}, '+1' || (2000000000 + ${i * 100_000} + g)::text, ${s.at}, ${s.at} from generate_series(1, ${s.contactsEach}) g`;
+    const id = await insertCampaign(sql, {
+      name: `bench ${i}`, agent_id: 'agent-bench', timezone: 'UTC', first_call_time: s.firstCallTime ?? '00:00', last_call_time: '00:00',
+      start_date: s.startDate ?? null, max_concurrent_calls: s.maxConcurrentCalls,
+    }, s.at);
+    await insertContacts(sql, id, s.contactsEach, s.at);
+    ids.push(id);
   }
   return ids;
 }

@@ -8,10 +8,11 @@
 //      fallback side by side (polling measured at a short interval, reported at 10 s).
 // Bounded in time (about a minute and a half); drops its database afterwards.
 // BENCH_PARTS=throughput,latency,timers,idle picks parts.
-import { pino } from 'pino';
-import { buildNotification, notifySchedulerChanged, ringDoorbell } from '@wakeplan/db';
-import { SystemClock } from '../src/clock/system-clock.ts';
-import type { Clock } from '../src/clock/clock.ts';
+import { ringDoorbell } from '@wakeplan/api/worker-link';
+import { applyProviderEvent, createSql, notifySchedulerChanged, type Sql } from '@wakeplan/db';
+import { waitFor } from '@wakeplan/db/testing';
+import { buildNotification, type DialRequest } from '@wakeplan/contract';
+import { createLogger, EnvReader, LOG_LEVELS, sleep, SystemClock, type Clock } from '@wakeplan/runtime';
 import { PostgresConnector, type ConnectorObserver } from '../src/database-connector.ts';
 import type { Dialer, DialResult } from '../src/dialers/dialer.ts';
 import { SimulatedDialer } from '../src/dialers/simulated.ts';
@@ -19,13 +20,18 @@ import { DoorbellServer } from '../src/doorbell-server.ts';
 import type { SchedulingMode } from '../src/scheduling-mode.ts';
 import { Worker } from '../src/worker.ts';
 import { createBenchDatabase, seedCampaigns, type BenchDatabase } from './bench-database.ts';
-import { applyProviderEvent, createSql, quantile, sleep, until, type DialRequest, type Sql } from './bench-support.ts';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+const logger = createLogger('wakeplan-worker', new EnvReader(process.env).oneOf('LOG_LEVEL', LOG_LEVELS, 'warn'));
 const print = (line: string) => console.log(line);
 const IDLE_WINDOW_MS = 20_000;
 const POLL_MEASURE_MS = 1_000;
 const POLL_DEFAULT_MS = 10_000;
+
+function quantile(values: number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
 
 function makeWorker(db: BenchDatabase, o: { mode: SchedulingMode; dialer: Dialer; clock: Clock; accountCap: number; app: string; observer?: ConnectorObserver }): Worker {
   return new Worker({
@@ -58,9 +64,9 @@ async function runThroughput(db: BenchDatabase, sql: Sql, caps: { campaign: numb
   const worker = makeWorker(db, { mode: { kind: 'wakeplan' }, dialer, clock, accountCap: caps.account, app: 'wakeplan-bench-throughput' });
   const start = performance.now();
   worker.start();
-  await until(() => worker.counters.confirmed >= 10_000, 300_000, '10,000 confirmed dials');
+  await waitFor(() => worker.counters.confirmed >= 10_000, '10,000 confirmed dials', 300_000);
   const dialedMs = performance.now() - start;
-  if (callSeconds === 0) await until(() => finished >= 10_000, 300_000, '10,000 outcomes');
+  if (callSeconds === 0) await waitFor(() => finished >= 10_000, '10,000 outcomes', 300_000);
   const doneMs = performance.now() - start;
   await worker.stop();
   await dialer.close();
@@ -120,15 +126,15 @@ async function latency(db: BenchDatabase, sql: Sql): Promise<void> {
   const wakeUrl = `http://127.0.0.1:${await server.listen()}/wake`;
   server.attach(worker);
   worker.start();
-  await until(() => worker.state === 'asleep', 10_000, 'the worker asleep');
+  await waitFor(() => worker.state === 'asleep', 'the worker asleep', 10_000);
   const measure = async (state: 'waiting' | 'asleep', runs: number): Promise<number[]> => {
     const samples: number[] = [];
     for (let i = 0; i < runs; i++) {
-      await until(() => worker.state === state, 10_000, `the worker ${state}`);
+      await waitFor(() => worker.state === state, `the worker ${state}`, 10_000);
       if (state === 'asleep') await sleep(50);
       const start = performance.now();
       const callId = await createCampaignLikeTheApi(sql, wakeUrl, samples.length + (state === 'asleep' ? 1000 : 0));
-      await until(() => dialer.dialedAt.has(callId), 10_000, 'the first dial');
+      await waitFor(() => dialer.dialedAt.has(callId), 'the first dial', 10_000);
       samples.push(dialer.dialedAt.get(callId)! - start);
     }
     return samples;
@@ -169,7 +175,7 @@ async function idleActivity(db: BenchDatabase, sql: Sql, mode: SchedulingMode): 
   let statements = 0;
   const worker = makeWorker(db, { mode, dialer: new LatencyDialer(sql), clock: new SystemClock(), accountCap: 100, app, observer: { statement: () => void statements++ } });
   worker.start();
-  await until(() => worker.state === 'asleep' || worker.state === 'waiting', 10_000, 'the worker to settle');
+  await waitFor(() => worker.state === 'asleep' || worker.state === 'waiting', 'the worker to settle', 10_000);
   await sleep(1500); // the setup pool's and the worker's settled stats flushed
   const before = await serverCounters(db);
   const statementsBefore = statements;

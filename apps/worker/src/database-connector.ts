@@ -4,11 +4,9 @@
 //
 // Invariants: both clients are lazy (postgres.js connects on the first
 // statement), so opening one costs nothing until it is used; the pool closes
-// idle connections after idleTimeoutS; the listener is a dedicated instance
-// (max 1, no idle timeout, no max lifetime: a pool's idle timeout would drop it)
-// that re-connects only when it is queried again, never by itself.
-import postgres from 'postgres';
-import { createSql, type Sql } from '@wakeplan/db';
+// idle connections after idleTimeoutS; the listener is packages/db's
+// createListener, which re-connects only when it is queried again, never by itself.
+import { createListener, createSql, type Sql } from '@wakeplan/db';
 
 export type ConnectionRole = 'pool' | 'listener';
 
@@ -56,23 +54,16 @@ export class PostgresConnector implements DatabaseConnector {
 
   openListener(callbacks: ListenerCallbacks): Sql {
     const tracker = new ConnectionTracker('listener', this.options.observer);
-    // onnotify/onclose are postgres() options in 3.4 (its own listen() is built on
-    // them) but missing from its type declarations, hence the cast.
-    const options = {
-      max: 1,
-      idle_timeout: null as unknown as undefined,
-      max_lifetime: null,
-      connect_timeout: 10,
-      connection: { application_name: `${this.options.applicationName}-listener` },
-      onnotice: () => {},
-      onnotify: (channel: string, payload: string) => callbacks.onnotify(channel, payload),
-      onclose: (id: number) => {
+    return createListener({
+      url: this.options.listenUrl ?? this.options.url,
+      applicationName: `${this.options.applicationName}-listener`,
+      onnotify: (channel, payload) => callbacks.onnotify(channel, payload),
+      onclose: (id) => {
         tracker.closed(id);
         callbacks.onclose();
       },
-      debug: (id: number, query: string) => tracker.statement(id, query),
-    };
-    return postgres(this.options.listenUrl ?? this.options.url, options as postgres.Options<{}>) as unknown as Sql;
+      debug: (id, query) => tracker.statement(id, query),
+    });
   }
 }
 

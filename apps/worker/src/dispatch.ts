@@ -2,18 +2,17 @@
 // direct calls), send every claimed dial request concurrently, and record what
 // the dialer said. Used by the worker's loop; knows nothing of states or timers.
 //
-// Invariants: a claim is committed before its dial request leaves (claims.ts);
+// Invariants: a claim is committed before its dial request leaves (sql/claims.ts);
 // a request is only ever sent for an attempt this pass claimed, or — for a
 // dialer that deduplicates — re-sent for a claim nobody confirmed; dial results
-// are recorded with conditional updates only (dial-results.ts).
-import {
-  claimCampaignCalls, claimDirectCalls, idempotencyKeyOf, recordDialConfirmations, recordDialRejection,
-  type ClaimResult, type ClaimedCall, type DialConfirmation, type DialRequest, type Sql,
-} from '@wakeplan/db';
-import type { Logger } from '@wakeplan/runtime';
-import type { Clock } from './clock/clock.ts';
+// are recorded with conditional updates only (sql/dial-results.ts).
+import type { Sql } from '@wakeplan/db';
+import { idempotencyKeyOf, type DialRequest } from '@wakeplan/contract';
+import type { Clock, Logger } from '@wakeplan/runtime';
 import type { WorkerCounters } from './counters.ts';
 import type { Dialer } from './dialers/dialer.ts';
+import { claimCampaignCalls, claimDirectCalls, type ClaimResult, type ClaimedCall } from './sql/claims.ts';
+import { recordDialConfirmations, recordDialRejection, type DialConfirmation } from './sql/dial-results.ts';
 
 export interface DispatchSettings {
   workerId: string;
@@ -66,7 +65,7 @@ export class Dispatcher {
   async resend(sql: Sql, requests: DialRequest[]): Promise<void> {
     if (!this.dialer.deduplicates || requests.length === 0) return;
     this.counters.resent += requests.length;
-    this.logger.info({ count: requests.length }, `re-sending ${requests.length} unconfirmed dial requests under their idempotency keys`);
+    this.logger.info({ count: requests.length }, 're-sending unconfirmed dial requests under their idempotency keys');
     await this.dialAndRecord(sql, requests);
   }
 

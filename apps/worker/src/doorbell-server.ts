@@ -1,14 +1,14 @@
 // The worker's tiny HTTP server (DESIGN.md §3), listening before anything else
 // in main.ts so the doorbell answers from the first moment:
 //   GET  /health — state and next wake from memory; never touches the database.
-//   POST /wake   — `Authorization: Bearer $WAKE_TOKEN` (constant-time compare),
+//   POST /wake   — `Authorization: Bearer $WAKE_TOKEN` (the API's constant-time check),
 //                  401 otherwise; 202 at once, then one wake per event-loop turn,
 //                  so a burst of rings coalesces.
 // Bound to `::` (IPv6-only private networks reach it; dual-stack also takes
 // IPv4), falling back to 0.0.0.0 where the host has no IPv6.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createBearerMatcher, type BearerMatcher } from '@wakeplan/contract';
 
 export interface DoorbellTarget {
   wake(): void;
@@ -26,8 +26,10 @@ export class DoorbellServer {
   private rungBeforeAttach = false;
   private wakeQueued = false;
   private readonly server: Server;
+  private readonly authorised: BearerMatcher;
 
   constructor(private readonly options: DoorbellServerOptions) {
+    this.authorised = createBearerMatcher(options.wakeToken ? [options.wakeToken] : []);
     this.server = createServer((req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 5_000;
   }
@@ -72,7 +74,7 @@ export class DoorbellServer {
       return send(res, 200, this.target ? this.target.health() : { status: 'ok', state: 'starting' });
     }
     if (req.method === 'POST' && path === '/wake') {
-      if (!this.authorised(req.headers.authorization)) return send(res, 401, { error: 'unauthorized' });
+      if (this.authorised(req.headers.authorization) === null) return send(res, 401, { error: 'unauthorized' });
       send(res, 202, { accepted: true });
       return this.ring();
     }
@@ -90,14 +92,6 @@ export class DoorbellServer {
       this.wakeQueued = false;
       this.target?.wake();
     });
-  }
-
-  private authorised(header: string | undefined): boolean {
-    const token = this.options.wakeToken;
-    if (!token || !header?.startsWith('Bearer ')) return false;
-    const given = createHash('sha256').update(header.slice(7)).digest();
-    const expected = createHash('sha256').update(token).digest();
-    return timingSafeEqual(given, expected);
   }
 }
 

@@ -21,7 +21,6 @@ export interface TakenHints {
   fullResync: boolean;
   resendUnconfirmed: boolean;
   readPlan: boolean;
-  listenerLost: boolean;
   direct: boolean;
   campaigns: Set<string>;
   reasons: string[];
@@ -50,7 +49,7 @@ export class HintBook {
     switch (hint.kind) {
       case 'startup': f.fullResync = true; f.resendUnconfirmed = true; break;
       case 'resync': f.fullResync = true; break;
-      case 'listener_lost': f.listenerLost = true; f.fullResync = true; break;
+      case 'listener_lost': f.fullResync = true; break;
       case 'timer': case 'plan_changed': f.readPlan = true; break;
       case 'doorbell': f.readPlan ||= hint.needsPlanRead; break;
       case 'campaign': f.campaigns.add(hint.campaignId); break;
@@ -71,7 +70,7 @@ export class HintBook {
   }
 
   private static empty(seq: number): TakenHints {
-    return { seq, fullResync: false, resendUnconfirmed: false, readPlan: false, listenerLost: false, direct: false, campaigns: new Set(), reasons: [] };
+    return { seq, fullResync: false, resendUnconfirmed: false, readPlan: false, direct: false, campaigns: new Set(), reasons: [] };
   }
 }
 

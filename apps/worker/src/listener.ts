@@ -8,7 +8,8 @@
 // A close the worker did not ask for is reported once through `lost`; a
 // deliberate end() (before sleeping) is not. A fresh instance is made on every
 // start(), so a late close of an old one is ignored.
-import { SCHEDULER_CHANNEL, type Sql } from '@wakeplan/db';
+import type { Sql } from '@wakeplan/db';
+import { SCHEDULER_CHANNEL } from '@wakeplan/contract';
 import type { DatabaseConnector } from './database-connector.ts';
 
 export interface ListenerHandlers {

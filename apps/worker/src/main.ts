@@ -5,9 +5,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { resolveDatabase } from '@wakeplan/db';
-import { ConfigError, createLogger, redactUrl, type Logger } from '@wakeplan/runtime';
-import { SystemClock } from './clock/system-clock.ts';
-import type { Clock } from './clock/clock.ts';
+import { ConfigError, SystemClock, createLogger, redactUrl, type Clock, type Logger } from '@wakeplan/runtime';
 import { loadWorkerConfig, type WorkerConfig } from './config.ts';
 import { PostgresConnector } from './database-connector.ts';
 import type { Dialer } from './dialers/dialer.ts';
@@ -25,10 +23,10 @@ try {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 }
-const logger = createLogger('worker', config.logLevel);
+const logger = createLogger('wakeplan-worker', config.logLevel);
 const server = new DoorbellServer({ host: config.host, port: config.port, wakeToken: config.wakeToken });
 const port = await server.listen();
-logger.info({ port }, `doorbell listening on port ${port}`);
+logger.info({ port }, 'doorbell listening');
 
 const db = await resolveDatabase(process.env, (line) => logger.info(line));
 const listenUrl = config.databaseListenUrl ?? db.url;
@@ -54,16 +52,16 @@ const worker = new Worker({
   },
 });
 server.attach(worker);
-logger.info({ workerId, mode: mode.kind, dialer: dialer.name, database: redactUrl(db.url) }, `worker ${workerId} starting (${mode.kind}, ${dialer.name} dialer)`);
+logger.info({ workerId, mode: mode.kind, dialer: dialer.name, database: redactUrl(db.url) }, 'worker starting');
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) {
-    logger.warn(`${signal} again: exiting at once`);
+    logger.warn({ signal }, 'second signal: exiting at once');
     process.exit(1);
   }
   stopping = true;
-  logger.info(`${signal}: shutting down`);
+  logger.info({ signal }, 'shutting down');
   await worker.stop();
   await dialer.close();
   await server.close();

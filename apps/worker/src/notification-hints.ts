@@ -3,7 +3,7 @@
 // and campaign_changed look at that campaign (a changed window also needs the
 // plan read again); call_queued looks at direct calls. Only `reload`, or a
 // payload that cannot be read, asks for a full resync. Never throws.
-import { parseNotification } from '@wakeplan/db';
+import { parseNotification } from '@wakeplan/contract';
 import type { Hint } from './hints.ts';
 
 export interface NotificationHints {

@@ -9,8 +9,8 @@
 // slot. On top of that, the account-wide cap (a worker setting): when it is
 // reached, nothing is. Campaigns whose window has ended for good while work is
 // queued are reported for expiry.
-import { planInputFromSnapshot, windowHasEnded, type PlanSnapshot } from '@wakeplan/db';
-import { computeWakePlan, isWindowOpen, type CallingWindow, type PlanInput, type WakeDecision } from '@wakeplan/schedule-core';
+import { planInputFromSnapshot, type PlanSnapshot } from '@wakeplan/db';
+import { computeWakePlan, isWindowOpen, windowHasEnded, type CallingWindow, type PlanInput, type WakeDecision } from '@wakeplan/schedule-core';
 
 export interface PlanEvaluation {
   at: Date;

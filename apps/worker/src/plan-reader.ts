@@ -4,11 +4,11 @@
 // result deadline (→ unknown → retry policy) and campaigns whose window has
 // ended for good (→ queued contacts expired). Reports how many rows changed, so
 // the caller reads again before resting when something did.
-import { expireEndedCampaign, expireOverdueCalls, readPlanSnapshot, type Sql } from '@wakeplan/db';
-import type { Logger } from '@wakeplan/runtime';
-import type { Clock } from './clock/clock.ts';
+import { readPlanSnapshot, type Sql } from '@wakeplan/db';
+import type { Clock, Logger } from '@wakeplan/runtime';
 import type { WorkerCounters } from './counters.ts';
 import { evaluatePlan, type PlanEvaluation } from './plan-evaluation.ts';
+import { expireEndedCampaign, expireOverdueCalls } from './sql/expiry.ts';
 
 export interface PlanRead {
   evaluation: PlanEvaluation;
@@ -20,18 +20,18 @@ export async function readPlanAndExpire(sql: Sql, clock: Clock, accountCap: numb
   counters.planReads++;
   const now = clock.now();
   const evaluation = evaluatePlan(snapshot, now, accountCap);
-  for (const s of evaluation.skipped) logger.warn({ campaignId: s.campaignId }, `campaign left out of the plan: ${s.error}`);
+  for (const s of evaluation.skipped) logger.warn({ campaignId: s.campaignId, error: s.error }, 'campaign left out of the plan');
   let changed = 0;
   if (evaluation.deadlinePassed) {
     const n = await expireOverdueCalls(sql, now);
     counters.deadlinesExpired += n;
-    if (n > 0) logger.info({ calls: n }, `${n} calls past their result deadline: unknown, retry policy applied`);
+    if (n > 0) logger.info({ calls: n }, 'calls past their result deadline: unknown, retry policy applied');
     changed += n;
   }
   for (const id of evaluation.endedCampaignIds) {
     const n = await expireEndedCampaign(sql, id, now);
     counters.contactsExpired += n;
-    if (n > 0) logger.info({ campaignId: id, contacts: n }, `campaign ${id} ended: ${n} contacts expired`);
+    if (n > 0) logger.info({ campaignId: id, contacts: n }, 'campaign ended for good: queued contacts expired');
     changed += n;
   }
   return { evaluation, changed };

@@ -1,28 +1,23 @@
 // How the worker describes itself: GET /health (from memory only, never the
-// database), the row it publishes to worker_state (only while connected
-// anyway), and the one log line per rest ("asleep until T: why").
-import { publishWorkerState, type Queryable, type WorkerStateName } from '@wakeplan/db';
+// database) and the row it publishes to worker_state (only while connected
+// anyway).
+import type { WorkerHealthBody } from '@wakeplan/contract';
+import type { Queryable } from '@wakeplan/db';
 import type { WorkerCounters } from './counters.ts';
 import type { PlanEvaluation } from './plan-evaluation.ts';
 import type { SchedulingMode } from './scheduling-mode.ts';
+import { publishWorkerState, type WorkerStateName } from './sql/worker-state.ts';
 
 export interface PlannedWake {
   at: Date;
   reason: string;
 }
 
-export interface WorkerHealth {
-  status: 'ok';
+/** The /health body of the contract, with this worker's own names for mode, state and counters. */
+export interface WorkerHealth extends WorkerHealthBody {
   mode: SchedulingMode['kind'];
   state: WorkerStateName;
-  nextWakeAt: string | null;
-  nextWakeReason: string | null;
-  /** Calls in dialing/in_progress account-wide, as of the last plan read. */
-  callsInFlight: number;
-  listening: boolean;
   counters: WorkerCounters;
-  startedAt: string;
-  uptimeS: number;
 }
 
 export function toHealth(s: {
@@ -61,11 +56,4 @@ export async function publishRest(sql: Queryable, at: Date, r: RestReport): Prom
     counters: { ...r.counters },
     updatedAt: at,
   });
-}
-
-export function describeRest(state: 'waiting' | 'asleep', wake: PlannedWake | null, inFlight: number): string {
-  const why = wake ? `${wake.reason}` : 'nothing planned';
-  const until = wake ? ` until ${wake.at.toISOString()}` : '';
-  const calls = state === 'waiting' && inFlight > 0 ? ` (${inFlight} calls in flight)` : '';
-  return `${state}${until}: ${why}${calls}`;
 }

@@ -12,22 +12,24 @@
 // hint (timer, doorbell, NOTIFY, signal) — never merely to listen; the listener
 // lost mid-pass is re-opened and followed by a full resync, lost while waiting it
 // stays closed; a planned wake is strictly after the plan's now, or refused.
-import { listUnconfirmedClaims, type Sql, type WorkerStateName } from '@wakeplan/db';
-import type { Logger } from '@wakeplan/runtime';
-import type { Clock, TimerHandle } from './clock/clock.ts';
+//
+// This file holds the life itself: hints in, passes, rest, timers, errors. What a
+// round of a pass does is pass-round.ts; the connections are worker-connections.ts.
+import type { Sql } from '@wakeplan/db';
+import type { Clock, Logger, TimerHandle } from '@wakeplan/runtime';
 import { newCounters } from './counters.ts';
 import type { DatabaseConnector } from './database-connector.ts';
 import type { Dialer } from './dialers/dialer.ts';
 import { Dispatcher, type DispatchSettings } from './dispatch.ts';
 import { HintBook, type Hint, type TakenHints } from './hints.ts';
-import { SchedulerListener } from './listener.ts';
 import { hintsForNotification } from './notification-hints.ts';
-import { isOpenInPlan, type PlanEvaluation } from './plan-evaluation.ts';
-import { readPlanAndExpire } from './plan-reader.ts';
-import { decideRest, modeListens, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
-import { describeRest, publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
+import { newPassProgress, runRound, type KnownPlan, type RoundDeps } from './pass-round.ts';
+import { decideRest, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
+import type { WorkerStateName } from './sql/worker-state.ts';
+import { WorkerConnections } from './worker-connections.ts';
+import { publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
 
-export interface WorkerSettings extends DispatchSettings {
+interface WorkerSettings extends DispatchSettings {
   shutdownGraceS: number;
 }
 
@@ -40,23 +42,13 @@ export interface WorkerDeps {
   mode: SchedulingMode;
 }
 
-interface PassState {
-  progress: boolean;
-  needRead: boolean;
-  dialed: number;
-  skip: Set<string>;
-  skipDirect: boolean;
-}
-
 export class Worker {
   readonly counters = newCounters();
   private stateName: WorkerStateName = 'starting';
-  private pool: Sql | null = null;
-  private readonly listener: SchedulerListener;
+  private readonly connections: WorkerConnections;
   private readonly hints = new HintBook();
-  private readonly dispatcher: Dispatcher;
-  private evaluation: PlanEvaluation | null = null;
-  private readSeq = -1;
+  private readonly round: RoundDeps;
+  private readonly plan: KnownPlan = { evaluation: null, readSeq: -1 };
   private planned: PlannedWake | null = null;
   private timer: TimerHandle | null = null;
   private running: Promise<void> | null = null;
@@ -64,13 +56,16 @@ export class Worker {
   private backoffUntil = 0;
   private errorStreak = 0;
   private lastRestLine = '';
-  private listenerWasLost = false;
   private readonly startedAt: Date;
 
   constructor(private readonly deps: WorkerDeps) {
     this.startedAt = deps.clock.now();
-    this.dispatcher = new Dispatcher(deps.clock, deps.dialer, deps.settings, this.counters, deps.logger);
-    this.listener = new SchedulerListener(deps.connector, {
+    this.round = {
+      clock: deps.clock, dialer: deps.dialer, counters: this.counters, logger: deps.logger,
+      dispatcher: new Dispatcher(deps.clock, deps.dialer, deps.settings, this.counters, deps.logger),
+      accountCap: deps.settings.accountCap, callbackUrl: deps.settings.callbackUrl, stopping: () => this.stopping,
+    };
+    this.connections = new WorkerConnections(deps.connector, deps.mode, {
       notification: (payload) => this.onNotification(payload),
       lost: () => this.onListenerLost(),
     });
@@ -92,7 +87,7 @@ export class Worker {
   /** The doorbell (POST /wake, or `simulate` after an outcome). Bursts coalesce. */
   wake(): void {
     this.counters.doorbells++;
-    this.hint({ kind: 'doorbell', needsPlanRead: !this.listener.isListening });
+    this.hint({ kind: 'doorbell', needsPlanRead: !this.connections.isListening });
   }
 
   /** SIGHUP, or anything that knows the in-memory plan cannot be trusted. */
@@ -102,8 +97,8 @@ export class Worker {
 
   health(): WorkerHealth {
     return toHealth({
-      mode: this.deps.mode, state: this.stateName, planned: this.planned, evaluation: this.evaluation,
-      listening: this.listener.isListening, counters: this.counters, startedAt: this.startedAt, now: this.deps.clock.now(),
+      mode: this.deps.mode, state: this.stateName, planned: this.planned, evaluation: this.plan.evaluation,
+      listening: this.connections.isListening, counters: this.counters, startedAt: this.startedAt, now: this.deps.clock.now(),
     });
   }
 
@@ -127,9 +122,9 @@ export class Worker {
       const finished = (await Promise.race([wasRunning.then(() => 'done'), grace])) === 'done';
       if (graceTimer) this.deps.clock.clearTimer(graceTimer);
       if (!finished) this.deps.logger.warn('shutdown grace period over with dial requests still in flight');
-      else if (this.pool) await publishRest(this.pool, this.deps.clock.now(), this.report('stopping', null)).catch(() => {});
+      else if (this.connections.pool) await publishRest(this.connections.pool, this.deps.clock.now(), this.report('stopping', null)).catch(() => {});
     }
-    await this.disconnect();
+    await this.connections.close();
     this.deps.logger.info('stopped');
   }
 
@@ -162,66 +157,28 @@ export class Worker {
   private async pass(): Promise<void> {
     if (this.stateName !== 'dispatching') {
       this.counters.wakes++;
-      this.deps.logger[this.isRoutinePoll() ? 'debug' : 'info'](`woke: ${this.hints.pendingReasons().join(', ') || 'hint'}`);
+      this.deps.logger[this.isRoutinePoll() ? 'debug' : 'info']({ reasons: this.hints.pendingReasons() }, 'woke');
     }
     this.stateName = 'dispatching';
-    const p: PassState = { progress: false, needRead: false, dialed: 0, skip: new Set(), skipDirect: false };
+    const p = newPassProgress();
+    let sql: Sql | null = null;
     while (!this.stopping) {
       const work = this.hints.take();
-      await this.connect(work);
-      await this.iterate(this.pool!, work, p);
+      sql = await this.connect(work);
+      await runRound(sql, work, this.plan, p, this.round);
       if (p.progress) continue;
-      if (this.hints.seq > this.readSeq) {
+      if (this.hints.seq > this.plan.readSeq) {
         p.needRead = true;
         continue;
       }
       break;
     }
-    if (p.dialed > 0) this.deps.logger.info({ dialed: p.dialed }, `dialed ${p.dialed}`);
-    if (!this.stopping) await this.settle();
+    if (p.dialed > 0) this.deps.logger.info({ dialed: p.dialed }, 'dialed');
+    if (sql && !this.stopping) await this.settle(sql);
   }
 
-  private async iterate(sql: Sql, work: TakenHints, p: PassState): Promise<void> {
-    if (work.fullResync) {
-      this.counters.resyncs++;
-      this.evaluation = null;
-      p.skip.clear();
-    }
-    for (const id of work.campaigns) p.skip.delete(id);
-    if (work.direct) p.skipDirect = false;
-    if (work.resendUnconfirmed && this.deps.dialer.deduplicates) {
-      await this.dispatcher.resend(sql, await listUnconfirmedClaims(sql, this.deps.settings.callbackUrl));
-    }
-    const read = p.progress || p.needRead || work.readPlan || work.fullResync || this.evaluation === null;
-    p.progress = false;
-    p.needRead = false;
-    let campaigns = this.openTargets(work.campaigns);
-    let direct = work.direct;
-    if (read) {
-      this.readSeq = work.seq;
-      const { evaluation, changed } = await readPlanAndExpire(sql, this.deps.clock, this.deps.settings.accountCap, this.counters, this.deps.logger);
-      this.evaluation = evaluation;
-      p.progress = changed > 0;
-      campaigns = [...new Set([...evaluation.dueCampaignIds.filter((id) => !p.skip.has(id)), ...campaigns])];
-      direct ||= evaluation.directDue && !p.skipDirect;
-    }
-    if (campaigns.length === 0 && !direct) return;
-    const result = await this.dispatcher.dispatch(sql, campaigns, direct, () => this.stopping);
-    p.dialed += result.claimed;
-    p.progress ||= result.claimed > 0 || result.rejected > 0;
-    for (const id of result.emptyCampaignIds) p.skip.add(id);
-    if (direct && result.directEmpty) p.skipDirect = true;
-  }
-
-  /** Campaigns named by hints, minus those the last plan knows to be outside their window. */
-  private openTargets(ids: Set<string>): string[] {
-    const ev = this.evaluation;
-    if (!ev) return [...ids];
-    return [...ids].filter((id) => !ev.windows.has(id) || ev.dueCampaignIds.includes(id) || isOpenInPlan(ev, id, this.deps.clock.now()));
-  }
-
-  private async settle(): Promise<void> {
-    const ev = this.evaluation!;
+  private async settle(sql: Sql): Promise<void> {
+    const ev = this.plan.evaluation!;
     const now = this.deps.clock.now();
     const decision = decideRest(this.deps.mode, ev, now);
     const { wake, refused } = refuseSpinningWake(decision.wake, ev.at, now, this.counters.refusedWakes);
@@ -230,38 +187,29 @@ export class Worker {
       this.deps.logger.error({ refused: refused.at.toISOString(), reason: refused.reason },
         'refusing a next wake at or before now with nothing dispatchable (it would spin); backing off');
     }
-    await publishRest(this.pool!, now, this.report(decision.state, wake)).catch((error: unknown) =>
+    await publishRest(sql, now, this.report(decision.state, wake)).catch((error: unknown) =>
       this.deps.logger.warn({ err: error }, 'could not publish worker state'));
-    if (decision.state === 'asleep') await this.disconnect();
+    if (decision.state === 'asleep') await this.connections.close();
     this.stateName = decision.state;
     this.planned = wake;
     if (wake) this.timer = this.deps.clock.setTimer(wake.at, () => this.onTimer(wake.reason));
-    const line = describeRest(decision.state, wake, ev.inFlight);
     const gist = `${decision.state} ${wake?.reason ?? ''} ${ev.inFlight}`; // the same rest again is not news
-    this.deps.logger[gist === this.lastRestLine ? 'debug' : 'info']({ nextWake: wake?.at.toISOString() ?? null, inFlight: ev.inFlight }, line);
+    const fields = { nextWake: wake?.at.toISOString() ?? null, reason: wake?.reason ?? 'nothing planned', inFlight: ev.inFlight };
+    this.deps.logger[gist === this.lastRestLine ? 'debug' : 'info'](fields, decision.state);
     this.lastRestLine = gist;
   }
 
   private report(state: WorkerStateName, wake: PlannedWake | null) {
-    return { workerId: this.deps.settings.workerId, state, wake, inFlight: this.evaluation?.inFlight ?? 0, counters: this.counters };
+    return { workerId: this.deps.settings.workerId, state, wake, inFlight: this.plan.evaluation?.inFlight ?? 0, counters: this.counters };
   }
 
-  private async connect(work: TakenHints): Promise<void> {
-    this.pool ??= this.deps.connector.openPool();
-    if (!modeListens(this.deps.mode) || this.listener.isListening) return;
-    await this.listener.start();
-    if (this.listenerWasLost) {
-      this.listenerWasLost = false;
+  private async connect(work: TakenHints): Promise<Sql> {
+    const { sql, relistened } = await this.connections.open();
+    if (relistened) {
       work.fullResync = true; // notifications may have been missed while it was down
       this.deps.logger.info('listening again after the connection was lost: full resync');
     }
-  }
-
-  private async disconnect(): Promise<void> {
-    await this.listener.end();
-    const pool = this.pool;
-    this.pool = null;
-    if (pool) await pool.end({ timeout: 5 }).catch(() => {});
+    return sql;
   }
 
   private async recover(error: unknown): Promise<void> {
@@ -269,7 +217,7 @@ export class Worker {
     this.errorStreak++;
     const delayMs = Math.min(1000 * 2 ** (this.errorStreak - 1), 60_000);
     this.deps.logger.error({ err: error, retryInMs: delayMs }, 'pass failed; dropping connections and retrying with a full resync');
-    await this.disconnect().catch(() => {});
+    await this.connections.close().catch(() => {});
     const at = new Date(this.deps.clock.now().getTime() + delayMs);
     this.backoffUntil = at.getTime();
     this.stateName = 'waiting';
@@ -294,8 +242,8 @@ export class Worker {
   private onNotification(payload: string): void {
     this.counters.notifications++;
     const { hints, problem } = hintsForNotification(payload);
-    if (problem) this.deps.logger.warn({ payload: payload.slice(0, 200) }, `unreadable NOTIFY (${problem}): full resync`);
-    if (this.evaluation?.accountFull && hints.some((h) => h.kind === 'campaign' || h.kind === 'direct')) {
+    if (problem) this.deps.logger.warn({ problem, payload: payload.slice(0, 200) }, 'unreadable NOTIFY: full resync');
+    if (this.plan.evaluation?.accountFull && hints.some((h) => h.kind === 'campaign' || h.kind === 'direct')) {
       hints.push({ kind: 'plan_changed', reason: 'a slot freed under the account cap' });
     }
     for (const h of hints) this.hints.add(h);
@@ -304,12 +252,11 @@ export class Worker {
 
   private onListenerLost(): void {
     this.counters.listenerLost++;
-    this.listenerWasLost = true;
     if (this.stateName === 'dispatching') {
       this.deps.logger.warn('listening connection lost mid-pass: re-LISTEN and full resync');
       this.hint({ kind: 'listener_lost' });
     } else {
-      this.deps.logger.info(`listening connection closed while ${this.stateName}: left closed until there is work`);
+      this.deps.logger.info({ state: this.stateName }, 'listening connection closed: left closed until there is work');
     }
   }
 

@@ -5,9 +5,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifySignedBody, type DialRequest, type ProviderEvent } from '@wakeplan/db';
-import { FakeClock } from '../src/clock/fake-clock.ts';
-import { SystemClock } from '../src/clock/system-clock.ts';
+import { verifySignedBody, type DialRequest, type ProviderEvent } from '@wakeplan/contract';
+import { FakeClock, SystemClock } from '@wakeplan/runtime';
 import { SimulatedDialer } from '../src/dialers/simulated.ts';
 import { WebhookDialer } from '../src/dialers/webhook.ts';
 

@@ -2,8 +2,8 @@
 // attached is passed on), 401 without the right bearer token, 202 at once with
 // it, bursts coalesce into one wake, /health from memory.
 import { afterEach, describe, expect, it } from 'vitest';
+import { sleep } from '@wakeplan/runtime';
 import { DoorbellServer } from '../src/doorbell-server.ts';
-import { pause } from './helpers/wait.ts';
 
 let server: DoorbellServer | null = null;
 afterEach(async () => {
@@ -33,7 +33,7 @@ describe('DoorbellServer', () => {
     expect(wakes).toBe(0);
     const burst = await Promise.all(Array.from({ length: 20 }, () => post('Bearer secret-token')));
     expect(burst.every((r) => r.status === 202)).toBe(true);
-    await pause(20);
+    await sleep(20);
     expect(wakes).toBeGreaterThanOrEqual(1);
     expect(wakes).toBeLessThanOrEqual(20);
   });

@@ -119,7 +119,7 @@ describe('notifications and hints', () => {
     expect(taken).toMatchObject({ seq: 3, readPlan: false, fullResync: false, campaigns: new Set(['a']) });
     expect(book.hasUntaken).toBe(false);
     book.add({ kind: 'listener_lost' });
-    expect(book.take()).toMatchObject({ seq: 4, listenerLost: true, fullResync: true });
+    expect(book.take()).toMatchObject({ seq: 4, fullResync: true });
     book.add({ kind: 'startup' });
     expect(book.take()).toMatchObject({ fullResync: true, resendUnconfirmed: true });
   });

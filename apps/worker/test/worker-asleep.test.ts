@@ -5,28 +5,19 @@
 //
 // This file's own database sees no other client while measuring: its setup pool
 // is ended first (backends flush their statistics as they exit).
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createSql, type Sql } from '@wakeplan/db';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { insertCampaign, insertContacts, T0 } from './helpers/fixtures.ts';
+import { insertCampaign, insertContacts, T0, useTestDatabase } from '@wakeplan/db/testing';
+import { sleep } from '@wakeplan/runtime';
 import { startHarness } from './helpers/harness.ts';
-import { pause } from './helpers/wait.ts';
 
 const db = useTestDatabase();
-let admin: postgres.Sql;
 
-beforeAll(() => {
-  admin = postgres(db.current.adminUrl, { max: 1, onnotice: () => {} });
-});
-afterAll(async () => {
-  await admin.end();
-});
 
 interface Activity { connections: number; transactions: number; sessions: number | null }
 
 async function activity(): Promise<Activity> {
-  const [row] = await admin<{ connections: number; transactions: string; sessions: string | null }[]>`
+  const [row] = await db.current.admin<{ connections: number; transactions: string; sessions: string | null }[]>`
     select (select count(*)::int from pg_stat_activity where datname = ${db.current.name} and backend_type = 'client backend') as connections,
            (select xact_commit + xact_rollback from pg_stat_database where datname = ${db.current.name}) as transactions,
            (select to_jsonb(d) ->> 'sessions' from pg_stat_database d where datname = ${db.current.name}) as sessions`;
@@ -54,13 +45,13 @@ describe('asleep', () => {
     await h.settle();
     expect(h.worker.state).toBe('asleep');
     expect(h.stats.opened).toEqual(h.stats.closed); // every connection it opened is closed
-    await pause(500); // let exiting backends flush their statistics
+    await sleep(500); // let exiting backends flush their statistics
     const before = await activity();
     const statements = h.stats.statements;
     expect(before.connections).toBe(0);
 
     await h.stepTo(new Date('2026-03-19T12:00:00Z')); // 17 days of virtual sleep
-    await pause(1500);
+    await sleep(1500);
     const after = await activity();
     expect(after).toEqual(before);
     expect(h.stats.statements).toBe(statements);

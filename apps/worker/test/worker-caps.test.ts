@@ -8,17 +8,15 @@
 // the provider's count ever exceeds a cap, a claim broke it. (Forgetting the call
 // only after the outcome's commit reached the client would be a race of the test
 // itself: a loaded host can run a whole claim in that gap.)
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyProviderEvent, type DialRequest, type Sql } from '@wakeplan/db';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { SystemClock } from '../src/clock/system-clock.ts';
+import { applyProviderEvent, type Sql } from '@wakeplan/db';
+import type { DialRequest } from '@wakeplan/contract';
+import { insertCampaign, insertContacts, insertDirectCall, useTestDatabase, waitFor } from '@wakeplan/db/testing';
+import { createLogger, SystemClock } from '@wakeplan/runtime';
 import { PostgresConnector } from '../src/database-connector.ts';
 import type { Dialer, DialResult } from '../src/dialers/dialer.ts';
 import { seededRandom } from '../src/dialers/prng.ts';
 import { Worker } from '../src/worker.ts';
-import { insertCampaign, insertContacts, insertDirectCall } from './helpers/fixtures.ts';
-import { waitFor } from './helpers/wait.ts';
 
 const db = useTestDatabase();
 const ACCOUNT_CAP = 6;
@@ -74,7 +72,7 @@ describe('three workers at once', () => {
     const provider = new Provider(sql);
     const errors: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const logger = pino({ level: 'warn' }, { write: (line: string) => void errors.push(line) });
+      const logger = createLogger('wakeplan-worker', 'warn', { write: (line: string) => void errors.push(line) });
       workers.push(new Worker({
         clock: new SystemClock(),
         connector: new PostgresConnector({ url: db.current.url, applicationName: `wakeplan-caps-${i}`, idleTimeoutS: 5 }),

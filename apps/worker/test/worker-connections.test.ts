@@ -3,30 +3,21 @@
 // followed by a full resync; terminated while waiting it stays closed (no
 // reconnection) until the doorbell rings, and the outcome is still handled;
 // unreadable NOTIFY payloads cause a resync, never a crash.
-import postgres from 'postgres';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { applyProviderEvent } from '@wakeplan/db';
-import { useTestDatabase } from '@wakeplan/db/testing';
+import { insertCampaign, insertContacts, useTestDatabase, waitFor } from '@wakeplan/db/testing';
+import { sleep } from '@wakeplan/runtime';
 import { WebhookDialer } from '../src/dialers/webhook.ts';
-import { insertCampaign, insertContacts } from './helpers/fixtures.ts';
 import { startHarness, type Harness } from './helpers/harness.ts';
 import { startWebhookTarget, type WebhookTarget } from './helpers/held-webhook.ts';
 import type { RecordingDialer } from './helpers/recording-dialer.ts';
-import { pause, waitFor } from './helpers/wait.ts';
 
 const db = useTestDatabase();
 const OPEN = new Date('2026-03-02T15:00:00Z'); // Monday 10:00 New York: 09:00-17:00 is open
-let admin: postgres.Sql;
 let h: Harness<RecordingDialer | WebhookDialer> | null = null;
 const recording = (x: Harness<RecordingDialer | WebhookDialer>) => x as Harness<RecordingDialer>;
 let target: WebhookTarget | null = null;
 
-beforeAll(() => {
-  admin = postgres(db.current.adminUrl, { max: 1, onnotice: () => {} });
-});
-afterAll(async () => {
-  await admin.end();
-});
 afterEach(async () => {
   expect(h?.logs.filter((l) => l.level >= 50).map((l) => l.msg) ?? []).toEqual([]);
   await h?.stop();
@@ -37,7 +28,7 @@ afterEach(async () => {
 });
 
 async function listenerPids(): Promise<number[]> {
-  const rows = await admin<{ pid: number }[]>`
+  const rows = await db.current.admin<{ pid: number }[]>`
     select pid from pg_stat_activity where datname = ${db.current.name} and application_name = 'wakeplan-test-worker-listener'`;
   return rows.map((r) => r.pid);
 }
@@ -63,7 +54,7 @@ describe('the listening connection', () => {
     await waitFor(() => target!.received.length === 1, 'the first dial request');
     expect(h.worker.state).toBe('dispatching');
     const [before] = await listenerPids();
-    await admin`select pg_terminate_backend(${before!})`;
+    await db.current.admin`select pg_terminate_backend(${before!})`;
     await waitFor(() => h!.worker.counters.listenerLost === 1, 'the worker to see its listener closed');
     target!.hold = false;
     target!.release();
@@ -88,16 +79,16 @@ describe('the listening connection', () => {
     await h.settle();
     expect(h.worker.state).toBe('waiting');
     const [pid] = await listenerPids();
-    await admin`select pg_terminate_backend(${pid!})`;
+    await db.current.admin`select pg_terminate_backend(${pid!})`;
     await waitFor(() => h!.worker.counters.listenerLost === 1, 'the worker to see its listener closed');
     const opened = { ...h.stats.opened };
     const statements = h.stats.statements;
-    await pause(300);
+    await sleep(300);
     expect(await listenerPids()).toEqual([]);
     expect(h.worker.health().listening).toBe(false);
 
     await complete(first!); // its NOTIFY reaches nobody
-    await pause(200);
+    await sleep(200);
     await h.settle();
     expect(h.stats.opened).toEqual(opened);
     expect(h.stats.statements).toBe(statements);
@@ -140,7 +131,7 @@ describe('the listening connection', () => {
     await waitFor(() => target!.received.length === 2, 'two dial requests in flight');
     let stopped = false;
     const stopping = h.worker.stop().then(() => void (stopped = true));
-    await pause(200);
+    await sleep(200);
     expect(stopped).toBe(false);
     expect(h.worker.state).toBe('stopping');
     target!.release();

@@ -3,37 +3,32 @@
 // provider sees each idempotency key start one call; re-sent requests carry the
 // same key and the same body). Then, asleep in real time, the process holds no
 // connection; its doorbell checks the token; SIGTERM exits 0.
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProviderEvent } from '@wakeplan/db';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { insertCampaign, insertContacts } from './helpers/fixtures.ts';
+import { insertCampaign, insertContacts, useTestDatabase, waitFor } from '@wakeplan/db/testing';
+import { sleep } from '@wakeplan/runtime';
 import { CHILD_WAKE_TOKEN, startChildWorker, type ChildWorker } from './helpers/child-worker.ts';
 import { startWebhookTarget, type ReceivedDial, type WebhookTarget } from './helpers/held-webhook.ts';
-import { pause, waitFor } from './helpers/wait.ts';
 
 const db = useTestDatabase();
 const CONTACTS = 12;
-let admin: postgres.Sql;
 let target: WebhookTarget;
 let current: ChildWorker | null = null;
 const started = new Map<string, number>(); // idempotency key → calls the provider started for it
 
 beforeAll(async () => {
-  admin = postgres(db.current.adminUrl, { max: 1, onnotice: () => {} });
   target = await startWebhookTarget((dial) => void startCall(dial));
 });
 afterAll(async () => {
   current?.process.kill('SIGKILL');
   await target.close();
-  await admin.end();
 });
 
 /** The provider deduplicates by key: the first answered request of a key starts the call; it ends 20 ms later. */
 async function startCall(dial: ReceivedDial): Promise<void> {
   started.set(dial.key, (started.get(dial.key) ?? 0) + 1);
   if (started.get(dial.key)! > 1) return;
-  await pause(20);
+  await sleep(20);
   const { call_id: callId, attempt } = JSON.parse(dial.body) as { call_id: string; attempt: number };
   const at = new Date();
   await applyProviderEvent(db.current.sql, { call_id: callId, attempt, status: 'completed', occurred_at: at.toISOString() }, at, { resultTimeoutMinutes: 30 });
@@ -48,7 +43,7 @@ function childEnv(): Record<string, string> {
 }
 
 async function workerBackends(): Promise<number> {
-  const [row] = await admin<{ n: number }[]>`
+  const [row] = await db.current.admin<{ n: number }[]>`
     select count(*)::int as n from pg_stat_activity where datname = ${db.current.name} and application_name like 'wakeplan-worker%'`;
   return row!.n;
 }
@@ -82,21 +77,21 @@ describe('the worker process', () => {
     const resent = target.received.filter((d, i) => target.received.findIndex((e) => e.key === d.key) !== i);
     expect(resent.length).toBeGreaterThanOrEqual(4); // the four the dead process never heard back about
     for (const again of resent) expect(again.body).toBe(target.received.find((d) => d.key === again.key)!.body);
-    expect(current.logs.some((l) => l.msg.startsWith('re-sending 4 unconfirmed dial requests'))).toBe(true);
+    expect(current.logs.some((l) => l.msg.startsWith('re-sending unconfirmed dial requests') && l.count === 4)).toBe(true);
     expect(current.logs.filter((l) => l.level >= 50)).toEqual([]);
   });
 
   it('asleep in real time holds no connection; the doorbell checks its token; SIGHUP resyncs; SIGTERM exits 0', async () => {
     const child = current!;
     await waitFor(async () => (await child.health()).state === 'asleep', 'the worker to fall asleep', 15_000);
-    await pause(300);
+    await sleep(300);
     expect(await workerBackends()).toBe(0);
     expect(await child.wake('wrong-token')).toBe(401);
     expect(await child.wake(CHILD_WAKE_TOKEN)).toBe(202);
     await waitFor(async () => (await child.health()).counters !== undefined
       && ((await child.health()).counters as { wakes: number }).wakes >= 2, 'the doorbell to wake it');
     await waitFor(async () => (await child.health()).state === 'asleep', 'the worker to sleep again');
-    await pause(300);
+    await sleep(300);
     expect(await workerBackends()).toBe(0);
     const resyncs = ((await child.health()).counters as { resyncs: number }).resyncs;
     child.process.kill('SIGHUP');

@@ -3,8 +3,7 @@
 // by the doorbell (campaigns and direct calls), and without a doorbell does only
 // what its timer dictates.
 import { afterEach, describe, expect, it } from 'vitest';
-import { useTestDatabase } from '@wakeplan/db/testing';
-import { callStatuses, insertCampaign, insertContacts, insertDirectCall, T0 } from './helpers/fixtures.ts';
+import { callStatuses, insertCampaign, insertContacts, insertDirectCall, T0, useTestDatabase } from '@wakeplan/db/testing';
 import { startHarness, type Harness } from './helpers/harness.ts';
 
 const db = useTestDatabase();

@@ -1,7 +1,14 @@
-// The one way Wakeplan opens a pool: every pool has an idle timeout, so a pool
-// nobody uses closes its connections and lets a serverless database suspend.
-// (The worker's listening connection is a separate instance with no idle timeout:
-// see apps/worker; it is ended deliberately before the worker sleeps.)
+// The two ways Wakeplan opens connections.
+//
+// createSql — a pool. Every pool has an idle timeout, so a pool nobody uses
+// closes its connections and lets a serverless database suspend.
+//
+// createListener — the dedicated LISTEN connection (the worker's, `wakeplan
+// record`'s): one connection with no idle timeout and no max lifetime (a pool's
+// idle timeout would drop it) that runs LISTEN itself and reports notifications
+// and its close through callbacks. Unlike postgres.js's sql.listen(), it never
+// re-connects by itself: once closed it stays closed until queried again, so it
+// cannot wake a suspended database (DESIGN.md §2). Its owner ends it deliberately.
 import postgres from 'postgres';
 
 export type Sql = postgres.Sql<Record<string, never>>;
@@ -32,4 +39,29 @@ export function createSql(options: CreateSqlOptions): Sql {
     ...(options.onclose ? { onclose: options.onclose } : {}),
     ...(options.debug ? { debug: options.debug } : {}),
   }) as unknown as Sql;
+}
+
+export interface CreateListenerOptions {
+  url: string;
+  applicationName: string;
+  onnotify: (channel: string, payload: string) => void;
+  onclose?: (connectionId: number) => void;
+  debug?: (connectionId: number, query: string, parameters: unknown[]) => void;
+}
+
+export function createListener(options: CreateListenerOptions): Sql {
+  // onnotify/onclose are postgres() options in 3.4 (its own listen() is built on
+  // them) but missing from its type declarations, hence the cast.
+  const settings = {
+    max: 1,
+    idle_timeout: null,
+    max_lifetime: null,
+    connect_timeout: 10,
+    connection: { application_name: options.applicationName },
+    onnotice: () => {},
+    onnotify: options.onnotify,
+    ...(options.onclose ? { onclose: options.onclose } : {}),
+    ...(options.debug ? { debug: options.debug } : {}),
+  };
+  return postgres(options.url, settings as unknown as postgres.Options<Record<string, never>>) as unknown as Sql;
 }

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { DatabaseSetupError } from './database-setup-error.ts';
 
-export const SERVER_SYSTEM_USER = 'postgres';
+const SERVER_SYSTEM_USER = 'postgres';
 
 export interface ServerUser {
   name: string;

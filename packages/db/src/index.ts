@@ -1,23 +1,26 @@
-// @wakeplan/db: the database side shared by api, worker and cli.
+// @wakeplan/db: the database side that the API, the worker and the CLI truly
+// share. SQL only one app runs lives beside that app (apps/worker/src/sql,
+// apps/api/src/repositories); the wire contract is @wakeplan/contract.
+//
+//   client.ts             pools (always with an idle timeout) and the LISTEN connection
+//   errors.ts             Postgres SQLSTATEs by name
+//   migrate.ts            forward-only migrations under an advisory lock, with checksums
+//   database.ts           which database (DATABASE_URL, else embedded in development); create/drop
+//   embedded.ts           the embedded development Postgres
+//   throwaway-database.ts a migrated database for one run (test template, simulate, benchmarks)
+//   notify.ts             NOTIFY scheduler_changed inside the writing transaction
+//   rows.ts               row shapes and the campaign row → calling window mapping
+//   outcomes.ts           the outcome logic (provider events, worker, simulate)
+//   plan-snapshot.ts      the plan input in one query (worker, API status, CLI)
+//   plan-input.ts         the snapshot → schedule-core's PlanInput
+// Tests import the per-file database helpers and fixtures from @wakeplan/db/testing.
 export * from './client.ts';
 export * from './errors.ts';
 export * from './migrate.ts';
 export * from './database.ts';
+export * from './throwaway-database.ts';
 export * from './notify.ts';
-export * from './doorbell.ts';
 export * from './rows.ts';
 export * from './plan-snapshot.ts';
 export * from './plan-input.ts';
-export * from './worker-health.ts';
-export * from './status-message.ts';
-export * from './scheduler-status.ts';
-export * from './plan-preview.ts';
-export * from './signing.ts';
-export * from './dialer-contract.ts';
-export * from './pacing.ts';
-export * from './retry-policy.ts';
-export * from './claims.ts';
 export * from './outcomes.ts';
-export * from './dial-results.ts';
-export * from './expiry.ts';
-export * from './worker-state.ts';

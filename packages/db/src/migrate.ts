@@ -58,6 +58,13 @@ export async function migrate(sql: Sql, dir: string = MIGRATIONS_DIR): Promise<M
   });
 }
 
+/** One line saying what a run did, for `wakeplan migrate` (`npm run migrate`) and `npm start`. */
+export function describeMigration(result: MigrateResult): string {
+  return result.applied.length
+    ? `applied ${result.applied.join(', ')} (${result.alreadyApplied} already applied)`
+    : `database is up to date (${result.alreadyApplied} migrations applied)`;
+}
+
 function checkApplied(applied: AppliedRow[], files: Migration[]): void {
   for (const row of applied) {
     const file = files[row.version - 1];

@@ -11,11 +11,11 @@
 //     two last calls end at once;
 //   * every event is recorded in provider_events, applied or not;
 //   * NOTIFY call_finished is sent inside the transaction (delivered on commit).
+import { buildNotification, isProgressStatus, type ProviderEvent } from '@wakeplan/contract';
+import { decideAfterAttempt, type NextCallState, type RetryPolicy } from '@wakeplan/schedule-core';
 import type { Queryable, Sql, TransactionSql } from './client.ts';
-import { isProgressStatus, type ProviderEvent } from './dialer-contract.ts';
-import { buildNotification, notifySchedulerChanged } from './notify.ts';
-import { decideAfterAttempt, type AttemptOutcome, type NextCallState, type RetryPolicy } from './retry-policy.ts';
-import { CAMPAIGN_COLUMNS, campaignWindow, FINAL_OUTCOMES, type CampaignRow } from './rows.ts';
+import { notifySchedulerChanged } from './notify.ts';
+import { CAMPAIGN_COLUMNS, campaignWindow, FINAL_OUTCOMES, type AttemptOutcome, type CampaignRow } from './rows.ts';
 
 export type ApplyEventResult =
   | { result: 'applied'; callStatus: string; campaignId: string | null }

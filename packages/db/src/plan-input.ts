@@ -5,11 +5,10 @@
 // Invariants: a campaign with as many calls in flight as its cap is not
 // dispatchable until an outcome arrives (its pending list is emptied; the
 // outcome's doorbell or the result deadline wakes the worker); with pacing, no
-// group is due before its next pacing slot (pacing.ts). This is the worker's own
+// group is due before its next pacing slot (schedule-core pacing.ts). This is the worker's own
 // shaping (apps/worker plan-evaluation.ts) minus the account-wide cap, which is
 // a worker setting the API and CLI do not know.
-import type { PlanCampaign, PlanInput } from '@wakeplan/schedule-core';
-import { pacingReadyAt } from './pacing.ts';
+import { pacingReadyAt, type PlanCampaign, type PlanInput } from '@wakeplan/schedule-core';
 import type { CampaignPlanRow, PlanSnapshot } from './plan-snapshot.ts';
 
 /** The campaign as the worker would plan it now: caps and pacing applied. */

@@ -14,6 +14,8 @@ export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled', 'expired']
 /** Provider outcomes (DESIGN.md §6) that end an attempt. */
 export const FINAL_OUTCOMES = ['completed', 'no_answer', 'busy', 'voicemail', 'failed', 'canceled'] as const;
 export type FinalOutcome = (typeof FINAL_OUTCOMES)[number];
+/** How an attempt can end: a provider outcome, or `unknown` (no result by its deadline). */
+export type AttemptOutcome = FinalOutcome | 'unknown';
 export const RETRYABLE_OUTCOMES = ['no_answer', 'busy', 'voicemail', 'failed', 'unknown'] as const;
 export type RetryableOutcome = (typeof RETRYABLE_OUTCOMES)[number];
 

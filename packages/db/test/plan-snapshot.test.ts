@@ -1,21 +1,15 @@
 // readPlanSnapshot against real Postgres: groups, direct calls, deadlines, and
 // what it leaves out (paused campaigns, finished work).
 import { describe, expect, it } from 'vitest';
-import { useTestDatabase } from '../src/testing/index.ts';
+import { insertCampaign, nextPhones, T0, useTestDatabase, type CampaignFields } from '../src/testing/index.ts';
 import { readPlanSnapshot } from '../src/plan-snapshot.ts';
 
 const db = useTestDatabase();
-const T0 = new Date('2026-03-02T12:00:00Z');
+const campaign = (fields: CampaignFields = {}) => insertCampaign(db.current.sql, fields, T0);
 
-async function campaign(fields: Record<string, unknown> = {}): Promise<string> {
-  const row = { name: 'c', agent_id: 'agent', timezone: 'America/New_York', first_call_time: '09:00',
-    last_call_time: '17:00', created_at: T0, updated_at: T0, ...fields };
-  const [inserted] = await db.current.sql<{ id: string }[]>`insert into campaigns ${db.current.sql(row as never)} returning id`;
-  return inserted!.id;
-}
-
+/** A call in any state (the fixtures make queued ones only). */
 async function call(fields: Record<string, unknown>): Promise<void> {
-  const row = { phone: `+1212555${String(Math.floor(Math.random() * 9000) + 1000)}`, created_at: T0, updated_at: T0, ...fields };
+  const row = { phone: nextPhones(1)[0], created_at: T0, updated_at: T0, ...fields };
   await db.current.sql`insert into calls ${db.current.sql(row as never)}`;
 }
 

@@ -1,6 +1,8 @@
 // The logger every process uses: pino, JSON lines on stdout (what Railway and the
 // `npm start` supervisor read), with secrets redacted wherever they might appear.
-import { pino, type Logger } from 'pino';
+// Names: `wakeplan-api`, `wakeplan-worker`, `wakeplan-cli`. Messages say what
+// happened; the values go in the fields, not again in the message.
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './env.ts';
 
 export type { Logger };
@@ -17,8 +19,9 @@ const REDACT = [
   '*.wakeToken',
 ];
 
-export function createLogger(name: string, level: LogLevel = 'info'): Logger {
-  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' } });
+/** `destination` defaults to stdout; tests pass one that collects the lines. */
+export function createLogger(name: string, level: LogLevel = 'info', destination?: DestinationStream): Logger {
+  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
 }
 
 /** Hides the password in a connection URL before it is logged or printed. */

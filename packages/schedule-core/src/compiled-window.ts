@@ -6,7 +6,7 @@
 // (0 < duration ≤ one day; exactly one day is a 24-hour window), kept only on
 // the local dates the filters permit: ISO weekday, startDate..endDate
 // inclusive, not blacked out.
-import { MS_PER_DAY, MS_PER_MINUTE, isoWeekday, parseIsoDate, parseWallTime } from './civil-date.ts';
+import { MS_PER_MINUTE, isoWeekday, parseIsoDate, parseWallTime } from './civil-date.ts';
 import type { CallingWindow, RecipientHours } from './types.ts';
 import { zoneOffsets, type ZoneOffsets } from './zone-offsets.ts';
 

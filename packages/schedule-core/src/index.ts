@@ -1,5 +1,7 @@
 // @wakeplan/schedule-core: pure calling-window math (DESIGN.md §4). When may a
-// campaign call, when may a contact be called, and when must the worker wake.
+// campaign call, when may a contact be called, and when must the worker wake;
+// and the policy arithmetic that rides on it (DESIGN.md §6): calls_per_minute
+// pacing slots and the decision after an attempt ends (retry, fail, expire).
 // Every function takes the instant it reasons about; nothing here reads the
 // clock, the environment, the host's time zone, or does I/O.
 export type { CallingWindow, FieldError, Interval, RecipientHours, Validation } from './types.ts';
@@ -27,3 +29,5 @@ export {
   type WakePlan,
   type WakeReason,
 } from './wake-plan.ts';
+export { grantPacingSlots, pacingReadyAt, type PacingGrant } from './pacing.ts';
+export { decideAfterAttempt, windowHasEnded, type NextCallState, type RetryPolicy } from './retry-policy.ts';

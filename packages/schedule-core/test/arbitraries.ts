@@ -41,7 +41,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 const hhmm = (minute: number) => `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;
 
 /** Times near where transitions happen, plus anything at all. */
-export const arbWallTime = fc.oneof(
+const arbWallTime = fc.oneof(
   fc.integer({ min: 0, max: 1439 }).map(hhmm),
   fc.constantFrom('00:00', '00:15', '00:30', '01:00', '01:30', '01:45', '02:00', '02:30', '03:00', '12:00', '22:00', '23:00', '23:30'),
 );

@@ -13,9 +13,9 @@ import { DateTime, IANAZone } from 'luxon';
 import type { CallingWindow, RecipientHours } from '../src/index.ts';
 import { findTransitions, oracleOpen } from './oracle.ts';
 
-export const MINUTE = 60_000;
+const MINUTE = 60_000;
 export const HOUR = 3_600_000;
-export const DAY = 86_400_000;
+const DAY = 86_400_000;
 /** Instants under test, and every effect of the dates they block, lie within this of the transition. */
 export const SPAN_MS = 6 * DAY;
 
@@ -57,10 +57,10 @@ function fallBacksOf(zone: string): FallBack[] {
 export const FALL_BACKS: FallBack[] = ZONES.flatMap(fallBacksOf);
 
 /** The zone's offset in minutes, exact within SPAN_MS of the fall-back. */
-export const offsetNear = (fb: FallBack) => (t: number) => (t < fb.at ? fb.before : fb.after) / MINUTE;
+const offsetNear = (fb: FallBack) => (t: number) => (t < fb.at ? fb.before : fb.after) / MINUTE;
 
 /** Zones with one fixed offset, for recipient hours in another zone than the window's. */
-export const FIXED_ZONES: Record<string, number> = { UTC: 0, 'Asia/Kolkata': 330, 'Asia/Kathmandu': 345, 'Asia/Tokyo': 540 };
+const FIXED_ZONES: Record<string, number> = { UTC: 0, 'Asia/Kolkata': 330, 'Asia/Kathmandu': 345, 'Asia/Tokyo': 540 };
 
 function wallMs(hhmm: string): number {
   return (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))) * MINUTE;
@@ -71,7 +71,7 @@ function wallMs(hhmm: string): number {
  * where the local time shown with either offset crosses the window's first or
  * last time, and the transition. Membership is constant from one to the next.
  */
-export function changePoints(w: CallingWindow, offsets: readonly number[], transitions: readonly number[], from: number, to: number): number[] {
+function changePoints(w: CallingWindow, offsets: readonly number[], transitions: readonly number[], from: number, to: number): number[] {
   const points = new Set([from]);
   for (const t of transitions) if (t > from && t < to) points.add(t);
   for (const offset of offsets) {

@@ -8,7 +8,7 @@ import type { RouteDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { campaignStats, lockCampaign } from '../repositories/campaigns.ts';
 import type { Campaign } from '../schemas/campaign.ts';
-import { presentCampaign } from './present.ts';
+import { presentCampaign } from '../presenters.ts';
 
 /** Returns the updated row, or null when the campaign already is as asked (nothing sent, nobody woken). */
 export type CampaignChange = (tx: TransactionSql, current: CampaignRow) => Promise<CampaignRow | null>;

@@ -7,9 +7,9 @@ import type { ContactCollector } from '../contacts/import-collector.ts';
 import { emptyStats, insertCampaign } from '../repositories/campaigns.ts';
 import { insertContacts } from '../repositories/contacts.ts';
 import type { CampaignValues } from './campaign-input.ts';
-import { presentCampaign } from './present.ts';
+import { presentCampaign } from '../presenters.ts';
 
-export async function createCampaign(deps: RouteDeps, values: CampaignValues, drafts: ContactDraft[], at: Date):
+async function createCampaign(deps: RouteDeps, values: CampaignValues, drafts: ContactDraft[], at: Date):
   Promise<{ row: CampaignRow; imported: number }> {
   return deps.planWriter.write('campaign_changed', at, async (tx) => {
     const row = await insertCampaign(tx, values, at);

@@ -3,19 +3,19 @@
 // (RATE_LIMIT_PER_MINUTE, default 600) — it stops runaways, not users. Counters
 // live in memory: nothing here touches the database.
 import rateLimit from '@fastify/rate-limit';
+import { httpErrors } from '@fastify/sensible';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../errors.ts';
-import type { TokenChecker } from './auth.ts';
+import type { BearerMatcher } from '@wakeplan/contract';
 
-export async function registerRateLimit(app: FastifyInstance, perMinute: number, tokens: TokenChecker): Promise<void> {
+export async function registerRateLimit(app: FastifyInstance, perMinute: number, tokens: BearerMatcher): Promise<void> {
   await app.register(rateLimit, {
     max: perMinute,
     timeWindow: 60_000,
     keyGenerator: (request) => {
-      const id = tokens.identify(request.headers.authorization);
+      const id = tokens(request.headers.authorization);
       return id ? `token:${id}` : `ip:${request.ip}`;
     },
-    errorResponseBuilder: (_request, context) => new ApiError(429, 'RATE_LIMITED',
+    errorResponseBuilder: (_request, context) => httpErrors.tooManyRequests(
       `too many requests: the limit is ${context.max} a minute; retry in ${context.after}`),
   });
 }

@@ -1,6 +1,6 @@
 // Campaign SQL used only by the API. Every function takes the caller's instant
 // `at` for what it stamps; none uses now(). Writes run inside the caller's
-// transaction (see wake-worker.ts), reads on the pool.
+// transaction (see plan-writer.ts), reads on the pool.
 import { CALL_STATUSES, CAMPAIGN_COLUMNS, type CampaignRow, type CampaignStatus, type Queryable } from '@wakeplan/db';
 import type { CampaignValues } from '../campaigns/campaign-input.ts';
 

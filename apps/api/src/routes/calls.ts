@@ -6,7 +6,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { checkDirectCall } from '../calls/direct-call.ts';
-import { findAttempts, findCall, insertDirectCall, type AttemptRecord, type CallRecord } from '../repositories/calls.ts';
+import { presentAttempt, presentCall } from '../presenters.ts';
+import { findAttempts, findCall, insertDirectCall } from '../repositories/calls.ts';
 import { Call, CallWithAttempts, CreateCallBody, CreateCallHeaders } from '../schemas/calls.ts';
 import { Envelope, ErrorResponses, IdParams, ok } from '../schemas/common.ts';
 
@@ -48,24 +49,3 @@ export const callRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps
     return ok({ ...presentCall(call), attempts: attempts.map(presentAttempt) });
   });
 };
-
-function presentCall(c: CallRecord): Call {
-  return {
-    id: c.id, campaign_id: c.campaign_id, phone: c.phone, name: c.name, timezone: c.timezone, agent_id: c.agent_id,
-    variables: c.variables, status: c.status, attempt: c.attempt, not_before: iso(c.next_attempt_at),
-    result_deadline: iso(c.result_deadline), provider_call_id: c.provider_call_id, last_outcome: c.last_outcome,
-    idempotency_key: c.idempotency_key, created_at: c.created_at.toISOString(), updated_at: c.updated_at.toISOString(),
-  };
-}
-
-function presentAttempt(a: AttemptRecord) {
-  return {
-    attempt: a.attempt, status: a.status, provider_call_id: a.provider_call_id, claimed_at: a.claimed_at.toISOString(),
-    confirmed_at: iso(a.confirmed_at), last_event_at: iso(a.last_event_at), ended_at: iso(a.ended_at),
-    duration_seconds: a.duration_seconds, error: a.error,
-  };
-}
-
-function iso(d: Date | null): string | null {
-  return d ? d.toISOString() : null;
-}

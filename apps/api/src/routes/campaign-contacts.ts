@@ -4,6 +4,7 @@
 // already in the campaign) are skipped and counted. A completed campaign becomes
 // active again; a cancelled one refuses (409).
 import type { Readable } from 'node:stream';
+import { httpErrors } from '@fastify/sensible';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { RouteDeps } from '../deps.ts';
@@ -70,6 +71,8 @@ export const campaignContactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
   });
 };
 
+// By the header alone: sensible's request.is() (type-is) answers null for a body
+// sent without Content-Length or Transfer-Encoding, which a streamed body may be.
 function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
@@ -83,9 +86,8 @@ function isJson(contentType: string | undefined): boolean {
   return media === 'application/json' || media.endsWith('+json');
 }
 
-function unsupportedType(contentType: string | undefined): ApiError {
-  return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE',
-    `send contacts as application/json (an array) or text/csv, not ${JSON.stringify(contentType ?? 'no content-type')}`);
+function unsupportedType(contentType: string | undefined): Error {
+  return httpErrors.unsupportedMediaType(`send contacts as application/json (an array) or text/csv, not ${JSON.stringify(contentType ?? 'no content-type')}`);
 }
 
 function cancelledConflict(): ApiError {

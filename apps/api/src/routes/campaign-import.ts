@@ -3,11 +3,12 @@
 // arrives. The campaign and its contacts are written in one transaction, or
 // (any invalid row, all-or-nothing by default) nothing is.
 import multipart, { type Multipart, type MultipartFile } from '@fastify/multipart';
+import { httpErrors } from '@fastify/sensible';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { RouteDeps } from '../deps.ts';
-import { ApiError, validationFailed } from '../errors.ts';
+import { validationFailed } from '../errors.ts';
 import { checkNewCampaign, type CampaignValues } from '../campaigns/campaign-input.ts';
 import { createdCampaignBody } from '../campaigns/create-campaign.ts';
 import { coerceFormFields } from '../campaigns/multipart-fields.ts';
@@ -88,18 +89,17 @@ async function readContactsFile(part: MultipartFile, fields: Map<string, string[
   }
   const collector = new ContactCollector(queryCountry?.toUpperCase() ?? values.default_country);
   await collectCsvContacts(part.file, { maxRows: deps.config.csvMaxRows, maxBytes: deps.config.csvMaxBytes }, collector);
-  if (part.file.truncated) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `the file is larger than ${deps.config.csvMaxBytes} bytes (CSV_MAX_BYTES)`);
+  if (part.file.truncated) throw httpErrors.payloadTooLarge(`the file is larger than ${deps.config.csvMaxBytes} bytes (CSV_MAX_BYTES)`);
   return { values, collector };
 }
 
-function formError(message: string): ApiError {
-  return new ApiError(422, 'VALIDATION_FAILED', message);
+function formError(message: string): Error {
+  return httpErrors.unprocessableEntity(message);
 }
 
 /** Busboy's own complaints (a cut-off or malformed body) carry no status: they are the client's 400. */
 function asMultipartError(error: unknown): unknown {
-  if (error instanceof ApiError) return error;
   const e = error as { statusCode?: number; code?: string; message?: string };
   if (typeof e.statusCode === 'number' || (typeof e.code === 'string' && e.code.startsWith('FST_'))) return error;
-  return new ApiError(400, 'BAD_REQUEST', `the multipart body could not be read: ${e.message ?? String(error)}`);
+  return httpErrors.badRequest(`the multipart body could not be read: ${e.message ?? String(error)}`);
 }

@@ -7,7 +7,7 @@ import { ApiError, notFound } from '../errors.ts';
 import { checkCampaignPatch, checkNewCampaign } from '../campaigns/campaign-input.ts';
 import { changeCampaign } from '../campaigns/change-campaign.ts';
 import { createdCampaignBody } from '../campaigns/create-campaign.ts';
-import { presentCampaign } from '../campaigns/present.ts';
+import { presentCampaign } from '../presenters.ts';
 import { collectJsonContacts } from '../contacts/import-collector.ts';
 import { campaignStats, findCampaign, listCampaigns, updateCampaign } from '../repositories/campaigns.ts';
 import {

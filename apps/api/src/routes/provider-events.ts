@@ -1,5 +1,5 @@
 // POST /api/provider/events: a call outcome from the telephony provider
-// (DESIGN.md §6), exempt from bearer auth (plugins/auth.ts) and authenticated
+// (DESIGN.md §6), public (no bearer token: `config.public`) and authenticated
 // instead by `X-Wakeplan-Signature: sha256=<HMAC-SHA256 of "<timestamp>.<raw
 // body>">` with PROVIDER_EVENTS_SECRET, `X-Wakeplan-Timestamp` within ±5 minutes.
 //
@@ -11,15 +11,14 @@
 // commit), and the plan writer rings the worker's doorbell after the commit; duplicates and stale events answer 200 and
 // say so, so a provider's retries stay harmless.
 import { Readable } from 'node:stream';
+import { httpErrors } from '@fastify/sensible';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import {
-  applyProviderEventInTransaction, isProgressStatus, PROVIDER_EVENT_STATUSES, SIGNATURE_HEADER, TIMESTAMP_HEADER,
-  verifySignedBody, type ProviderEvent,
-} from '@wakeplan/db';
+import { applyProviderEventInTransaction } from '@wakeplan/db';
+import { isProgressStatus, PROVIDER_EVENT_STATUSES, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignedBody, type ProviderEvent } from '@wakeplan/contract';
 import type { RouteDeps } from '../deps.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { Envelope, ErrorResponses, Uuid, ok } from '../schemas/common.ts';
 
 /** Events are small; anything bigger is not one. */
@@ -62,13 +61,15 @@ export const providerEventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
         at: deps.now(),
       })
       : { ok: false as const, reason: 'PROVIDER_EVENTS_SECRET is not configured' };
-    if (!check.ok) throw new ApiError(401, 'UNAUTHORIZED', `provider event rejected: ${check.reason}`);
+    if (!check.ok) throw httpErrors.unauthorized(`provider event rejected: ${check.reason}`);
   });
 
   app.post('/api/provider/events', {
+    config: { public: true },
     schema: {
       summary: 'A call outcome from the provider (HMAC-signed; no bearer token)',
       tags: ['provider'],
+      security: [],
       headers: Type.Object({
         [TIMESTAMP_HEADER]: Type.String({ description: 'unix seconds; within 5 minutes of the server clock' }),
         [SIGNATURE_HEADER]: Type.String({ description: 'sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">' }),
@@ -103,7 +104,7 @@ async function readAll(stream: AsyncIterable<Buffer | string>, limit: number): P
   for await (const chunk of stream) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buf.length;
-    if (size > limit) throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `a provider event is at most ${limit} bytes`);
+    if (size > limit) throw httpErrors.payloadTooLarge(`a provider event is at most ${limit} bytes`);
     chunks.push(buf);
   }
   return Buffer.concat(chunks);

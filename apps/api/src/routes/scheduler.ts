@@ -1,10 +1,10 @@
 // Scheduler routes: the status the dashboard polls (the seed's shape plus the
 // worker's state), a manual reload (NOTIFY `reload` + doorbell), and the plan
-// preview. Status and plan come from packages/db so `wakeplan status` and
-// `wakeplan plan` print the same data.
+// preview. `wakeplan status` and `wakeplan plan` print the same data, computed
+// by the same functions (scheduler/).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { previewPlan } from '@wakeplan/db';
 import type { RouteDeps } from '../deps.ts';
+import { previewPlan } from '../scheduler/plan-preview.ts';
 import { Envelope, ErrorResponses, ok } from '../schemas/common.ts';
 import { PlanPreview, PlanQuery, ReloadResult, SchedulerStatus } from '../schemas/scheduler.ts';
 

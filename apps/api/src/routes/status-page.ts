@@ -6,13 +6,12 @@
 // never touches the database, so opening the page cannot wake it; every response
 // carries a Content-Security-Policy that allows only 'self' (no inline script or
 // style, no third-party origin). The page asks for the API token itself in the
-// browser, so the routes declare `config: { public: true }` (plugins/auth.ts).
+// browser, so the routes are public (`config: { public: true }`, plugins/auth.ts).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../errors.ts';
 
 export const STATUS_PAGE_CSP = [
   "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self'", "connect-src 'self'",
@@ -39,12 +38,12 @@ export interface StatusPageOptions {
   publicDir?: string;
 }
 
-/** Reads every servable file of the folder once (type declarations for the tests excluded). */
+/** Reads every servable file of the folder once. */
 function loadStaticFiles(dir: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   for (const name of readdirSync(dir)) {
     const contentType = CONTENT_TYPES[extname(name)];
-    if (!contentType || name.endsWith('.d.ts')) continue;
+    if (!contentType) continue;
     const body = readFileSync(join(dir, name));
     files.set(name, { body, contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
   }
@@ -61,7 +60,7 @@ export async function statusPageRoutes(app: FastifyInstance, options: StatusPage
 
   app.get<{ Params: { file: string } }>('/assets/:file', routeOptions, (request, reply) => {
     const file = request.params.file === 'index.html' ? undefined : files.get(request.params.file);
-    if (!file) throw new ApiError(404, 'NOT_FOUND', `no status-page asset named "${request.params.file}"`);
+    if (!file) return reply.notFound(`no status-page asset named "${request.params.file}"`);
     return sendFile(request, reply, file);
   });
 }
@@ -71,7 +70,7 @@ function sendFile(request: FastifyRequest, reply: FastifyReply, file: StaticFile
     .header('content-security-policy', STATUS_PAGE_CSP)
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
-    .header('cache-control', 'no-cache')
+    .cacheControl('no-cache')
     .header('etag', file.etag);
   if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
   return reply.type(file.contentType).send(file.body);

@@ -6,8 +6,10 @@
 // request asks and the cache is cold; concurrent requests share one computation;
 // a plan-changing write through this API drops the cache at once; a failed
 // computation is not cached.
-import { computeSchedulerStatus, probeWorkerHealth, type SchedulerStatus, type Sql } from '@wakeplan/db';
+import type { Sql } from '@wakeplan/db';
 import type { UserActivity } from '../plugins/activity.ts';
+import { probeWorkerHealth } from '../worker-link/worker-health.ts';
+import { computeSchedulerStatus, type SchedulerStatus } from './status.ts';
 
 const STATUS_CACHE_MS = 3000;
 const WORKER_HEALTH_TIMEOUT_MS = 500;

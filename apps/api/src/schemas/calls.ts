@@ -19,7 +19,7 @@ export const CreateCallHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'a retried request with the same key returns the same call' })),
 });
 
-export const CallAttempt = Type.Object({
+const CallAttempt = Type.Object({
   attempt: Type.Integer(),
   status: Type.String(),
   provider_call_id: Type.Union([Type.String(), Type.Null()]),

@@ -9,7 +9,7 @@ import { ContactInput, DefaultCountry, ImportReport } from './contacts.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-export const RecipientHoursInput = Type.Object({
+const RecipientHoursInput = Type.Object({
   start: Type.String({ maxLength: 10, description: 'HH:mm in the contact zone' }),
   end: Type.String({ maxLength: 10, description: 'HH:mm; end <= start crosses midnight' }),
 }, { additionalProperties: false });
@@ -65,7 +65,7 @@ export const PatchCampaignBody = Type.Partial(Type.Object(campaignFields, { addi
 });
 export type PatchCampaignBody = Static<typeof PatchCampaignBody>;
 
-export const CampaignStats = Type.Object(
+const CampaignStats = Type.Object(
   Object.fromEntries([...CALL_STATUSES, 'total'].map((s) => [s, Type.Integer()])) as Record<(typeof CALL_STATUSES)[number] | 'total', ReturnType<typeof Type.Integer>>,
 );
 

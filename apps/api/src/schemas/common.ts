@@ -15,7 +15,7 @@ export function Envelope<T extends TSchema>(data: T) {
   return Type.Object({ success: Type.Literal(true), data });
 }
 
-export const ErrorEnvelope = Type.Object({
+const ErrorEnvelope = Type.Object({
   success: Type.Literal(false),
   error: Type.Object({
     code: Type.Enum([...ERROR_CODES]),

@@ -17,7 +17,7 @@ export const ContactsQuery = Type.Object({
   default_country: Type.Optional(DefaultCountry),
 }, { additionalProperties: false });
 
-export const RowError = Type.Object({
+const RowError = Type.Object({
   line: Type.Optional(Type.Integer({ description: 'CSV line number (header = 1)' })),
   index: Type.Optional(Type.Integer({ description: 'position in a JSON array (from 0)' })),
   field: Type.Optional(Type.String()),

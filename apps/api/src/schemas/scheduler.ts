@@ -1,7 +1,7 @@
 // Scheduler route schemas: the seed's camelCase status (DESIGN.md §5) with the
 // worker's state added, and the plan preview.
 import { Type } from 'typebox';
-import { MAX_PREVIEW_DAYS } from '@wakeplan/db';
+import { MAX_PREVIEW_DAYS } from '../scheduler/plan-preview.ts';
 import { Instant, NullableInstant, Uuid } from './common.ts';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);

@@ -1,11 +1,9 @@
-// Pure pieces of the API: schema error wording, lifecycle rules, token checks,
-// user activity, and the window-error renaming to snake_case.
+// Pure pieces of the API: schema error wording, lifecycle rules, user activity, and the window-error renaming to snake_case.
 import { describe, expect, it } from 'vitest';
 import { Type } from 'typebox';
 import { snakeMessage } from '../../src/campaigns/campaign-input.ts';
 import { nextStatus } from '../../src/campaigns/lifecycle.ts';
 import { createUserActivity } from '../../src/plugins/activity.ts';
-import { createTokenChecker, isPublicRoute } from '../../src/plugins/auth.ts';
 import { checkAgainst, fieldName } from '../../src/plugins/validation.ts';
 
 describe('schema errors', () => {
@@ -48,31 +46,6 @@ describe('nextStatus', () => {
     expect(nextStatus('cancel', 'paused')).toBe('cancelled');
     expect(() => nextStatus('resume', 'cancelled')).toThrow('cancelled');
     expect(() => nextStatus('resume', 'completed')).toThrow('add contacts');
-  });
-});
-
-describe('tokens and public routes', () => {
-  const check = createTokenChecker(['alpha', 'beta']);
-  it('identifies valid tokens by a non-secret id, and nothing else', () => {
-    const id = check.identify('Bearer alpha');
-    expect(id).toMatch(/^[0-9a-f]{16}$/);
-    expect(id).not.toContain('alpha');
-    expect(check.identify('bearer beta')).not.toBe(id);
-    for (const header of [undefined, '', 'alpha', 'Bearer', 'Bearer alph', 'Bearer alphaa', 'Basic alpha', 'Bearer alpha beta']) {
-      expect(check.identify(header)).toBeNull();
-    }
-    expect(createTokenChecker([]).identify('Bearer anything')).toBeNull();
-  });
-
-  it('exempts only health, the API description, docs and provider events', () => {
-    expect(isPublicRoute('GET', '/health')).toBe(true);
-    expect(isPublicRoute('GET', '/openapi.json')).toBe(true);
-    expect(isPublicRoute('GET', '/docs/static/index.html')).toBe(true);
-    expect(isPublicRoute('POST', '/api/provider/events')).toBe(true);
-    expect(isPublicRoute('POST', '/health')).toBe(false);
-    expect(isPublicRoute('GET', '/api/provider/events')).toBe(false);
-    expect(isPublicRoute('GET', '/docsx')).toBe(false);
-    expect(isPublicRoute('GET', '/api/scheduler/status')).toBe(false);
   });
 });
 

@@ -1,6 +1,7 @@
 // The status page route on its own Fastify instance: it serves the page and its
 // assets with the right types and a CSP of 'self' only, needs no token and no
 // database, and serves nothing else from the folder.
+import sensible from '@fastify/sensible';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleError } from '../../src/errors.ts';
@@ -9,6 +10,7 @@ import { STATUS_PAGE_CSP, statusPageRoutes } from '../../src/routes/status-page.
 const app = Fastify();
 beforeAll(async () => {
   app.setErrorHandler(handleError);
+  await app.register(sensible); // as buildApp does: the routes use its reply helpers
   await app.register(statusPageRoutes);
   await app.ready();
 });
@@ -30,6 +32,7 @@ describe('GET /', () => {
     guarded.addHook('onRequest', async (request, reply) => {
       if (request.routeOptions.config?.public !== true) return reply.code(401).send('token required');
     });
+    await guarded.register(sensible);
     await guarded.register(statusPageRoutes);
     expect((await guarded.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
     expect((await guarded.inject({ method: 'GET', url: '/assets/status-page.css' })).statusCode).toBe(200);
@@ -64,7 +67,7 @@ describe('GET /assets/:file', () => {
   });
 
   it('every module the page imports is served', async () => {
-    const files = ['status-page.js', 'timeline-svg.js', 'progress-svg.js', 'describe-status.js', 'read-api-data.js', 'markup.js', 'refresh-policy.js'];
+    const files = ['status-page.js', 'timeline-svg.js', 'progress-svg.js', 'describe-status.js', 'read-api-data.js', 'markup.js', 'refresh-policy.js', 'duration-words.js'];
     for (const file of files) {
       const body = (await app.inject({ method: 'GET', url: `/assets/${file}` })).body;
       for (const [, imported] of body.matchAll(/from '\.\/([\w-]+\.js)'/g)) expect(files).toContain(imported);

@@ -1,22 +1,9 @@
-// The status page's sentences: durations, instants named in a zone (across a DST
-// change), and the worker headline the issue asks for.
+// The status page's sentences: instants named in a zone (across a DST change),
+// and the worker headline the issue asks for (durations: duration-words.test.ts).
 import { describe, expect, it } from 'vitest';
-import { describeWorker, formatDuration, formatInstant, humanizeKey } from '../../public/describe-status.js';
+import { describeWorker, formatInstant, humanizeKey } from '../../public/describe-status.js';
 
 const NY = 'America/New_York';
-
-describe('formatDuration', () => {
-  it.each([
-    [10_000, 'under a minute'],
-    [45 * 60_000, '45 min'],
-    [60 * 60_000, '1 h'],
-    [(3 * 60 + 20) * 60_000, '3 h 20 min'],
-    [(50 * 60 + 10) * 60_000, '2 d 2 h'],
-    [48 * 3_600_000, '2 d'],
-  ])('%i ms → %s', (ms, words) => {
-    expect(formatDuration(ms)).toBe(words);
-  });
-});
 
 describe('formatInstant', () => {
   it('names the weekday and the wall-clock time in the given zone, on both sides of a DST change', () => {

@@ -1,12 +1,10 @@
-// `wakeplan migrate`: apply the forward-only migrations (packages/db).
-import { migrate } from '@wakeplan/db';
+// `wakeplan migrate` (also `npm run migrate`, Railway's pre-deploy command):
+// apply the forward-only migrations (packages/db migrate.ts).
+import { describeMigration, migrate } from '@wakeplan/db';
 import type { CliContext } from '../context.ts';
 
 export async function runMigrate(ctx: CliContext): Promise<void> {
   await ctx.withDatabase(async ({ sql }) => {
-    const result = await migrate(sql);
-    ctx.out(result.applied.length
-      ? `applied ${result.applied.join(', ')} (${result.alreadyApplied} already applied)`
-      : `database is up to date (${result.alreadyApplied} migrations applied)`);
+    ctx.out(describeMigration(await migrate(sql)));
   });
 }

@@ -1,7 +1,9 @@
 // `wakeplan notify [--channel C] [--ring] [--raw] '<json>'`: send one notification
 // the way the API does, checked against the NOTIFY contract (DESIGN.md §7) unless
 // --raw. A sleeping worker does not LISTEN, so --ring also rings its doorbell.
-import { parseNotification, ringDoorbell, SCHEDULER_CHANNEL, type Queryable } from '@wakeplan/db';
+import { ringDoorbell } from '@wakeplan/api/worker-link';
+import { parseNotification, SCHEDULER_CHANNEL } from '@wakeplan/contract';
+import type { Queryable } from '@wakeplan/db';
 import { CliError, usageError } from '../cli-error.ts';
 import type { CliContext } from '../context.ts';
 
@@ -15,7 +17,7 @@ export function checkChannel(channel: string): string {
 }
 
 /** Returns the payload to send, or throws a CliError saying what is wrong with it. */
-export function checkPayload(payload: string | undefined, raw: boolean, channel: string): string {
+function checkPayload(payload: string | undefined, raw: boolean, channel: string): string {
   if (payload === undefined) throw usageError('notify needs a payload, e.g. \'{"v":1,"kind":"reload","at":"2026-01-01T00:00:00Z"}\'');
   if (raw) return payload;
   try {

@@ -1,7 +1,7 @@
 // `wakeplan plan [--days N] [--json]`: the coming wakes and each campaign's open
 // windows, from the database, computed with schedule-core by the same function as
-// GET /api/scheduler/plan (packages/db plan-preview.ts).
-import { MAX_PREVIEW_DAYS, previewPlan, type PlanPreview } from '@wakeplan/db';
+// GET /api/scheduler/plan (apps/api scheduler/plan-preview.ts).
+import { MAX_PREVIEW_DAYS, previewPlan, type PlanPreview } from '@wakeplan/api/scheduler';
 import { usageError } from '../cli-error.ts';
 import type { CliContext } from '../context.ts';
 

@@ -2,11 +2,12 @@
 // dedicated connection and append one line per notification:
 // {"at": ISO, "channel": C, "payload": "…"}. Stops on Ctrl-C or after the duration.
 //
-// Invariant: the listening connection is a plain postgres() instance that runs
-// LISTEN itself and is ended at the end (not sql.listen(), which would re-connect).
+// Invariant: the listening connection is packages/db's createListener (the
+// worker's kind), which never re-connects by itself, and is ended at the end.
 import { createWriteStream } from 'node:fs';
-import postgres from 'postgres';
-import { SCHEDULER_CHANNEL } from '@wakeplan/db';
+import { SCHEDULER_CHANNEL } from '@wakeplan/contract';
+import { createListener } from '@wakeplan/db';
+import { sleep } from '@wakeplan/runtime';
 import { usageError } from '../cli-error.ts';
 import type { CliContext } from '../context.ts';
 import { checkChannel } from './notify.ts';
@@ -22,20 +23,20 @@ export async function runRecord(ctx: CliContext, options: RecordOptions): Promis
   const file = createWriteStream(options.out, { flags: 'a' });
   let count = 0;
   await ctx.withDatabase(async ({ listenUrl }) => {
-    const listener = postgres(listenUrl, {
-      max: 1, idle_timeout: null as unknown as number, max_lifetime: null, onnotice: () => {},
-      connection: { application_name: 'wakeplan-cli-record' },
-      onnotify: (ch: string, payload: string) => {
+    const listener = createListener({
+      url: listenUrl,
+      applicationName: 'wakeplan-cli-record',
+      onnotify: (ch, payload) => {
         const line: RecordedLine = { at: clock().toISOString(), channel: ch, payload };
         file.write(`${JSON.stringify(line)}\n`);
         count += 1;
       },
-    } as postgres.Options<Record<string, never>>);
+    });
     try {
       await listener.unsafe(`listen ${channel}`);
       ctx.err(`recording ${channel} to ${options.out}${options.durationS ? ` for ${options.durationS} s` : ''} (Ctrl-C to stop)`);
       const stops: Promise<unknown>[] = [ctx.interrupted];
-      if (options.durationS) stops.push(new Promise((resolve) => setTimeout(resolve, options.durationS! * 1000)));
+      if (options.durationS) stops.push(sleep(options.durationS * 1000));
       await Promise.race(stops);
     } finally {
       await listener.end({ timeout: 2 });

@@ -2,6 +2,7 @@
 // notifications in order, keeping the recorded spacing divided by N. Malformed
 // lines are reported with their line number and skipped.
 import { readFileSync } from 'node:fs';
+import { sleep } from '@wakeplan/runtime';
 import { CliError, usageError } from '../cli-error.ts';
 import type { CliContext } from '../context.ts';
 import { checkChannel, ringFromCli, sendNotification } from './notify.ts';
@@ -45,12 +46,12 @@ export async function runReplay(ctx: CliContext, options: ReplayOptions): Promis
   }
   const { lines, problems } = parseRecording(text);
   for (const p of problems) ctx.err(`skipped ${p}`);
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const wait = options.sleep ?? sleep;
   await ctx.withDatabase(async ({ sql }) => {
     let previous: number | undefined;
     for (const entry of lines) {
       const at = Date.parse(entry.at);
-      if (!options.noDelay && previous !== undefined && at > previous) await sleep((at - previous) / speed);
+      if (!options.noDelay && previous !== undefined && at > previous) await wait((at - previous) / speed);
       previous = at;
       await sendNotification(sql, checkChannel(entry.channel), entry.payload);
       ctx.out(`line ${entry.line}: sent on ${entry.channel}: ${entry.payload}`);

@@ -1,13 +1,13 @@
 // `wakeplan status [--json]`: the same data as GET /api/scheduler/status, computed
-// by the same function (packages/db scheduler-status.ts) from the database, with
+// by the same function (apps/api scheduler/status.ts) from the database, with
 // the worker's live /health when its doorbell URL answers. User activity lives in
 // the API's memory, so the CLI reports isUserActive as false.
-import { computeSchedulerStatus, probeWorkerHealth, type SchedulerStatus } from '@wakeplan/db';
+import { computeSchedulerStatus, type SchedulerStatus } from '@wakeplan/api/scheduler';
+import { probeWorkerHealth, workerBaseUrl } from '@wakeplan/api/worker-link';
 import type { CliContext } from '../context.ts';
 
 export async function runStatus(ctx: CliContext, o: { json?: boolean; now?: Date }): Promise<SchedulerStatus> {
-  const base = ctx.config.workerWakeUrl ? new URL('/', ctx.config.workerWakeUrl).toString().replace(/\/$/, '') : undefined;
-  const liveWorker = await probeWorkerHealth(base);
+  const liveWorker = await probeWorkerHealth(workerBaseUrl(ctx.config.workerWakeUrl));
   const status = await ctx.withDatabase(({ sql }) => computeSchedulerStatus(sql, o.now ?? new Date(), { liveWorker, isUserActive: false }));
   if (o.json) {
     ctx.out(JSON.stringify(status));

@@ -8,9 +8,9 @@ import type { ModeRun, SimMode } from './run-mode.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Neon's published compute prices, USD per CU-hour (neon.com/docs/introduction/plans, usage-based plans of 2025-08). */
-export const NEON_PRICE_PER_CU_HOUR = { launch: 0.14, scale: 0.26 } as const;
+const NEON_PRICE_PER_CU_HOUR = { launch: 0.14, scale: 0.26 } as const;
 
-export interface ModeReport {
+interface ModeReport {
   statements: number;
   worker_statements: number;
   connections_opened: number;

@@ -9,30 +9,31 @@
 // Invariant: the clock only moves when everything started by the previous timer
 // has finished (worker idle, actions and outcomes settled, notifications
 // delivered), so a run is deterministic for a given scenario and mode.
-import { pino } from 'pino';
-import { applyProviderEvent, campaignWindow, createSql, type CampaignWindowColumns, type ProviderEvent, type Sql } from '@wakeplan/db';
+import {
+  applyProviderEvent, campaignWindow, createMigratedDatabase, createSql, type CampaignWindowColumns, type Sql, type ThrowawayDatabase,
+} from '@wakeplan/db';
+import type { ProviderEvent } from '@wakeplan/contract';
 import { buildApp } from '@wakeplan/api/app';
 import { loadApiConfig } from '@wakeplan/api/config';
-import { FakeClock, Worker, type SchedulingMode } from '@wakeplan/worker';
-import type { FastifyInstance } from 'fastify';
+import { createLogger, FakeClock } from '@wakeplan/runtime';
+import { Worker, type SchedulingMode } from '@wakeplan/worker';
 import type { CallingWindow } from '@wakeplan/schedule-core';
 import type { Scenario, ScenarioAction } from './scenario.ts';
 import { ScenarioDialer, type DialRecord, type OutcomeRecord } from './scenario-dialer.ts';
-import { createSimDatabase, type SimDatabase } from './sim-database.ts';
 import { simulatedPhone } from './sim-outcomes.ts';
 import { RecordingConnector, TouchRecorder } from './touch-recorder.ts';
 
 export const SIM_MODES = ['wakeplan', 'window_polling', 'polling'] as const;
 export type SimMode = (typeof SIM_MODES)[number];
-export const POLL_INTERVAL_MS = 10_000;
+const POLL_INTERVAL_MS = 10_000;
 const DB_IDLE_TIMEOUT_MS = 30_000;
 const RESULT_TIMEOUT_MINUTES = 30;
 const ACCOUNT_CAP = 10;
-export const DIRECT_CALL_CAMPAIGN_INDEX = 79;
+const DIRECT_CALL_CAMPAIGN_INDEX = 79;
 
 /** A campaign as the API created it: its fields (snake_case, as answered) and its window. */
-export interface CreatedCampaign { id: string; index: number; at: number; fields: Record<string, unknown>; window: CallingWindow; phones: string[] }
-export interface DirectCallRecord { at: number; dueAt: number; phone: string }
+interface CreatedCampaign { id: string; index: number; at: number; fields: Record<string, unknown>; window: CallingWindow; phones: string[] }
+interface DirectCallRecord { at: number; dueAt: number; phone: string }
 
 export interface ModeRun {
   mode: SimMode;
@@ -88,26 +89,26 @@ class SimulatedSystem {
   private readonly connector: RecordingConnector;
   private readonly dialer: ScenarioDialer;
   private readonly worker: Worker;
-  private app!: FastifyInstance;
+  private app!: Awaited<ReturnType<typeof buildApp>>;
 
   static async create(o: RunModeOptions): Promise<SimulatedSystem> {
-    const system = new SimulatedSystem(o, await createSimDatabase(o.serverUrl, o.mode), new FakeClock(o.scenario.start));
+    const system = new SimulatedSystem(o, await createMigratedDatabase(o.serverUrl, `wakeplan_sim_${o.mode}`), new FakeClock(o.scenario.start));
     const config = {
       ...loadApiConfig({ NODE_ENV: 'test', API_TOKENS: 'simulate', RATE_LIMIT_PER_MINUTE: '10000000', BODY_LIMIT_BYTES: String(512 * 1024 * 1024) }),
       workerWakeUrl: undefined, workerBaseUrl: undefined,
     };
-    system.app = await buildApp({ sql: system.apiSql, config, logger: pino({ level: 'silent' }), clock: system.clock });
+    system.app = await buildApp({ sql: system.apiSql, config, logger: createLogger('wakeplan-api', 'silent'), clock: system.clock });
     return system;
   }
 
-  private constructor(private readonly o: RunModeOptions, private readonly db: SimDatabase, private readonly clock: FakeClock) {
+  private constructor(private readonly o: RunModeOptions, private readonly db: ThrowawayDatabase, private readonly clock: FakeClock) {
     this.recorder = new TouchRecorder(() => clock.now().getTime(), DB_IDLE_TIMEOUT_MS);
     this.apiSql = createSql({ url: db.url, applicationName: 'wakeplan-simulate-api', idleTimeoutS: 3600, max: 4, debug: this.observe('api') });
     this.outcomeSql = createSql({ url: db.url, applicationName: 'wakeplan-simulate-outcomes', idleTimeoutS: 3600, max: 2, debug: this.observe('outcomes') });
     this.connector = new RecordingConnector(db.url, this.recorder);
     this.dialer = new ScenarioDialer(clock, o.scenario, async (event) => { this.queue.push(() => this.applyOutcome(event)); });
     this.worker = new Worker({
-      clock, connector: this.connector, dialer: this.dialer, logger: pino({ level: 'silent' }), mode: schedulingMode(o.mode),
+      clock, connector: this.connector, dialer: this.dialer, logger: createLogger('wakeplan-worker', 'silent'), mode: schedulingMode(o.mode),
       settings: { workerId: `simulate-${o.mode}`, accountCap: ACCOUNT_CAP, resultTimeoutMinutes: RESULT_TIMEOUT_MINUTES,
         callbackUrl: 'http://127.0.0.1/simulated', shutdownGraceS: 1 },
     });

@@ -2,8 +2,9 @@
 // after the scenario's call duration, through the same outcome logic the
 // provider-events route uses. The outcome of (phone, attempt) is fixed by the
 // scenario's seed, so every mode and the ideal schedule dial the same work.
-import type { DialRequest } from '@wakeplan/db';
-import type { Clock, Dialer, DialResult, OutcomeSink, TimerHandle } from '@wakeplan/worker';
+import type { DialRequest } from '@wakeplan/contract';
+import type { Clock, TimerHandle } from '@wakeplan/runtime';
+import type { Dialer, DialResult, OutcomeSink } from '@wakeplan/worker';
 import type { Scenario } from './scenario.ts';
 import { simulatedOutcome } from './sim-outcomes.ts';
 

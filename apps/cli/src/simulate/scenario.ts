@@ -9,7 +9,7 @@
 export const SIM_OUTCOMES = ['completed', 'no_answer', 'busy', 'failed'] as const;
 export type SimOutcome = (typeof SIM_OUTCOMES)[number];
 
-export interface ScenarioCampaign {
+interface ScenarioCampaign {
   /** API campaign fields (snake_case), passed to POST /api/campaigns as they are. */
   fields: Record<string, unknown>;
   contacts: number;

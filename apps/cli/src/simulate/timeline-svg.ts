@@ -1,6 +1,8 @@
 // `simulate --svg`: the simulated period as one picture — each campaign's open
 // windows, then for the lower bound and each mode the periods the database was
-// awake (wakes are where a bar starts), with day ticks. Plain SVG, no library.
+// awake (wakes are where a bar starts), with day ticks. Plain SVG, no library;
+// text escaped by the status page's own escape (@wakeplan/api/markup).
+import { escapeXml } from '@wakeplan/api/markup';
 import { openIntervals } from '@wakeplan/schedule-core';
 import type { Interval } from './compute-model.ts';
 import type { ModeRun, SimMode } from './run-mode.ts';
@@ -52,8 +54,4 @@ export function timelineSvg(t: TimelineInput): string {
     `<text x="8" y="20" font-size="14" font-weight="bold">${escapeXml(t.title)}</text>`,
     ...ticks, ...rows, '</svg>',
   ].join('\n');
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }

@@ -7,7 +7,7 @@
 // `dialing` and becomes `unknown` at its result deadline. Only a dialer with
 // `deduplicates: true` (the receiver treats a repeated idempotency key as the
 // same call) may be sent the same attempt again.
-import type { DialRequest, ProviderEvent } from '@wakeplan/db';
+import type { DialRequest, ProviderEvent } from '@wakeplan/contract';
 
 export type DialResult =
   | { kind: 'confirmed'; providerCallId: string | null }

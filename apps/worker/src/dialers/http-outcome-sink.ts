@@ -2,9 +2,8 @@
 // with PROVIDER_EVENTS_SECRET, as a real provider would: used by the simulated
 // dialer in a running system. A failure is retried a few times with backoff
 // (on the clock port), then reported by rejecting.
-import { signedHeaders, type ProviderEvent } from '@wakeplan/db';
-import type { Clock } from '../clock/clock.ts';
-import { sleepFor } from '../clock/clock.ts';
+import { signedHeaders, type ProviderEvent } from '@wakeplan/contract';
+import { describeFailure, retryWithBackoff, sleepFor, type Clock, type TryResult } from '@wakeplan/runtime';
 import type { OutcomeSink } from './dialer.ts';
 
 export interface HttpOutcomeSinkOptions {
@@ -16,27 +15,24 @@ export interface HttpOutcomeSinkOptions {
 }
 
 export function createHttpOutcomeSink(o: HttpOutcomeSinkOptions): OutcomeSink {
-  const attempts = o.attempts ?? 5;
-  return async (event: ProviderEvent) => {
+  const post = async (event: ProviderEvent): Promise<TryResult<void>> => {
     const body = JSON.stringify(event);
-    let last = '';
-    for (let i = 1; i <= attempts; i++) {
-      try {
-        const response = await fetch(o.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...signedHeaders(o.secret, body, o.clock.now()) },
-          body,
-          signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
-        });
-        await response.arrayBuffer().catch(() => undefined);
-        if (response.status < 300 || response.status === 404) return; // 404: the call is gone; nothing to retry
-        last = `HTTP ${response.status}`;
-        if (response.status < 500 && response.status !== 429) break;
-      } catch (error) {
-        last = error instanceof Error ? error.message : String(error);
-      }
-      if (i < attempts) await sleepFor(o.clock, 250 * 2 ** (i - 1));
+    try {
+      const response = await fetch(o.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signedHeaders(o.secret, body, o.clock.now()) },
+        body,
+        signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.status < 300 || response.status === 404) return { ok: true, value: undefined }; // 404: the call is gone; nothing to retry
+      return { ok: false, reason: `HTTP ${response.status}`, final: response.status < 500 && response.status !== 429 };
+    } catch (error) {
+      return { ok: false, reason: describeFailure(error) };
     }
-    throw new Error(`could not deliver the ${event.status} event of call ${event.call_id}: ${last}`);
+  };
+  return async (event: ProviderEvent) => {
+    const delivered = await retryWithBackoff(() => post(event), { attempts: o.attempts ?? 5, backoffMs: 250, sleep: (ms) => sleepFor(o.clock, ms) });
+    if (!delivered.ok) throw new Error(`could not deliver the ${event.status} event of call ${event.call_id}: ${delivered.reason}`);
   };
 }

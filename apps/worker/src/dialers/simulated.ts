@@ -7,9 +7,8 @@
 // durations and outcomes; outcomes are scheduled with the injected clock (so
 // `simulate` runs it on virtual time); it does not deduplicate (it remembers
 // nothing across restarts), so an unconfirmed claim is never re-sent to it.
-import type { DialRequest, ProviderEventStatus } from '@wakeplan/db';
-import type { Logger } from '@wakeplan/runtime';
-import type { Clock, TimerHandle } from '../clock/clock.ts';
+import type { DialRequest, ProviderEventStatus } from '@wakeplan/contract';
+import type { Clock, Logger, TimerHandle } from '@wakeplan/runtime';
 import type { Dialer, DialResult, OutcomeSink } from './dialer.ts';
 import { pickWeighted, seededRandom, type Random } from './prng.ts';
 

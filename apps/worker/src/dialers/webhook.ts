@@ -9,9 +9,8 @@
 //
 // Invariant: the body of every send of one attempt is byte-identical, and the
 // receiver promises to treat a repeated key as the same call (deduplicates).
-import { signedHeaders, webhookDialBody, type DialRequest } from '@wakeplan/db';
-import type { Clock } from '../clock/clock.ts';
-import { sleepFor } from '../clock/clock.ts';
+import { signedHeaders, webhookDialBody, type DialRequest } from '@wakeplan/contract';
+import { describeFailure, retryWithBackoff, sleepFor, type Clock, type TryResult } from '@wakeplan/runtime';
 import type { Dialer, DialResult } from './dialer.ts';
 
 export interface WebhookDialerOptions {
@@ -34,19 +33,17 @@ export class WebhookDialer implements Dialer {
   async dial(request: DialRequest): Promise<DialResult> {
     const body = webhookDialBody(request);
     const sends = this.o.sends ?? 4;
-    let last = '';
-    for (let i = 1; i <= sends; i++) {
-      const result = await this.send(request.idempotencyKey, body);
-      if (result.kind !== 'unconfirmed') return result;
-      last = result.reason;
-      if (i < sends) await sleepFor(this.o.clock, (this.o.backoffMs ?? 500) * 2 ** (i - 1));
-    }
-    return { kind: 'unconfirmed', reason: `${sends} sends without an answer (last: ${last})` };
+    const sent = await retryWithBackoff(() => this.send(request.idempotencyKey, body), {
+      attempts: sends, backoffMs: this.o.backoffMs ?? 500, sleep: (ms) => sleepFor(this.o.clock, ms),
+    });
+    if (sent.ok) return sent.value;
+    return { kind: 'unconfirmed', reason: `${sends} sends without an answer (last: ${sent.reason})` };
   }
 
   async close(): Promise<void> {}
 
-  private async send(idempotencyKey: string, body: string): Promise<DialResult> {
+  /** An answer (confirmed or rejected) ends the sends; no answer is worth another. */
+  private async send(idempotencyKey: string, body: string): Promise<TryResult<DialResult>> {
     try {
       const response = await fetch(this.o.url, {
         method: 'POST',
@@ -59,11 +56,11 @@ export class WebhookDialer implements Dialer {
         signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
       });
       const text = await response.text().catch(() => '');
-      if (response.status >= 200 && response.status < 300) return { kind: 'confirmed', providerCallId: providerCallIdOf(text) };
-      if (response.status >= 400 && response.status < 500) return { kind: 'rejected', reason: `HTTP ${response.status}: ${text.slice(0, 200)}` };
-      return { kind: 'unconfirmed', reason: `HTTP ${response.status}` };
+      if (response.status >= 200 && response.status < 300) return { ok: true, value: { kind: 'confirmed', providerCallId: providerCallIdOf(text) } };
+      if (response.status >= 400 && response.status < 500) return { ok: true, value: { kind: 'rejected', reason: `HTTP ${response.status}: ${text.slice(0, 200)}` } };
+      return { ok: false, reason: `HTTP ${response.status}` };
     } catch (error) {
-      return { kind: 'unconfirmed', reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      return { ok: false, reason: describeFailure(error) };
     }
   }
 }

@@ -3,15 +3,18 @@
 // doorbell port is read from its "doorbell listening" line (WORKER_PORT=0).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './wait.ts';
+import { waitFor } from '@wakeplan/db/testing';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CHILD_WAKE_TOKEN = 'child-wake-token';
 
+/** One JSON log line: its level and message, and its fields. */
+type LogLine = { level: number; msg: string } & Record<string, unknown>;
+
 export interface ChildWorker {
   process: ChildProcess;
   port: number;
-  logs: { level: number; msg: string }[];
+  logs: LogLine[];
   exited: Promise<number | null>;
   wake(token?: string): Promise<number>;
   health(): Promise<Record<string, unknown>>;
@@ -23,7 +26,7 @@ export async function startChildWorker(env: Record<string, string>): Promise<Chi
     env: { PATH: process.env.PATH ?? '', TZ: 'UTC', NODE_ENV: 'test', WORKER_PORT: '0', WAKE_TOKEN: CHILD_WAKE_TOKEN, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const logs: { level: number; msg: string; port?: number }[] = [];
+  const logs: LogLine[] = [];
   let buffered = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
@@ -31,7 +34,7 @@ export async function startChildWorker(env: Record<string, string>): Promise<Chi
     buffered = lines.pop() ?? '';
     for (const line of lines) {
       try {
-        logs.push(JSON.parse(line) as { level: number; msg: string });
+        logs.push(JSON.parse(line) as LogLine);
       } catch {
         logs.push({ level: 30, msg: line });
       }
@@ -43,7 +46,7 @@ export async function startChildWorker(env: Record<string, string>): Promise<Chi
   await waitFor(() => logs.some((l) => l.msg.startsWith('doorbell listening')) || child.exitCode !== null, 'the child worker to listen', 20_000);
   const line = logs.find((l) => l.msg.startsWith('doorbell listening'));
   if (!line) throw new Error(`child worker exited: ${stderr}`);
-  const port = line.port!;
+  const port = Number(line.port);
   const base = `http://127.0.0.1:${port}`;
   return {
     process: child, port, logs, exited,

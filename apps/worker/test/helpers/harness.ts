@@ -2,17 +2,15 @@
 // a counting connector, a recording dialer and a log captured line by line.
 // `settle()` lets every piece of async work finish: due timers, the worker's
 // passes and the outcomes the dialer reports.
-import { pino } from 'pino';
 import type { TestDatabase } from '@wakeplan/db/testing';
-import { FakeClock } from '../../src/clock/fake-clock.ts';
-import type { Clock } from '../../src/clock/clock.ts';
+import { createLogger, FakeClock, type Clock } from '@wakeplan/runtime';
 import { PostgresConnector, type ConnectionRole } from '../../src/database-connector.ts';
 import type { Dialer } from '../../src/dialers/dialer.ts';
 import type { SchedulingMode } from '../../src/scheduling-mode.ts';
 import { Worker } from '../../src/worker.ts';
 import { RecordingDialer } from './recording-dialer.ts';
 
-export interface ConnectorStats {
+interface ConnectorStats {
   statements: number;
   opened: Record<ConnectionRole, number>;
   closed: Record<ConnectionRole, number>;
@@ -40,7 +38,9 @@ export interface HarnessOptions<D extends Dialer> {
   clock?: FakeClock;
 }
 
-export function newStats(): ConnectorStats {
+let harnesses = 0;
+
+function newStats(): ConnectorStats {
   return { statements: 0, opened: { pool: 0, listener: 0 }, closed: { pool: 0, listener: 0 }, queries: [] };
 }
 
@@ -49,7 +49,7 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
   const dialer = (o.dialer ? o.dialer(clock) : new RecordingDialer(clock)) as D;
   const stats = newStats();
   const logs: { level: number; msg: string }[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
+  const logger = createLogger('wakeplan-worker', 'debug', { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
   const connector = new PostgresConnector({
     url: db.url,
     applicationName: o.applicationName ?? 'wakeplan-test-worker',
@@ -67,7 +67,7 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
     clock, connector, dialer, logger,
     mode: o.mode ?? { kind: 'wakeplan' },
     settings: {
-      workerId: `test-${Math.random().toString(36).slice(2, 8)}`,
+      workerId: `test-${++harnesses}`,
       accountCap: o.accountCap ?? 100,
       resultTimeoutMinutes: o.resultTimeoutMinutes ?? 30,
       callbackUrl: 'http://127.0.0.1:9/api/provider/events',

@@ -2,8 +2,9 @@
 // as told (confirm by default). Optionally reports an outcome after a delay on
 // the clock, applied straight to the database with the shared outcome logic and
 // followed by a doorbell ring — what the API would do on the provider's POST.
-import { applyProviderEvent, type DialRequest, type ProviderEventStatus, type Sql } from '@wakeplan/db';
-import type { Clock } from '../../src/clock/clock.ts';
+import { applyProviderEvent, type Sql } from '@wakeplan/db';
+import type { DialRequest, ProviderEventStatus } from '@wakeplan/contract';
+import type { Clock } from '@wakeplan/runtime';
 import type { Dialer, DialResult } from '../../src/dialers/dialer.ts';
 
 export interface RecordedDial {

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSql } from '../client.ts';
 import { freePort, serverUrl, startEmbeddedPostgres } from '../embedded.ts';
-import { migrate } from '../migrate.ts';
-import { createDatabase, DatabaseSetupError, dropDatabase } from '../database.ts';
+import { DatabaseSetupError } from '../database.ts';
+import { createMigratedDatabase } from '../throwaway-database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,16 +40,14 @@ export default async function setup(project: TestProject) {
       rmSync(root, { recursive: true, force: true });
     };
   }
-  const template = `wakeplan_tpl_${process.pid}_${Date.now().toString(36)}`;
-  const tplUrl = await createDatabase(adminUrl, template);
-  const tplSql = createSql({ url: tplUrl, applicationName: 'wakeplan-test-template', idleTimeoutS: 1, max: 1 });
-  await migrate(tplSql);
+  const template = await createMigratedDatabase(adminUrl, 'wakeplan_tpl');
+  const tplSql = createSql({ url: template.url, applicationName: 'wakeplan-test-template', idleTimeoutS: 1, max: 1 });
   const [version] = await tplSql<{ server_version: string }[]>`show server_version`;
   const serverVersion = version?.server_version ?? 'unknown';
   await tplSql.end();
-  project.provide('wakeplanDb', { adminUrl, template, serverVersion });
+  project.provide('wakeplanDb', { adminUrl, template: template.name, serverVersion });
   return async () => {
-    await dropDatabase(adminUrl, template);
+    await template.drop();
     await stopServer();
   };
 }

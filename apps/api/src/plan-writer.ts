@@ -1,0 +1,85 @@
+// Every write that changes the plan goes through here: its SQL and the
+// `NOTIFY scheduler_changed` run in ONE transaction, then — after commit, without
+// holding up the response — the worker's doorbell is rung.
+//
+// Invariants: the notification is sent with `select pg_notify(...)` inside the
+// transaction, so it is delivered on commit only and never after a rollback; the
+// doorbell is rung only after a commit, its failure is logged and never reaches
+// the request; a write that changed nothing (`notify: null`) wakes nobody; work
+// whose shared logic already sent the NOTIFY in the transaction (`sent: true`,
+// the outcome logic's `call_finished`) is not notified twice, only rung for.
+// Rings coalesce: while one is on its way, later commits queue a single next
+// ring, sent when it finishes — so every commit is followed by a ring that
+// started after it, and a burst of writes is not a burst of HTTP requests.
+import { buildNotification, type NotifyKind } from '@wakeplan/contract';
+import { notifySchedulerChanged, type Sql, type TransactionSql } from '@wakeplan/db';
+import type { Logger } from '@wakeplan/runtime';
+import { ringDoorbell } from './worker-link/doorbell.ts';
+
+interface PlanWrite<T> {
+  result: T;
+  /**
+   * The ids for the payload (and a more precise kind), or null when the write turned out to change nothing.
+   * `sent: true`: the work already sent this NOTIFY inside the transaction; only the doorbell is left.
+   */
+  notify: { kind?: NotifyKind; campaignId?: string; callId?: string; sent?: true } | null;
+}
+
+export interface PlanWriter {
+  write<T>(kind: NotifyKind, at: Date, work: (tx: TransactionSql) => Promise<PlanWrite<T>>): Promise<T>;
+  /** Resolves when every doorbell rung so far has finished (for shutdown and tests). */
+  settled(): Promise<void>;
+}
+
+export interface PlanWriterOptions {
+  sql: Sql;
+  logger: Logger;
+  doorbellUrl: string | undefined;
+  wakeToken: string | undefined;
+  /** Called after each committed plan change (the status cache drops its copy). */
+  onCommitted?: () => void;
+}
+
+export function createPlanWriter(options: PlanWriterOptions): PlanWriter {
+  let ringing: Promise<void> | null = null;
+  let queued: NotifyKind | null = null;
+
+  function ring(kind: NotifyKind): void {
+    if (ringing) {
+      queued = kind;
+      return;
+    }
+    ringing = ringDoorbell(kind, {
+      url: options.doorbellUrl,
+      token: options.wakeToken,
+      onFailure: (reason) => options.logger.warn({ kind, reason }, 'worker doorbell failed; the worker will see the change at its next wake'),
+    }).then(
+      () => undefined,
+      (error: unknown) => void options.logger.warn({ err: error }, 'worker doorbell threw'),
+    ).finally(() => {
+      ringing = null;
+      const next = queued;
+      queued = null;
+      if (next) ring(next);
+    });
+  }
+
+  return {
+    async write(kind, at, work) {
+      const { result, notified } = await options.sql.begin(async (tx) => {
+        const change = await work(tx);
+        const note = change.notify ? { ...change.notify, kind: change.notify.kind ?? kind } : null;
+        if (note && !note.sent) await notifySchedulerChanged(tx, buildNotification(note.kind, at, note));
+        return { result: change.result, notified: note?.kind ?? null };
+      });
+      if (notified) {
+        options.onCommitted?.();
+        ring(notified);
+      }
+      return result;
+    },
+    async settled() {
+      while (ringing) await ringing;
+    },
+  };
+}

@@ -1,0 +1,137 @@
+// `GET /api/scheduler/plan?days=N` and `wakeplan plan`: each active campaign's
+// open windows over the horizon and the wakes they lead to, as JSON (snake_case,
+// like the rest of the API's resources).
+//
+// Invariants: `next_wake` and `due_now` are computeWakePlan over the same
+// snapshot mapping the worker uses. Later wakes assume the queued work is not
+// finished in one window: the worker would wake again when each following
+// window opens (one wake per window run and contact zone group). With recipient
+// hours, a group's second opening inside the same campaign window is not shown.
+// Nothing reads the clock: `at` is the caller's.
+import {
+  computeWakePlan, nextCampaignDue, openIntervals, windowCloseAfter, windowLabel, type PlanCampaign,
+} from '@wakeplan/schedule-core';
+import {
+  CAMPAIGN_COLUMNS, campaignWindow, dispatchablePlanCampaign, planInputFromSnapshot, queuedCount, rawPlanCampaign, readPlanSnapshot,
+  type CampaignPlanRow, type CampaignRow, type Queryable,
+} from '@wakeplan/db';
+
+interface PreviewWake { at: string; reason: string; campaign_id: string | null }
+
+interface PreviewCampaign {
+  id: string;
+  name: string;
+  window: string;
+  timezone: string;
+  queued_count: number;
+  in_flight: number;
+  open_windows: { start: string; end: string }[];
+  wakes: string[];
+}
+
+export interface PlanPreview {
+  from: string;
+  to: string;
+  days: number;
+  next_wake: PreviewWake | null;
+  due_now: { campaign_ids: string[]; direct_calls: boolean; deadline_passed: boolean };
+  campaigns: PreviewCampaign[];
+  direct_calls: { queued: number; earliest_due_at: string | null };
+  wakes: PreviewWake[];
+  wakes_truncated: boolean;
+}
+
+export const MAX_PREVIEW_DAYS = 31;
+const MAX_WAKES_PER_CAMPAIGN = 200;
+const MAX_WAKES = 1000;
+const DAY_MS = 86_400_000;
+
+export async function previewPlan(sql: Queryable, at: Date, days: number): Promise<PlanPreview> {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_PREVIEW_DAYS) {
+    throw new RangeError(`days must be an integer from 1 to ${MAX_PREVIEW_DAYS}, got ${days}`);
+  }
+  const to = new Date(at.getTime() + days * DAY_MS);
+  const [snapshot, active] = await Promise.all([
+    readPlanSnapshot(sql),
+    sql.unsafe<CampaignRow[]>(`select ${CAMPAIGN_COLUMNS} from campaigns where status = 'active' order by created_at, id`),
+  ]);
+  const plan = computeWakePlan(planInputFromSnapshot(snapshot), at);
+  const rows = new Map(snapshot.campaigns.map((c) => [c.id, c]));
+  const campaigns = active.map((c) => previewCampaign(c, rows.get(c.id), at, to));
+  const wakes = mergeWakes(campaigns, snapshot.directEarliestDueAt, snapshot.earliestResultDeadline, at, to);
+  return {
+    from: at.toISOString(),
+    to: to.toISOString(),
+    days,
+    next_wake: plan.nextWake
+      ? { at: plan.nextWake.at.toISOString(), reason: plan.nextWake.reason, campaign_id: plan.nextWake.campaignId ?? null }
+      : null,
+    due_now: { campaign_ids: plan.dueNowCampaignIds, direct_calls: plan.directCallsDueNow, deadline_passed: plan.deadlinePassed },
+    campaigns,
+    // Queued with no not_before means "due at once" (the snapshot says epoch): shown as `at`.
+    direct_calls: { queued: snapshot.directQueued, earliest_due_at: snapshot.directEarliestDueAt ? maxDate(snapshot.directEarliestDueAt, at).toISOString() : null },
+    wakes: wakes.slice(0, MAX_WAKES),
+    wakes_truncated: wakes.length > MAX_WAKES,
+  };
+}
+
+function previewCampaign(c: CampaignRow, row: CampaignPlanRow | undefined, at: Date, to: Date): PreviewCampaign {
+  const window = campaignWindow(c);
+  return {
+    id: c.id,
+    name: c.name,
+    window: windowLabel(window),
+    timezone: c.timezone,
+    queued_count: row ? queuedCount(row) : 0,
+    in_flight: row?.inFlight ?? 0,
+    open_windows: orEmpty(() => openIntervals(window, at, to)).map((i) => ({ start: i.start.toISOString(), end: i.end.toISOString() })),
+    wakes: row ? orEmpty(() => campaignWakes(row, at, to)).map((d) => d.toISOString()) : [],
+  };
+}
+
+/** The instants the worker would wake for this campaign: caps and pacing on the first, then each window run. */
+function campaignWakes(row: CampaignPlanRow, at: Date, to: Date): Date[] {
+  const later = iterateDue(rawPlanCampaign(row), at, to);
+  const now = dispatchablePlanCampaign(row);
+  if (now.pending.length === 0) {
+    // At its cap: nothing more in the current run until an outcome frees a slot.
+    const close = windowCloseAfter(row.window, at);
+    return close ? later.filter((d) => d >= close) : later;
+  }
+  const first = nextCampaignDue(now, at);
+  if (!first || first >= to) return [];
+  return [first, ...later.filter((d) => d > first)];
+}
+
+function iterateDue(campaign: PlanCampaign, at: Date, to: Date): Date[] {
+  const wakes: Date[] = [];
+  let from = at;
+  while (wakes.length < MAX_WAKES_PER_CAMPAIGN) {
+    const due = nextCampaignDue(campaign, from);
+    if (!due || due >= to) break;
+    wakes.push(due);
+    const close = windowCloseAfter(campaign.window, due);
+    from = close && close > due ? close : new Date(due.getTime() + 60_000);
+  }
+  return wakes;
+}
+
+function mergeWakes(campaigns: PreviewCampaign[], direct: Date | null, deadline: Date | null, at: Date, to: Date): PreviewWake[] {
+  const wakes: PreviewWake[] = campaigns.flatMap((c) => c.wakes.map((w) => ({ at: w, reason: 'campaign_due', campaign_id: c.id })));
+  if (direct && direct < to) wakes.push({ at: maxDate(direct, at).toISOString(), reason: 'direct_call', campaign_id: null });
+  if (deadline && deadline < to) wakes.push({ at: maxDate(deadline, at).toISOString(), reason: 'result_deadline', campaign_id: null });
+  return wakes.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** One campaign schedule-core cannot plan (a bad stored zone) shows nothing rather than failing the preview. */
+function orEmpty<T>(compute: () => T[]): T[] {
+  try {
+    return compute();
+  } catch {
+    return [];
+  }
+}
+
+function maxDate(a: Date, b: Date): Date {
+  return a > b ? a : b;
+}

@@ -1,0 +1,155 @@
+// Claiming work to dial (DESIGN.md §6): per campaign, ONE short transaction,
+// committed before any dial request is sent.
+//
+//   campaign row FOR UPDATE → account_semaphore row FOR UPDATE → count calls in
+//   flight (campaign and account) → pacing from last_dial_at → queued calls due
+//   at `at`, FOR UPDATE SKIP LOCKED, up to what caps and pacing allow → each to
+//   `dialing`, attempt + 1, result deadline → one call_attempts row per
+//   (call, attempt) → last_dial_at.
+//
+// Invariants: the two row locks serialise every claim that could break a cap,
+// so caps hold across any number of workers (SKIP LOCKED alone would not); the
+// primary key of call_attempts makes a second claim of the same attempt fail
+// the whole transaction; a claim re-checks everything itself (status, window,
+// recipient hours, caps, pacing), so a stale plan or a hint can never make it
+// dial what it must not; `at` comes from the caller's clock (no now()).
+import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow, type Sql, type TransactionSql } from '@wakeplan/db';
+import { grantPacingSlots, isContactCallable, isWindowOpen } from '@wakeplan/schedule-core';
+
+export interface ClaimedCall {
+  callId: string;
+  attempt: number;
+  campaignId: string | null;
+  phone: string;
+  agentId: string;
+  variables: Record<string, unknown>;
+  resultDeadline: Date;
+}
+
+export interface ClaimOptions {
+  at: Date;
+  workerId: string;
+  /** MAX_CONCURRENT_CALLS: calls in flight account-wide. */
+  accountCap: number;
+  resultTimeoutMinutes: number;
+  /** Upper bound of one claim, whatever the caps allow. */
+  maxBatch?: number;
+}
+
+type ClaimBlock = 'not_active' | 'window_closed' | 'campaign_cap' | 'account_cap' | 'pacing' | 'nothing_due';
+
+export interface ClaimResult {
+  claimed: ClaimedCall[];
+  /** Why fewer than wanted (or none) were claimed; null when nothing held the claim back. */
+  blockedBy: ClaimBlock | null;
+  /** With pacing: when the next slot is free. */
+  pacingReadyAt: Date | null;
+}
+
+const DEFAULT_MAX_BATCH = 200;
+
+export async function claimCampaignCalls(sql: Sql, campaignId: string, o: ClaimOptions): Promise<ClaimResult> {
+  return sql.begin(async (tx) => {
+    const [c] = await tx<CampaignRow[]>`select ${tx.unsafe(CAMPAIGN_COLUMNS)} from campaigns where id = ${campaignId} for update`;
+    if (!c || c.status !== 'active') return blocked('not_active');
+    const window = campaignWindow(c);
+    if (!safeIsOpen(() => isWindowOpen(window, o.at))) return blocked('window_closed');
+    const room = await lockAndCountRoom(tx, o.accountCap, campaignId);
+    const campaignRoom = c.max_concurrent_calls - room.campaignInFlight;
+    const wanted = Math.min(campaignRoom, room.accountRoom, o.maxBatch ?? DEFAULT_MAX_BATCH);
+    if (wanted <= 0) return blocked(campaignRoom <= 0 ? 'campaign_cap' : 'account_cap');
+    const pacing = grantPacingSlots(c.calls_per_minute, c.last_dial_at, o.at, wanted);
+    const pacingReadyAt = c.calls_per_minute === null ? null : pacing.readyAt;
+    if (pacing.count === 0) return { claimed: [], blockedBy: 'pacing', pacingReadyAt };
+    let zones: string[] | null = null;
+    if (c.recipient_calling_hours) {
+      zones = await callableZones(tx, campaignId, c.timezone, o.at, (zone) =>
+        safeIsOpen(() => isContactCallable(window, c.recipient_calling_hours, zone, o.at)));
+      if (zones.length === 0) return blocked('nothing_due');
+    }
+    const ids = await lockDueCampaignCalls(tx, campaignId, c.timezone, zones, o.at, pacing.count);
+    if (ids.length === 0) return blocked('nothing_due');
+    const claimed = await markDialing(tx, ids, c.agent_id, o);
+    const lastDialAt = c.calls_per_minute === null ? o.at : grantPacingSlots(c.calls_per_minute, c.last_dial_at, o.at, claimed.length).lastSlotAt;
+    await tx`update campaigns set last_dial_at = ${lastDialAt} where id = ${campaignId}`;
+    const limitedBy: ClaimBlock | null = claimed.length < wanted
+      ? (pacing.count < wanted ? 'pacing' : 'nothing_due')
+      : campaignRoom <= room.accountRoom ? 'campaign_cap' : 'account_cap';
+    return { claimed, blockedBy: limitedBy, pacingReadyAt };
+  });
+}
+
+/** Direct calls (no campaign): no window, no pacing, only the account-wide cap. */
+export async function claimDirectCalls(sql: Sql, o: ClaimOptions): Promise<ClaimResult> {
+  return sql.begin(async (tx) => {
+    const room = await lockAndCountRoom(tx, o.accountCap, null);
+    const wanted = Math.min(room.accountRoom, o.maxBatch ?? DEFAULT_MAX_BATCH);
+    if (wanted <= 0) return blocked('account_cap');
+    const rows = await tx<{ id: string }[]>`
+      select id from calls
+      where campaign_id is null and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${o.at}
+      order by next_attempt_at nulls first, created_at, phone
+      limit ${wanted} for update skip locked`;
+    if (rows.length === 0) return blocked('nothing_due');
+    const claimed = await markDialing(tx, rows.map((r) => r.id), null, o);
+    return { claimed, blockedBy: claimed.length < wanted ? 'nothing_due' : 'account_cap', pacingReadyAt: null };
+  });
+}
+
+function blocked(blockedBy: ClaimBlock): ClaimResult {
+  return { claimed: [], blockedBy, pacingReadyAt: null };
+}
+
+function safeIsOpen(check: () => boolean): boolean {
+  try {
+    return check();
+  } catch {
+    return false; // an invalid window or zone never dials; the planner reports it
+  }
+}
+
+async function lockAndCountRoom(tx: TransactionSql, accountCap: number, campaignId: string | null) {
+  await tx`select id from account_semaphore where id = 1 for update`;
+  const [counts] = await tx<{ campaign: number; account: number }[]>`
+    select count(*) filter (where campaign_id = ${campaignId})::int as campaign, count(*)::int as account
+    from calls where status in ('dialing', 'in_progress')`;
+  return { campaignInFlight: counts?.campaign ?? 0, accountRoom: accountCap - (counts?.account ?? 0) };
+}
+
+async function callableZones(tx: TransactionSql, campaignId: string, campaignZone: string, at: Date, callable: (zone: string) => boolean) {
+  const rows = await tx<{ zone: string }[]>`
+    select distinct coalesce(timezone, ${campaignZone}) as zone from calls
+    where campaign_id = ${campaignId} and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${at}`;
+  return rows.map((r) => r.zone).filter(callable);
+}
+
+async function lockDueCampaignCalls(tx: TransactionSql, campaignId: string, campaignZone: string, zones: string[] | null, at: Date, limit: number) {
+  const inZones = zones === null ? tx`` : tx`and coalesce(timezone, ${campaignZone}) in ${tx(zones)}`;
+  const rows = await tx<{ id: string }[]>`
+    select id from calls
+    where campaign_id = ${campaignId} and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${at} ${inZones}
+    order by next_attempt_at nulls first, created_at, phone
+    limit ${limit} for update skip locked`;
+  return rows.map((r) => r.id);
+}
+
+async function markDialing(tx: TransactionSql, ids: string[], campaignAgentId: string | null, o: ClaimOptions): Promise<ClaimedCall[]> {
+  const deadline = new Date(o.at.getTime() + o.resultTimeoutMinutes * 60_000);
+  const rows = await tx<{ id: string; attempt: number; campaign_id: string | null; phone: string; agent_id: string | null; variables: Record<string, unknown> }[]>`
+    update calls set status = 'dialing', attempt = attempt + 1, result_deadline = ${deadline},
+                     next_attempt_at = null, updated_at = ${o.at}
+    where id in ${tx(ids)} and status = 'queued'
+    returning id, attempt, campaign_id, phone, agent_id, variables`;
+  if (rows.length === 0) return [];
+  const attempts = rows.map((r) => ({ call_id: r.id, attempt: r.attempt, status: 'dialing', worker_id: o.workerId, claimed_at: o.at }));
+  await tx`insert into call_attempts ${tx(attempts)}`;
+  return rows.map((r) => ({
+    callId: r.id,
+    attempt: r.attempt,
+    campaignId: r.campaign_id,
+    phone: r.phone,
+    agentId: r.agent_id ?? campaignAgentId ?? '',
+    variables: r.variables,
+    resultDeadline: deadline,
+  }));
+}
