@@ -15,6 +15,7 @@ import { createUserActivity } from './plugins/activity.ts';
 import { installAuth } from './plugins/auth.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { registerRateLimit } from './plugins/rate-limit.ts';
+import { echoRequestId, requestIdOptions } from './plugins/request-id.ts';
 import { validatorCompiler } from './plugins/validation.ts';
 import { callRoutes } from './routes/calls.ts';
 import { campaignContactRoutes } from './routes/campaign-contacts.ts';
@@ -35,8 +36,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    ...requestIdOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  echoRequestId(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
   await app.register(sensible);

@@ -1,11 +1,14 @@
 // The API's configuration, read once from the environment by main.ts, validated
 // with every problem reported at once, and frozen. Nothing else reads process.env.
+import { readDatabaseEnv, type DatabaseEnv } from '@wakeplan/db';
 import { DEV_SECRETS, EnvReader, LOG_LEVELS, type LogLevel } from '@wakeplan/runtime';
 import { isValidTimeZone } from '@wakeplan/schedule-core';
 import { workerBaseUrl } from './worker-link/worker-health.ts';
 
 export interface ApiConfig {
   nodeEnv: 'development' | 'production' | 'test';
+  /** Checked here with everything else; main.ts resolves it (DATABASE_URL, else embedded in development). */
+  database: DatabaseEnv;
   host: string;
   port: number;
   apiTokens: string[];
@@ -36,6 +39,7 @@ export const DEV_TOKEN = 'dev-token-change-me';
 export function loadApiConfig(env: Record<string, string | undefined>): Readonly<ApiConfig> {
   const r = new EnvReader(env);
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const database = readDatabaseEnv(r);
   const tokens = r.list('API_TOKENS');
   if (nodeEnv === 'production' && tokens.length === 0) {
     r.problem('API_TOKENS is required when NODE_ENV=production (comma-separated bearer tokens)');
@@ -47,6 +51,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): Readonly
   }
   return r.finish({
     nodeEnv,
+    database,
     // Production binds every interface, IPv6 included (Railway's private network);
     // development stays on loopback.
     host: r.string('HOST', nodeEnv === 'production' ? '::' : '127.0.0.1'),

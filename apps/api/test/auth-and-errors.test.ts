@@ -135,3 +135,27 @@ describe('rate limiting', () => {
     }
   });
 });
+
+describe('request ids', () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('names every request with a new UUID, echoed in X-Request-Id and in its log lines', async () => {
+    const a = await api.app.inject({ method: 'GET', url: '/health' });
+    const b = await api.app.inject({ method: 'GET', url: '/api/campaigns' }); // a 401 carries it too
+    expect(a.headers['x-request-id']).toMatch(UUID);
+    expect(b.statusCode).toBe(401);
+    expect(b.headers['x-request-id']).toMatch(UUID);
+    expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+    const logged = api.logLines.map((l) => JSON.parse(l) as { reqId?: string }).filter((l) => l.reqId === b.headers['x-request-id']);
+    expect(logged.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('honours a sane incoming X-Request-Id and replaces one that is not', async () => {
+    const sane = await api.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'lb-7f3a:01/2' } });
+    expect(sane.headers['x-request-id']).toBe('lb-7f3a:01/2');
+    for (const bad of ['', 'has space', 'x'.repeat(129), 'line\u2028break', '{"inject":1}']) {
+      const res = await api.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': bad } });
+      expect(res.headers['x-request-id'], JSON.stringify(bad)).toMatch(UUID);
+    }
+  });
+});

@@ -27,7 +27,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps
     const { call, created } = await deps.planWriter.write('call_queued', at, async (tx) => {
       const inserted = await insertDirectCall(tx, values, at);
       return { result: inserted, notify: inserted.created ? { callId: inserted.call.id } : null };
-    });
+    }, request.id);
     if (!created && call.request_hash !== values.request_hash) {
       throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used with a different request body; use a new key for a new call');
     }

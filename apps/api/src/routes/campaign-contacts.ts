@@ -66,7 +66,7 @@ export const campaignContactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       if (imported > 0) await reactivateCampaign(tx, id, at); // appending contacts re-activates a completed campaign
       const status = imported > 0 && locked.status === 'completed' ? 'active' : locked.status;
       return { result: { imported, status }, notify: imported > 0 ? { campaignId: id } : null };
-    });
+    }, request.id);
     return ok({ ...collector.report(result.imported), campaign_status: result.status });
   });
 };

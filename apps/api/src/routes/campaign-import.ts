@@ -49,7 +49,7 @@ export const campaignImportRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
     const { values, collector } = await readImportForm(request, deps, request.query.default_country);
     collector.assertAcceptable(request.query.skip_invalid ?? false, 'csv');
     void reply.status(201);
-    return ok(await createdCampaignBody(deps, values, collector, at));
+    return ok(await createdCampaignBody(deps, values, collector, at, request.id));
   });
 };
 

@@ -32,7 +32,7 @@ export const campaignLifecycleRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asy
         if (target === null) return null;
         if (target === 'cancelled') await cancelQueuedCalls(tx, id, at);
         return setCampaignStatus(tx, id, target, at);
-      }));
+      }, request.id));
     });
   }
 };

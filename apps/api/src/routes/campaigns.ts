@@ -34,7 +34,7 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     const collector = contacts ? collectJsonContacts(contacts, country, deps.config.csvMaxRows) : null;
     collector?.assertAcceptable(request.query.skip_invalid ?? false, 'json');
     void reply.status(201);
-    return ok(await createdCampaignBody(deps, values, collector, at));
+    return ok(await createdCampaignBody(deps, values, collector, at, request.id));
   });
 
   app.get('/api/campaigns', {
@@ -84,6 +84,6 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
         throw new ApiError(409, 'CAMPAIGN_STATE_CONFLICT', 'the campaign is cancelled and can no longer be changed');
       }
       return updateCampaign(tx, id, checkCampaignPatch(current, request.body), at);
-    }));
+    }, request.id));
   });
 };

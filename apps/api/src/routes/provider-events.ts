@@ -85,7 +85,7 @@ export const providerEventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
       const ended = result.result === 'applied' && !isProgressStatus(event.status);
       // settleCall sent call_finished in this transaction; the plan writer only rings.
       return { result, notify: ended ? { sent: true } : null };
-    });
+    }, request.id);
     if (outcome.result === 'unknown_call') throw notFound('call', event.call_id);
     if (outcome.result === 'applied') return ok({ result: outcome.result, call_status: outcome.callStatus });
     if (outcome.result === 'stale') return ok({ result: outcome.result, reason: outcome.reason });

@@ -23,9 +23,9 @@ export const schedulerRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
       tags: ['scheduler'],
       response: { 200: Envelope(ReloadResult), ...ErrorResponses },
     },
-  }, async () => {
+  }, async (request) => {
     const at = deps.now();
-    await deps.planWriter.write('reload', at, async () => ({ result: null, notify: {} }));
+    await deps.planWriter.write('reload', at, async () => ({ result: null, notify: {} }), request.id);
     return ok({ notified: true as const, at: at.toISOString() });
   });
 
