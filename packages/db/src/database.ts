@@ -9,16 +9,15 @@
 // A variable that is wrong is a ConfigError (database-env.ts, every problem at
 // once); a database that cannot be set up is a DatabaseSetupError: one sentence,
 // what failed and how to fix it, which every entry point prints alone.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { loadDatabaseEnv } from './database-env.ts';
+import { CHECKOUT_ROOT } from './package-paths.ts';
 import { defaultDataDir, serverUrl, startEmbeddedPostgres } from './embedded.ts';
 
 export { DatabaseSetupError } from './database-setup-error.ts';
 
 export const EMBEDDED_DATABASE = 'wakeplan';
-export const CHECKOUT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export { CHECKOUT_ROOT };
 
 export interface ResolvedDatabase {
   url: string;
