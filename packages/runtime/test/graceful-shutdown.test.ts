@@ -35,7 +35,7 @@ function messages(stdout: string): string[] {
   return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { msg: string }).msg);
 }
 
-describe('closeGracefully', () => {
+describe('closeGracefully', { timeout: 30_000 }, () => {
   it('closes once on SIGTERM and exits 0', async () => {
     const run = await runChild('ok', ['SIGTERM']);
     expect(run.code).toBe(0);

@@ -35,11 +35,11 @@ describe('a bad environment', () => {
     for (const problem of others) expect(r.lines.some((l) => l.includes(problem)), problem).toBe(true);
     expect(new Set(r.lines).size).toBe(r.lines.length);
     expect(r.stdout).toBe('');
-  });
+  }, 60_000);
 
   it('stops the CLI (npm run migrate) the same way', () => {
     const r = run('apps/cli/src/main.ts', ['migrate']);
     expect(r.status).toBe(2);
     expect(r.lines).toEqual(DATABASE_PROBLEMS.map((p) => `wakeplan: ${p}`));
-  });
+  }, 60_000);
 });
