@@ -22,7 +22,7 @@
 // per-route transform to the document pass as `x-route-facts`, then vanish.
 import type { FastifyContextConfig } from 'fastify';
 
-export const ROUTE_FACTS = 'x-route-facts';
+const ROUTE_FACTS = 'x-route-facts';
 
 interface RouteFacts { public: boolean; rateLimited: boolean; etag: boolean }
 type Json = Record<string, any>;

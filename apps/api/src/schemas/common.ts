@@ -41,7 +41,7 @@ export function Envelope<T extends TSchema>(data: T) {
   return Type.Object({ success: Type.Literal(true), data });
 }
 
-export const Problem = Type.Object({
+const Problem = Type.Object({
   field: Type.String({ description: 'the request field (snake_case, e.g. `contacts[3].phone`), a CSV column, or `row` for a whole CSV row' }),
   message: Type.String({ description: 'what is wrong, for a person' }),
   line: Type.Optional(Type.Integer({ description: 'the CSV line the row starts on (header = 1)' })),
