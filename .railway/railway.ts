@@ -7,7 +7,9 @@
 //     start, healthcheck, healthcheckTimeout, replicas, env, ctx.shared, preserve();
 //     `source` is omitted (documented: connect the GitHub repo in the dashboard);
 //   - the `railway` SDK's DSL page (railwayapp/railway-ts-sdk,
-//     docs/railway-config-dsl.md) — preDeploy;
+//     docs/railway-config-dsl.md) — preDeploy, build (the build command);
+//   - https://railpack.com/languages/node — RAILPACK_NODE_VERSION picks the Node
+//     the service builds and runs on (else it is resolved from engines.node);
 //   - https://docs.railway.com/deployments/deployment-teardown — the draining time
 //     as the RAILWAY_DEPLOYMENT_DRAINING_SECONDS service variable.
 // The documented DSL has no field for the restart policy or serverless sleeping,
@@ -34,9 +36,13 @@ export default defineRailway((ctx) => {
     // Longer than SHUTDOWN_GRACE_S: in-flight work finishes before SIGKILL.
     RAILWAY_DEPLOYMENT_DRAINING_SECONDS: "30",
     NODE_ENV: "production",
+    // The Node line CI runs the whole suite on besides 20.19 (package.json engines allow 20.19–26).
+    RAILPACK_NODE_VERSION: "24",
   };
 
   const api = service("api", {
+    // Bundles both apps (esbuild): the services start with plain `node`, never a TypeScript loader.
+    build: "npm run build",
     start: "npm run start:api",
     preDeploy: "npm run migrate",
     healthcheck: "/health",
@@ -54,6 +60,7 @@ export default defineRailway((ctx) => {
   });
 
   const worker = service("worker", {
+    build: "npm run build",
     start: "npm run start:worker",
     healthcheck: "/health",
     healthcheckTimeout: 60,

@@ -1,6 +1,6 @@
 // `npm run bench [-- NAME…]`: every benchmark, one after the other (never in
 // parallel: they would measure each other), each as its own process. Benchmarks
-// are never part of `npm test`. Names: schedule-core, api, worker, simulate.
+// are never part of `npm test`. Names: schedule-core, api, worker, simulate, startup.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ const benches: Record<string, string[]> = {
   api: ['apps/api/bench/api.bench.ts'],
   worker: ['apps/worker/bench/worker.bench.ts'],
   simulate: ['apps/cli/src/main.ts', 'simulate', '--scenario', 'apps/cli/scenarios/seed-story.json'],
+  startup: ['scripts/startup.bench.ts'],
 };
 
 const wanted = process.argv.slice(2);

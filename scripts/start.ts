@@ -1,39 +1,44 @@
 // `npm start`: the whole of Wakeplan on one machine, for development.
 //
-// Resolves the database by the shared rule (DATABASE_URL, else an embedded
-// Postgres kept across restarts), applies migrations, then runs the API and the
-// worker as two child processes whose JSON logs are printed prefixed and, on a
-// terminal, pretty. Ctrl-C (or SIGTERM) stops both children, waits for them, and
-// stops the embedded database only if this process started it. A database that
-// cannot be set up ends the run with its one sentence and exit code 1, no stack.
+// Checks the API's and the worker's configuration first (every problem of
+// both, one line each, exit code 2), resolves the database by the shared rule
+// (DATABASE_URL, else an embedded Postgres kept across restarts), applies
+// migrations, then runs the API and the worker as two child processes whose JSON
+// logs are printed prefixed and, on a terminal, made readable by pino-pretty.
+// Ctrl-C (or SIGTERM) stops both children, waits for them, and stops the
+// embedded database only if this process started it. A database that cannot be
+// set up ends the run with its one sentence and exit code 1, no stack.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSql, DatabaseSetupError, describeMigration, migrate, resolveDatabase } from '@wakeplan/db';
-import { redactUrl } from '@wakeplan/runtime';
+import { loadApiConfig } from '@wakeplan/api/config';
+import { createSql, describeMigration, migrate, resolveDatabase } from '@wakeplan/db';
+import { ConfigError, describeStartupFailure, loadLineFormatter, redactUrl } from '@wakeplan/runtime';
+import { loadWorkerConfig } from '../apps/worker/src/config.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pretty = process.stdout.isTTY;
 const colours: Record<string, string> = { api: '\x1b[36m', worker: '\x1b[35m', start: '\x1b[33m' };
+const formatLogLine = (pretty ? await loadLineFormatter() : null) ?? ((line: string) => line);
 
 function say(source: string, line: string): void {
   const tag = pretty ? `${colours[source] ?? ''}[${source}]\x1b[0m` : `[${source}]`;
   process.stdout.write(`${tag} ${line}\n`);
 }
 
-/** One pino JSON line → "HH:MM:SS LEVEL msg key=value…" on a terminal; raw JSON otherwise. */
-function formatLogLine(line: string): string {
-  if (!pretty) return line;
-  try {
-    const { time, level, msg, pid: _pid, hostname: _h, name: _n, ...rest } = JSON.parse(line) as Record<string, unknown>;
-    const levels: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: '\x1b[33mWARN \x1b[0m', 50: '\x1b[31mERROR\x1b[0m', 60: '\x1b[31mFATAL\x1b[0m' };
-    const when = typeof time === 'number' ? new Date(time).toISOString().slice(11, 19) : '';
-    const extra = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
-    return `${when} ${levels[level as number] ?? level} ${String(msg ?? '')}${extra ? ` \x1b[2m${extra}\x1b[0m` : ''}`;
-  } catch {
-    return line;
+/** Every configuration problem of both processes, before anything starts. */
+function checkConfiguration(env: NodeJS.ProcessEnv): void {
+  const problems = new Set<string>();
+  for (const load of [loadApiConfig, loadWorkerConfig]) {
+    try {
+      load(env);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      for (const p of error.problems) problems.add(p);
+    }
   }
+  if (problems.size > 0) exitOnFailure(new ConfigError([...problems]));
 }
 
 function run(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
@@ -46,13 +51,14 @@ function run(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess 
   return child;
 }
 
-function exitOnSetupError(error: unknown): never {
-  if (!(error instanceof DatabaseSetupError)) throw error;
-  process.stderr.write(`[start] ${error.message}\n`);
-  process.exit(1);
+function exitOnFailure(error: unknown): never {
+  const { lines, exitCode } = describeStartupFailure(error);
+  for (const line of lines) process.stderr.write(`[start] ${line}\n`);
+  process.exit(exitCode);
 }
 
-const db = await resolveDatabase(process.env, (line) => say('start', line)).catch(exitOnSetupError);
+checkConfiguration(process.env);
+const db = await resolveDatabase(process.env, (line) => say('start', line)).catch(exitOnFailure);
 const sql = createSql({ url: db.url, applicationName: 'wakeplan-start', idleTimeoutS: 1, max: 1 });
 try {
   say('start', describeMigration(await migrate(sql)));

@@ -2,19 +2,27 @@
 // it never listens itself (main.ts does). Everything it needs comes in `deps`;
 // it reads no environment and opens no connection until a route queries.
 //
-// Order matters: error handling and validation first, then rate limiting and
-// auth (they wrap every route registered after them), then the API description,
+// Order matters: the request id first (every answer carries it), error handling
+// and validation, the conventions every route gets and the route index for 405s
+// (both watch routes as they register), then CORS (a preflight is answered
+// before anything checks a token), rate limiting and auth (they wrap every
+// route registered after them), conditional GETs, then the API description,
 // then the routes. A route that needs no token says so itself (plugins/auth.ts).
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import sensible from '@fastify/sensible';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createBearerMatcher } from '@wakeplan/contract';
 import type { AppDeps, RouteDeps } from './deps.ts';
-import { handleError } from './errors.ts';
+import { ApiError, handleError } from './errors.ts';
 import { createUserActivity } from './plugins/activity.ts';
 import { installAuth } from './plugins/auth.ts';
+import { createChangeToken, installConditionalGets } from './plugins/conditional-get.ts';
+import { registerCors } from './plugins/cors.ts';
+import { indexRoutes } from './plugins/method-not-allowed.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { registerRateLimit } from './plugins/rate-limit.ts';
+import { echoRequestId, requestIdOptions } from './plugins/request-id.ts';
+import { applyRouteConventions } from './plugins/route-conventions.ts';
 import { validatorCompiler } from './plugins/validation.ts';
 import { callRoutes } from './routes/calls.ts';
 import { campaignContactRoutes } from './routes/campaign-contacts.ts';
@@ -35,23 +43,38 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    ...requestIdOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  echoRequestId(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
   await app.register(sensible);
-  app.setNotFoundHandler((request, reply) => reply.notFound(`no route ${request.method} ${request.url.split('?')[0]}`));
+  applyRouteConventions(app);
+  const routeIndex = indexRoutes(app);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = routeIndex.methodsAt(path);
+    if (allowed.length === 0) return reply.notFound(`no route ${request.method} ${path}`);
+    void reply.header('allow', allowed.join(', '));
+    throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${path} does not take ${request.method}; it takes ${allowed.join(', ')}`);
+  });
 
   const tokens = createBearerMatcher(config.apiTokens);
   const activity = createUserActivity();
+  await registerCors(app, config.corsOrigins);
   await registerRateLimit(app, config.rateLimitPerMinute, tokens);
   installAuth(app, { tokens, activity, now });
-  await registerOpenApi(app);
 
   const status = createStatusService({ sql, workerBaseUrl: config.workerBaseUrl, activity });
   const planWriter = createPlanWriter({
     sql, logger, doorbellUrl: config.workerWakeUrl, wakeToken: config.wakeToken, onCommitted: () => status.invalidate(),
   });
+  installConditionalGets(app, {
+    changes: createChangeToken({ writes: () => planWriter.version(), workerBaseUrl: config.workerBaseUrl, now }),
+    now,
+  });
+  await registerOpenApi(app, { serverUrl: config.publicUrl ?? `http://127.0.0.1:${config.port}` });
   const routeDeps: RouteDeps = { sql, config, now, planWriter, status };
 
   await app.register(healthRoutes);

@@ -1,11 +1,14 @@
 // The API's configuration, read once from the environment by main.ts, validated
 // with every problem reported at once, and frozen. Nothing else reads process.env.
+import { readDatabaseEnv, type DatabaseEnv } from '@wakeplan/db';
 import { DEV_SECRETS, EnvReader, LOG_LEVELS, type LogLevel } from '@wakeplan/runtime';
 import { isValidTimeZone } from '@wakeplan/schedule-core';
 import { workerBaseUrl } from './worker-link/worker-health.ts';
 
 export interface ApiConfig {
   nodeEnv: 'development' | 'production' | 'test';
+  /** Checked here with everything else; main.ts resolves it (DATABASE_URL, else embedded in development). */
+  database: DatabaseEnv;
   host: string;
   port: number;
   apiTokens: string[];
@@ -24,10 +27,16 @@ export interface ApiConfig {
   callResultTimeoutMinutes: number;
   /** Requests per minute per bearer token (or per client IP without one). */
   rateLimitPerMinute: number;
+  /** Signed provider events per minute: their own bucket, which no other traffic fills (plugins/rate-limit.ts). */
+  providerEventsPerMinute: number;
   /** Body limit of ordinary JSON routes; the contact routes take csvMaxBytes. */
   bodyLimitBytes: number;
   /** Behind a proxy (Railway): take the client IP from X-Forwarded-For. */
   trustProxy: boolean;
+  /** Browser origins allowed to call the API (CORS); empty = the API's own origin only; ['*'] = any (not in production). */
+  corsOrigins: string[];
+  /** PUBLIC_URL: the API's public base URL, named in the API description's `servers`. */
+  publicUrl: string | undefined;
   logLevel: LogLevel;
 }
 
@@ -36,6 +45,7 @@ export const DEV_TOKEN = 'dev-token-change-me';
 export function loadApiConfig(env: Record<string, string | undefined>): Readonly<ApiConfig> {
   const r = new EnvReader(env);
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const database = readDatabaseEnv(r);
   const tokens = r.list('API_TOKENS');
   if (nodeEnv === 'production' && tokens.length === 0) {
     r.problem('API_TOKENS is required when NODE_ENV=production (comma-separated bearer tokens)');
@@ -45,8 +55,12 @@ export function loadApiConfig(env: Record<string, string | undefined>): Readonly
   if (defaultTimezone !== undefined && !isValidTimeZone(defaultTimezone)) {
     r.problem(`DEFAULT_TIMEZONE must be an IANA time zone such as America/New_York, got "${defaultTimezone}"`);
   }
+  const corsOrigins = readCorsOrigins(r, nodeEnv);
   return r.finish({
     nodeEnv,
+    database,
+    corsOrigins,
+    publicUrl: r.url('PUBLIC_URL')?.replace(/\/+$/, ''),
     // Production binds every interface, IPv6 included (Railway's private network);
     // development stays on loopback.
     host: r.string('HOST', nodeEnv === 'production' ? '::' : '127.0.0.1'),
@@ -64,8 +78,36 @@ export function loadApiConfig(env: Record<string, string | undefined>): Readonly
     shutdownGraceS: r.int('SHUTDOWN_GRACE_S', 10, { min: 0, max: 3600 }),
     callResultTimeoutMinutes: r.int('CALL_RESULT_TIMEOUT_MINUTES', 30, { min: 1, max: 1440 }),
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 600, { min: 1, max: 10_000_000 }),
+    providerEventsPerMinute: r.int('PROVIDER_EVENTS_PER_MINUTE', 6000, { min: 1, max: 10_000_000 }),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
     trustProxy: r.bool('TRUST_PROXY', false),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   });
+}
+
+/**
+ * CORS_ORIGINS: comma-separated origins (`https://app.example.com`, scheme, host
+ * and port only) or `*`. Every route but the public ones takes a bearer token —
+ * the browser sends it, so it is a credentialed API: production names its
+ * frontends and refuses `*`.
+ */
+function readCorsOrigins(r: EnvReader, nodeEnv: string): string[] {
+  const origins = r.list('CORS_ORIGINS');
+  for (const origin of origins) {
+    if (origin === '*') {
+      if (nodeEnv === 'production') r.problem('CORS_ORIGINS must name the allowed origins in production, not "*": every API route takes a bearer token');
+    } else if (!isOrigin(origin)) {
+      r.problem(`CORS_ORIGINS must be origins such as https://app.example.com (scheme, host and port only), got "${origin}"`);
+    }
+  }
+  return origins;
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return ['http:', 'https:'].includes(u.protocol) && u.origin === value;
+  } catch {
+    return false;
+  }
 }

@@ -16,7 +16,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PgCodes, pgErrorCode } from '@wakeplan/db';
 
 export const ERROR_CODES = [
-  'VALIDATION_FAILED', 'CSV_INVALID', 'INVALID_JSON', 'BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND',
+  'VALIDATION_FAILED', 'CSV_INVALID', 'INVALID_JSON', 'BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND', 'METHOD_NOT_ALLOWED',
   'CONFLICT', 'CAMPAIGN_STATE_CONFLICT', 'IDEMPOTENCY_KEY_REUSED', 'PAYLOAD_TOO_LARGE', 'CSV_TOO_MANY_ROWS',
   'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'DATABASE_UNAVAILABLE', 'INTERNAL_ERROR',
 ] as const;
@@ -28,13 +28,22 @@ export interface FieldProblem {
   message: string;
 }
 
+/** An item of `error.details` as sent: a field problem, for a CSV row with its line (or a JSON array's index). */
+export interface Problem extends FieldProblem {
+  line?: number;
+  index?: number;
+}
+
+/** `field` for a problem with a whole CSV row (a parse error, a wrong number of columns) rather than one column. */
+export const WHOLE_ROW = 'row';
+
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
     readonly statusCode: number,
     readonly code: ErrorCode,
     message: string,
-    readonly details: unknown[] = [],
+    readonly details: Problem[] = [],
   ) {
     super(message);
   }
@@ -52,10 +61,10 @@ export function notFound(what: string, id: string): Error {
 
 export interface ErrorBody {
   success: false;
-  error: { code: ErrorCode; message: string; details: unknown[] };
+  error: { code: ErrorCode; message: string; details: Problem[] };
 }
 
-function errorBody(code: ErrorCode, message: string, details: unknown[] = []): ErrorBody {
+function errorBody(code: ErrorCode, message: string, details: Problem[] = []): ErrorBody {
   return { success: false, error: { code, message, details } };
 }
 
@@ -138,6 +147,7 @@ function mapPostgresError(error: unknown): { status: number; body: ErrorBody } |
 function codeForStatus(status: number): ErrorCode {
   if (status === 401) return 'UNAUTHORIZED';
   if (status === 404) return 'NOT_FOUND';
+  if (status === 405) return 'METHOD_NOT_ALLOWED';
   if (status === 409) return 'CONFLICT';
   if (status === 413) return 'PAYLOAD_TOO_LARGE';
   if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';

@@ -1,53 +1,32 @@
 // The API's composition root: the only place that reads process.env, resolves
 // the database (shared rule: DATABASE_URL or embedded in development), creates
-// the pool and the logger, listens, and closes gracefully on SIGTERM/SIGINT
-// within SHUTDOWN_GRACE_S.
+// the pool and the logger, and listens. Shutdown (SIGTERM/SIGINT) goes through
+// closeGracefully: in-flight requests finish, the pool and an embedded database
+// this process started end, all within SHUTDOWN_GRACE_S, else exit 1.
+// A process that cannot start says why in one line per problem (configuration:
+// exit 2) or one sentence (exit 1), never with a stack trace.
 //
 // The pool closes idle connections after DB_IDLE_TIMEOUT_S and nothing here
 // queries on a timer, so an idle API holds no connection and the database sleeps.
 import { createSql, resolveDatabase } from '@wakeplan/db';
-import { ConfigError, createLogger, redactUrl } from '@wakeplan/runtime';
+import { closeGracefully, createProcessLogger, exitOnStartupFailure, redactUrl, wantsPrettyLogs } from '@wakeplan/runtime';
 import { buildApp } from './app.ts';
 import { loadApiConfig, type ApiConfig } from './config.ts';
 
 async function main(): Promise<void> {
-  let config: Readonly<ApiConfig>;
-  try {
-    config = loadApiConfig(process.env);
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : String(error));
-    process.exit(1);
-  }
-  const logger = createLogger('wakeplan-api', config.logLevel);
+  const config = loadApiConfig(process.env);
+  const logger = await createProcessLogger('wakeplan-api', config.logLevel, wantsPrettyLogs(config.nodeEnv, Boolean(process.stdout.isTTY)));
   const db = await resolveDatabase(process.env, (line) => logger.info(line));
   const sql = createSql({ url: db.url, idleTimeoutS: config.dbIdleTimeoutS, applicationName: 'wakeplan-api' });
   const app = await buildApp({ sql, config, logger });
+  closeGracefully({ delayMs: config.shutdownGraceS * 1000, logger }, async () => {
+    await app.close();
+    await sql.end({ timeout: config.shutdownGraceS });
+    await db.release();
+  });
   await app.listen({ host: config.host, port: config.port });
   logger.info({ database: redactUrl(db.url), doorbell: config.workerWakeUrl ?? 'off' }, 'wakeplan-api ready');
   if (config.devToken) printDevelopmentToken(config);
-
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => {
-      logger.error({ shutdownGraceS: config.shutdownGraceS }, 'shutdown took longer than SHUTDOWN_GRACE_S; exiting');
-      process.exit(1);
-    }, config.shutdownGraceS * 1000 + 1000);
-    force.unref();
-    try {
-      await app.close();
-      await sql.end({ timeout: config.shutdownGraceS });
-      await db.release();
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    }
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
 function printDevelopmentToken(config: Readonly<ApiConfig>): void {
@@ -63,4 +42,4 @@ function printDevelopmentToken(config: Readonly<ApiConfig>): void {
   ].join('\n'));
 }
 
-await main();
+await main().catch((error: unknown) => exitOnStartupFailure('wakeplan-api', error));

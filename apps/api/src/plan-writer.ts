@@ -11,6 +11,10 @@
 // Rings coalesce: while one is on its way, later commits queue a single next
 // ring, sent when it finishes — so every commit is followed by a ring that
 // started after it, and a burst of writes is not a burst of HTTP requests.
+// A ring names the requests whose writes it announces (at most the last
+// MAX_RING_REQUEST_IDS of a coalesced burst), so the worker's wake log leads back
+// to them. Every committed write also bumps `version()`, the API's change counter (the
+// conditional GETs' shortcut, plugins/conditional-get.ts).
 import { buildNotification, type NotifyKind } from '@wakeplan/contract';
 import { notifySchedulerChanged, type Sql, type TransactionSql } from '@wakeplan/db';
 import type { Logger } from '@wakeplan/runtime';
@@ -26,7 +30,10 @@ interface PlanWrite<T> {
 }
 
 export interface PlanWriter {
-  write<T>(kind: NotifyKind, at: Date, work: (tx: TransactionSql) => Promise<PlanWrite<T>>): Promise<T>;
+  /** `requestId`: the API request making the write, named on the doorbell it rings. */
+  write<T>(kind: NotifyKind, at: Date, work: (tx: TransactionSql) => Promise<PlanWrite<T>>, requestId?: string): Promise<T>;
+  /** How many plan-changing writes this process has committed; bumped after each commit. */
+  version(): number;
   /** Resolves when every doorbell rung so far has finished (for shutdown and tests). */
   settled(): Promise<void>;
 }
@@ -40,18 +47,22 @@ export interface PlanWriterOptions {
   onCommitted?: () => void;
 }
 
+const MAX_RING_REQUEST_IDS = 20;
+
 export function createPlanWriter(options: PlanWriterOptions): PlanWriter {
   let ringing: Promise<void> | null = null;
-  let queued: NotifyKind | null = null;
+  let queued: { kind: NotifyKind; requestIds: string[] } | null = null;
+  let version = 0;
 
-  function ring(kind: NotifyKind): void {
+  function ring(kind: NotifyKind, requestIds: string[]): void {
     if (ringing) {
-      queued = kind;
+      queued = { kind, requestIds: [...(queued?.requestIds ?? []), ...requestIds].slice(-MAX_RING_REQUEST_IDS) };
       return;
     }
     ringing = ringDoorbell(kind, {
       url: options.doorbellUrl,
       token: options.wakeToken,
+      requestIds,
       onFailure: (reason) => options.logger.warn({ kind, reason }, 'worker doorbell failed; the worker will see the change at its next wake'),
     }).then(
       () => undefined,
@@ -60,24 +71,26 @@ export function createPlanWriter(options: PlanWriterOptions): PlanWriter {
       ringing = null;
       const next = queued;
       queued = null;
-      if (next) ring(next);
+      if (next) ring(next.kind, next.requestIds);
     });
   }
 
   return {
-    async write(kind, at, work) {
+    async write(kind, at, work, requestId) {
       const { result, notified } = await options.sql.begin(async (tx) => {
         const change = await work(tx);
         const note = change.notify ? { ...change.notify, kind: change.notify.kind ?? kind } : null;
         if (note && !note.sent) await notifySchedulerChanged(tx, buildNotification(note.kind, at, note));
         return { result: change.result, notified: note?.kind ?? null };
       });
+      version++; // even a write that wakes nobody (a progress event) may have changed what a GET shows
       if (notified) {
         options.onCommitted?.();
-        ring(notified);
+        ring(notified, requestId ? [requestId] : []);
       }
       return result;
     },
+    version: () => version,
     async settled() {
       while (ringing) await ringing;
     },

@@ -3,7 +3,8 @@
 // Postgres errors that slip past the validators all become 4xx envelopes.
 import { describe, expect, it } from 'vitest';
 import { mapError } from '../src/errors.ts';
-import { AUTH, campaignBody, json, rowCounts, startApi, TOKEN, useTestApi } from './helpers.ts';
+import { signedHeaders } from '@wakeplan/contract';
+import { AUTH, campaignBody, json, rowCounts, startApi, T0, TOKEN, useTestApi, type TestApi } from './helpers.ts';
 
 const { db, api } = useTestApi({ env: { BODY_LIMIT_BYTES: '2048' } });
 
@@ -120,6 +121,43 @@ describe('the error handler', () => {
 });
 
 describe('rate limiting', () => {
+  const eventBody = JSON.stringify({ call_id: '00000000-0000-4000-8000-000000000001', attempt: 1, status: 'completed', occurred_at: T0.toISOString() });
+  const providerEvent = (app: TestApi, secret: string) => app.app.inject({
+    method: 'POST', url: '/api/provider/events', payload: eventBody,
+    headers: { 'content-type': 'application/json', ...signedHeaders(secret, eventBody, app.clock.now()) },
+  });
+
+  it('keeps /health and signed provider events out of other traffic\'s limit; signed events have their own', async () => {
+    const limited = await startApi(db.current, { RATE_LIMIT_PER_MINUTE: '3', PROVIDER_EVENTS_SECRET: 'pes', PROVIDER_EVENTS_PER_MINUTE: '4' });
+    try {
+      for (let i = 0; i < 3; i++) expect((await limited.app.inject({ method: 'GET', url: '/api/campaigns' })).statusCode).toBe(401);
+      expect((await limited.app.inject({ method: 'GET', url: '/api/campaigns' })).statusCode).toBe(429); // this address is spent
+      for (let i = 0; i < 10; i++) expect((await limited.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+      for (let i = 0; i < 4; i++) {
+        const signed = await providerEvent(limited, 'pes');
+        expect(signed.statusCode).toBe(404); // accepted as signed and processed: an unknown call
+        expect(signed.headers['x-ratelimit-limit']).toBe('4');
+      }
+      const fifth = await providerEvent(limited, 'pes');
+      expect(fifth.statusCode).toBe(429);
+      expect(fifth.headers['retry-after']).toBeDefined();
+      expect((await providerEvent(limited, 'wrong-secret')).statusCode).toBe(429); // anonymous, and this address is spent
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts events with a bad signature against their address, like any anonymous request', async () => {
+    const limited = await startApi(db.current, { RATE_LIMIT_PER_MINUTE: '3', PROVIDER_EVENTS_SECRET: 'pes' });
+    try {
+      for (let i = 0; i < 3; i++) expect((await providerEvent(limited, 'wrong-secret')).statusCode).toBe(401);
+      expect((await limited.app.inject({ method: 'GET', url: '/api/campaigns' })).statusCode).toBe(429);
+      expect((await providerEvent(limited, 'pes')).statusCode).toBe(404); // a signed one still gets through
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers 429 past the limit, per token', async () => {
     const limited = await startApi(db.current, { RATE_LIMIT_PER_MINUTE: '3' });
     try {
@@ -132,6 +170,30 @@ describe('rate limiting', () => {
       expect((await get('Bearer test-token-2')).statusCode).toBe(200);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('request ids', () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('names every request with a new UUID, echoed in X-Request-Id and in its log lines', async () => {
+    const a = await api.app.inject({ method: 'GET', url: '/health' });
+    const b = await api.app.inject({ method: 'GET', url: '/api/campaigns' }); // a 401 carries it too
+    expect(a.headers['x-request-id']).toMatch(UUID);
+    expect(b.statusCode).toBe(401);
+    expect(b.headers['x-request-id']).toMatch(UUID);
+    expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+    const logged = api.logLines.map((l) => JSON.parse(l) as { reqId?: string }).filter((l) => l.reqId === b.headers['x-request-id']);
+    expect(logged.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('honours a sane incoming X-Request-Id and replaces one that is not', async () => {
+    const sane = await api.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'lb-7f3a:01/2' } });
+    expect(sane.headers['x-request-id']).toBe('lb-7f3a:01/2');
+    for (const bad of ['', 'has space', 'x'.repeat(129), 'line\u2028break', '{"inject":1}']) {
+      const res = await api.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': bad } });
+      expect(res.headers['x-request-id'], JSON.stringify(bad)).toMatch(UUID);
     }
   });
 });

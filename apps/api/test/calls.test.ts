@@ -86,8 +86,10 @@ describe('GET /api/calls/:id', () => {
     expect(data.attempts[0]).toMatchObject({ claimed_at: claimed.toISOString(), ended_at: claimed.toISOString(), duration_seconds: 0 });
   });
 
-  it('answers 404 for unknown and malformed ids', async () => {
+  it('answers 404 for an unknown id and 422 for a malformed one', async () => {
     expect((await api.app.inject({ method: 'GET', url: '/api/calls/00000000-0000-4000-8000-000000000000', headers: AUTH })).statusCode).toBe(404);
-    expect((await api.app.inject({ method: 'GET', url: '/api/calls/42', headers: AUTH })).statusCode).toBe(404);
+    const malformed = await api.app.inject({ method: 'GET', url: '/api/calls/42', headers: AUTH });
+    expect(malformed.statusCode).toBe(422);
+    expect(json(malformed).error.details).toEqual([{ field: 'id', message: 'must be a UUID, got "42"' }]);
   });
 });

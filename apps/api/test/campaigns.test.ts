@@ -84,10 +84,11 @@ describe('POST /api/campaigns', () => {
   it.each([
     ['a time out of range', { last_call_time: '17:61' }, 'last_call_time', 'must be HH:mm (24-hour), got "17:61"'],
     ['an unknown zone', { timezone: 'Mars/Olympus' }, 'timezone', 'must be a valid IANA time zone, got "Mars/Olympus"'],
-    ['a day out of range', { days_of_week: [1, 8] }, 'days_of_week', 'must contain only ISO weekdays 1–7 (1 = Monday, 7 = Sunday), got 8'],
-    ['an empty day list', { days_of_week: [] }, 'days_of_week', 'must name at least one day, got []'],
-    ['an unreal date', { start_date: '2026-02-30' }, 'start_date', 'must be a real calendar date, got "2026-02-30"'],
-    ['a badly written date', { blackout_dates: ['12/25/2026'] }, 'blackout_dates', 'must contain only dates written YYYY-MM-DD, got "12/25/2026"'],
+    ['a day out of range', { days_of_week: [1, 8] }, 'days_of_week[1]', 'must be an ISO weekday 1–7 (1 = Monday, 7 = Sunday), got 8'],
+    ['an empty day list', { days_of_week: [] }, 'days_of_week', 'must be a list of 1 to 7 days, each an ISO weekday 1–7 (1 = Monday, 7 = Sunday), got []'],
+    ['an unreal date', { start_date: '2026-02-30' }, 'start_date', 'must be a real calendar date written YYYY-MM-DD (or null), got "2026-02-30"'],
+    ['a badly written date', { blackout_dates: ['12/25/2026'] }, 'blackout_dates[0]', 'must be a real calendar date written YYYY-MM-DD, got "12/25/2026"'],
+    ['a zone that is not a zone name', { timezone: 'New York' }, 'timezone', 'must be an IANA time zone such as America/New_York, got "New York"'],
     ['dates in the wrong order', { start_date: '2026-05-01', end_date: '2026-04-01' }, 'start_date', expect.stringContaining('on or before end_date')],
     ['a wrong type', { max_attempts: '3' }, 'max_attempts', 'must be integer, got "3"'],
     ['a number out of range', { max_concurrent_calls: 0 }, 'max_concurrent_calls', 'must be >= 1, got 0'],
@@ -153,13 +154,15 @@ describe('GET /api/campaigns and /api/campaigns/:id', () => {
     expect(json(res).data).toMatchObject({ id: ended.id, next_open_at: null, end_date: '2026-03-01' });
   });
 
-  it('answers 404 for an unknown id and for a malformed one', async () => {
+  it('answers 404 for a well-formed unknown id, and 422 naming the parameter for a malformed one', async () => {
     const unknown = await api.app.inject({ method: 'GET', url: '/api/campaigns/00000000-0000-4000-8000-000000000000', headers: AUTH });
     expect(unknown.statusCode).toBe(404);
     expect(json(unknown).error).toMatchObject({ code: 'NOT_FOUND', message: 'no campaign with id "00000000-0000-4000-8000-000000000000"' });
     const malformed = await api.app.inject({ method: 'GET', url: '/api/campaigns/not-a-uuid', headers: AUTH });
-    expect(malformed.statusCode).toBe(404);
-    expect(json(malformed).error.message).toContain('must be a UUID, got "not-a-uuid"');
+    expect(malformed.statusCode).toBe(422);
+    expect(json(malformed).error).toMatchObject({
+      code: 'VALIDATION_FAILED', details: [{ field: 'id', message: 'must be a UUID, got "not-a-uuid"' }],
+    });
   });
 });
 

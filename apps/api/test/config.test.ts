@@ -18,20 +18,22 @@ describe('loadApiConfig', () => {
 
   it('reads every variable', () => {
     const c = loadApiConfig({
-      NODE_ENV: 'production', API_TOKENS: ' a , b ,', PORT: '8080', WAKE_TOKEN: 'w', PROVIDER_EVENTS_SECRET: 's',
+      NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db.internal:5432/w', EMBEDDED_PG_PORT: '5433', API_TOKENS: ' a , b ,', PORT: '8080', WAKE_TOKEN: 'w', PROVIDER_EVENTS_SECRET: 's',
       WORKER_WAKE_URL: 'http://worker.railway.internal:3001/wake', DEFAULT_TIMEZONE: 'Europe/Paris', DB_IDLE_TIMEOUT_S: '5',
       CSV_MAX_ROWS: '10', CSV_MAX_BYTES: '2048', RATE_LIMIT_PER_MINUTE: '60', BODY_LIMIT_BYTES: '4096', TRUST_PROXY: 'true', LOG_LEVEL: 'warn',
     });
     expect(c).toMatchObject({
-      nodeEnv: 'production', host: '::', port: 8080, apiTokens: ['a', 'b'], devToken: false, wakeToken: 'w',
+      nodeEnv: 'production', database: { url: 'postgres://u:p@db.internal:5432/w', embeddedPort: 5433 }, host: '::', port: 8080, apiTokens: ['a', 'b'], devToken: false, wakeToken: 'w',
       workerBaseUrl: 'http://worker.railway.internal:3001', defaultTimezone: 'Europe/Paris', dbIdleTimeoutS: 5,
       csvMaxRows: 10, csvMaxBytes: 2048, rateLimitPerMinute: 60, bodyLimitBytes: 4096, trustProxy: true, logLevel: 'warn',
     });
   });
 
-  it('refuses production without API_TOKENS, and has no doorbell or dev secrets there by default', () => {
+  it('refuses production without API_TOKENS or DATABASE_URL, and has no doorbell or dev secrets there by default', () => {
     expect(() => loadApiConfig({ NODE_ENV: 'production' })).toThrow(/API_TOKENS is required when NODE_ENV=production/);
-    const c = loadApiConfig({ NODE_ENV: 'production', API_TOKENS: 't' });
+    expect(() => loadApiConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL is required when NODE_ENV=production/);
+    expect(() => loadApiConfig({ NODE_ENV: 'production', API_TOKENS: 't', DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL must be a postgres:\/\//);
+    const c = loadApiConfig({ NODE_ENV: 'production', API_TOKENS: 't', DATABASE_URL: 'postgres://db/w' });
     expect(c).toMatchObject({ workerWakeUrl: undefined, workerBaseUrl: undefined, wakeToken: undefined, providerEventsSecret: undefined });
   });
 

@@ -51,8 +51,8 @@ describe('CSV contacts', () => {
     expect(error.message).toMatch(/^3 of 5 rows are invalid; nothing was imported/);
     expect(error.details).toEqual([
       { line: 5, field: 'phone', message: '"not-a-number" is not a phone number' },
-      { line: 6, message: 'has 1 field, the header has 2' },
-      { line: 7, message: 'has 3 fields, the header has 2' },
+      { line: 6, field: 'row', message: 'has 1 field, the header has 2' },
+      { line: 7, field: 'row', message: 'has 3 fields, the header has 2' },
     ]);
     expect(await rowCounts(db.current.sql)).toEqual({ campaigns: 1, calls: 0 });
 

@@ -54,7 +54,7 @@ describe('a file the parser cannot read', () => {
     expect(json(res).error).toMatchObject({
       code: 'CSV_INVALID',
       message: expect.stringMatching(/^the file is not valid CSV at line 4: the row has text after the closing quote/),
-      details: [{ line: 4, message: expect.stringContaining('write a quote inside a quoted field as ""') }],
+      details: [{ line: 4, field: 'row', message: expect.stringContaining('write a quote inside a quoted field as ""') }],
     });
     expect(await rowCounts(db.current.sql)).toEqual({ campaigns: 1, calls: 0 }); // the one made before each test
   });

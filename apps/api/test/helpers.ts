@@ -18,7 +18,7 @@ export const TOKEN = 'test-token-1';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
 export const WAKE_TOKEN = 'test-wake-token';
 
-interface Ring { authorization: string | undefined; body: string }
+interface Ring { authorization: string | undefined; requestId: string | undefined; body: string }
 
 interface FakeWorker {
   url: string;
@@ -46,7 +46,7 @@ async function startFakeWorker(): Promise<FakeWorker> {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       if (req.method === 'POST' && req.url === '/wake') {
-        worker.rings.push({ authorization: req.headers.authorization, body });
+        worker.rings.push({ authorization: req.headers.authorization, requestId: req.headers['x-request-id'] as string | undefined, body });
         if (worker.wake === 'hang') return void hanging.push(res);
         res.writeHead(worker.wake).end();
       } else if (req.method === 'GET' && req.url === '/health') {

@@ -45,9 +45,9 @@ describe('campaign lifecycle', () => {
     expect(row!.status).toBe(status);
   });
 
-  it('answers 404 for unknown and malformed ids', async () => {
+  it('answers 404 for an unknown id and 422 for a malformed one', async () => {
     expect((await act('00000000-0000-4000-8000-000000000000', 'pause')).statusCode).toBe(404);
-    expect((await act('123', 'cancel')).statusCode).toBe(404);
+    expect((await act('123', 'cancel')).statusCode).toBe(422);
   });
 
   it('refuses to change a cancelled campaign', async () => {

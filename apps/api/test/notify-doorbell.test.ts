@@ -55,7 +55,7 @@ describe('NOTIFY scheduler_changed', () => {
     await post(`/api/campaigns/${empty.id}/resume`);
     await post(`/api/campaigns/${full.id}/cancel`);
     const call = json(await post('/api/calls', { phone: phoneNumber(3), agent_id: 'a' })).data;
-    await post('/api/scheduler/reload');
+    const reload = await post('/api/scheduler/reload');
     await flushNotifications();
     const at = api.clock.now().toISOString();
     expect(notes.filter((n) => n.kind)).toEqual([
@@ -70,7 +70,7 @@ describe('NOTIFY scheduler_changed', () => {
       { v: 1, kind: 'reload', at },
     ]);
     // Rings coalesce while one is on its way, but the last write is always followed by one.
-    await vi.waitFor(() => expect(api.worker.rings.at(-1)?.body).toBe(JSON.stringify({ reason: 'reload' })));
+    await vi.waitFor(() => expect(JSON.parse(api.worker.rings.at(-1)?.body ?? '{}')).toEqual({ reason: 'reload', request_ids: [reload.headers['x-request-id']] }));
     expect(api.worker.rings.length).toBeGreaterThanOrEqual(2);
     expect(api.worker.rings.every((r) => r.authorization === `Bearer ${WAKE_TOKEN}`)).toBe(true);
   });
@@ -123,6 +123,17 @@ describe('NOTIFY scheduler_changed', () => {
 });
 
 describe('the doorbell', () => {
+  it('names the request whose write rang it (X-Request-Id and request_ids), so the wake can be traced to it', async () => {
+    const res = await api.app.inject({
+      method: 'POST', url: '/api/campaigns', headers: { ...AUTH, 'x-request-id': 'frontend-42' }, payload: campaignBody({ name: 'traced' }),
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.headers['x-request-id']).toBe('frontend-42');
+    await vi.waitFor(() => expect(api.worker.rings).toHaveLength(1));
+    expect(api.worker.rings[0]).toMatchObject({ requestId: 'frontend-42' });
+    expect(JSON.parse(api.worker.rings[0]!.body)).toEqual({ reason: 'campaign_changed', request_ids: ['frontend-42'] });
+  });
+
   it('failing does not fail the write; the failure is logged after retries', async () => {
     api.worker.wake = 500;
     const res = await post('/api/campaigns', campaignBody({ name: 'bell-fails' }));

@@ -1,9 +1,11 @@
 // The `wakeplan` composition root: the only place that reads process.env and argv.
 // Parses the command line, builds the context, runs one command, and turns a
-// CliError into a one-line message and an exit code (2 = usage, 1 = failure).
+// CliError into a one-line message and an exit code (2 = usage, 1 = failure); a
+// configuration problem is one line each, all at once, exit code 2; a database
+// that cannot be set up is its one sentence, exit code 1.
 import { parseArgs } from 'node:util';
 import { createSql, resolveDatabase } from '@wakeplan/db';
-import { ConfigError } from '@wakeplan/runtime';
+import { ConfigError, describeStartupFailure, StartupError } from '@wakeplan/runtime';
 import { CliError, usageError } from './cli-error.ts';
 import { loadCliConfig } from './config.ts';
 import type { CliContext } from './context.ts';
@@ -65,9 +67,10 @@ try {
   if (error instanceof CliError) {
     process.stderr.write(`wakeplan: ${error.message}\n`);
     process.exitCode = error.exitCode;
-  } else if (error instanceof ConfigError) {
-    process.stderr.write(`wakeplan: ${error.message}\n`);
-    process.exitCode = 2;
+  } else if (error instanceof ConfigError || error instanceof StartupError) {
+    const failure = describeStartupFailure(error); // one line per problem, never a stack
+    for (const line of failure.lines) process.stderr.write(`wakeplan: ${line}\n`);
+    process.exitCode = failure.exitCode;
   } else {
     process.stderr.write(`wakeplan: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;

@@ -1,10 +1,13 @@
 // The worker's configuration, read once from the environment by main.ts, validated
 // with every problem reported at once, and frozen. Nothing else reads process.env.
+import { readDatabaseEnv, type DatabaseEnv } from '@wakeplan/db';
 import { DEV_SECRETS, EnvReader, LOG_LEVELS, type LogLevel } from '@wakeplan/runtime';
 import { DEFAULT_SIMULATED_OUTCOMES } from './dialers/simulated.ts';
 
 export interface WorkerConfig {
   nodeEnv: 'development' | 'production' | 'test';
+  /** Checked here with everything else; main.ts resolves it (DATABASE_URL, else embedded in development). */
+  database: DatabaseEnv;
   /** `::` in production (Railway's private network is IPv6); loopback in development. */
   host: string;
   port: number;
@@ -36,6 +39,7 @@ const SIMULATED_OUTCOME_NAMES = Object.keys(DEFAULT_SIMULATED_OUTCOMES);
 export function loadWorkerConfig(env: Record<string, string | undefined>): Readonly<WorkerConfig> {
   const r = new EnvReader(env);
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const database = readDatabaseEnv(r);
   const dialer = r.oneOf('DIALER', ['simulated', 'webhook'] as const, 'simulated');
   const dialerWebhookUrl = r.url('DIALER_WEBHOOK_URL');
   const dialerWebhookSecret = r.string('DIALER_WEBHOOK_SECRET');
@@ -49,6 +53,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Reado
   if (dialer === 'simulated' && !providerEventsSecret) r.problem('PROVIDER_EVENTS_SECRET is required for DIALER=simulated (it signs the outcomes it posts)');
   return r.finish({
     nodeEnv,
+    database,
     host: r.string('HOST', nodeEnv === 'production' ? '::' : '127.0.0.1'),
     port: r.int('WORKER_PORT', portFallback, { min: 0, max: 65535 }),
     wakeToken,

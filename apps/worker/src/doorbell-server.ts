@@ -2,16 +2,21 @@
 // in main.ts so the doorbell answers from the first moment:
 //   GET  /health — state and next wake from memory; never touches the database.
 //   POST /wake   — `Authorization: Bearer $WAKE_TOKEN` (the API's constant-time check),
-//                  401 otherwise; 202 at once, then one wake per event-loop turn,
-//                  so a burst of rings coalesces.
+//                  401 otherwise; 202 once its small body is read, then one wake per event-loop turn,
+//                  so a burst of rings coalesces. The ring names the API requests
+//                  whose writes it announces (X-Request-Id, body `request_ids`):
+//                  they are logged with the ring and handed to the wake they cause,
+//                  whose "woke" line names them too.
 // Bound to `::` (IPv6-only private networks reach it; dual-stack also takes
 // IPv4), falling back to 0.0.0.0 where the host has no IPv6.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createBearerMatcher, type BearerMatcher } from '@wakeplan/contract';
+import { createBearerMatcher, REQUEST_ID_HEADER, saneRequestId, type BearerMatcher } from '@wakeplan/contract';
+import type { Logger } from '@wakeplan/runtime';
 
 export interface DoorbellTarget {
-  wake(): void;
+  /** `requestIds`: the API requests whose writes rang, oldest first (empty when unknown). */
+  wake(requestIds: string[]): void;
   health(): object;
 }
 
@@ -19,12 +24,18 @@ export interface DoorbellServerOptions {
   port: number;
   wakeToken: string | undefined;
   host?: string;
+  logger?: Logger;
 }
+
+/** A ring's body is `{ reason, request_ids }`: small. */
+const MAX_RING_BODY_BYTES = 8 * 1024;
+const MAX_PENDING_REQUEST_IDS = 20;
 
 export class DoorbellServer {
   private target: DoorbellTarget | null = null;
   private rungBeforeAttach = false;
   private wakeQueued = false;
+  private pendingRequestIds: string[] = [];
   private readonly server: Server;
   private readonly authorised: BearerMatcher;
 
@@ -49,7 +60,7 @@ export class DoorbellServer {
   /** Hands the doorbell to the worker; a ring that came before is passed on. */
   attach(target: DoorbellTarget): void {
     this.target = target;
-    if (this.rungBeforeAttach) target.wake();
+    if (this.rungBeforeAttach) target.wake(this.takeRequestIds());
   }
 
   async close(): Promise<void> {
@@ -68,20 +79,30 @@ export class DoorbellServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    req.resume(); // bodies are ignored
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') {
+      req.resume();
       return send(res, 200, this.target ? this.target.health() : { status: 'ok', state: 'starting' });
     }
     if (req.method === 'POST' && path === '/wake') {
-      if (this.authorised(req.headers.authorization) === null) return send(res, 401, { error: 'unauthorized' });
-      send(res, 202, { accepted: true });
-      return this.ring();
+      if (this.authorised(req.headers.authorization) === null) {
+        req.resume();
+        return send(res, 401, { error: 'unauthorized' });
+      }
+      void readRing(req).then((ring) => {
+        const requestIds = ring.requestIds.length > 0 ? ring.requestIds : [saneRequestId(req.headers[REQUEST_ID_HEADER])].filter((id) => id !== null);
+        this.options.logger?.info({ reason: ring.reason, requestIds }, 'doorbell rung');
+        this.ring(requestIds);
+        send(res, 202, { accepted: true });
+      });
+      return;
     }
+    req.resume();
     send(res, 404, { error: 'not found' });
   }
 
-  private ring(): void {
+  private ring(requestIds: string[]): void {
+    this.pendingRequestIds = [...this.pendingRequestIds, ...requestIds].slice(-MAX_PENDING_REQUEST_IDS);
     if (!this.target) {
       this.rungBeforeAttach = true;
       return;
@@ -90,8 +111,30 @@ export class DoorbellServer {
     this.wakeQueued = true;
     setImmediate(() => {
       this.wakeQueued = false;
-      this.target?.wake();
+      this.target?.wake(this.takeRequestIds());
     });
+  }
+
+  private takeRequestIds(): string[] {
+    const ids = this.pendingRequestIds;
+    this.pendingRequestIds = [];
+    return ids;
+  }
+}
+
+/** The ring's reason and request ids; an unreadable or oversized body is a ring all the same. */
+async function readRing(req: IncomingMessage): Promise<{ reason: string | null; requestIds: string[] }> {
+  let text = '';
+  try {
+    for await (const chunk of req) {
+      text += String(chunk);
+      if (text.length > MAX_RING_BODY_BYTES) return { reason: null, requestIds: [] };
+    }
+    const body = JSON.parse(text) as { reason?: unknown; request_ids?: unknown };
+    const ids = Array.isArray(body.request_ids) ? body.request_ids.map((id) => saneRequestId(typeof id === 'string' ? id : undefined)) : [];
+    return { reason: typeof body.reason === 'string' ? body.reason.slice(0, 64) : null, requestIds: ids.filter((id) => id !== null) };
+  } catch {
+    return { reason: null, requestIds: [] };
   }
 }
 

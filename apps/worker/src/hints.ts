@@ -8,7 +8,7 @@
 export type Hint =
   | { kind: 'startup' }
   | { kind: 'timer'; reason: string }
-  | { kind: 'doorbell'; needsPlanRead: boolean }
+  | { kind: 'doorbell'; needsPlanRead: boolean; requestIds?: string[] }
   | { kind: 'resync'; reason: string }
   | { kind: 'listener_lost' }
   | { kind: 'campaign'; campaignId: string; reason: string }
@@ -78,7 +78,7 @@ function describe(hint: Hint): string {
   switch (hint.kind) {
     case 'startup': return 'startup';
     case 'timer': return `timer (${hint.reason})`;
-    case 'doorbell': return 'doorbell';
+    case 'doorbell': return hint.requestIds?.length ? `doorbell (request ${hint.requestIds.join(', ')})` : 'doorbell';
     case 'resync': return `resync (${hint.reason})`;
     case 'listener_lost': return 'listening connection lost';
     case 'campaign': return `${hint.reason} campaign ${hint.campaignId}`;

@@ -1,11 +1,17 @@
 // The worker's composition root: the only place that reads process.env, makes
 // the real clock, the database connector, the dialer and the logger, and wires
 // signals. The doorbell server listens before anything else, so a ring during
-// start-up is not lost.
+// start-up is not lost. SIGHUP is a full resync; SIGTERM/SIGINT shut down
+// through closeGracefully within SHUTDOWN_GRACE_S: no new claims, dial requests
+// in flight get the grace less a second, then connections end (exit 0); a
+// failure or an overrun exits 1. A process that cannot start says why in one
+// line per problem (configuration: exit 2) or one sentence (exit 1).
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { resolveDatabase } from '@wakeplan/db';
-import { ConfigError, SystemClock, createLogger, redactUrl, type Clock, type Logger } from '@wakeplan/runtime';
+import {
+  SystemClock, closeGracefully, createProcessLogger, exitOnStartupFailure, redactUrl, wantsPrettyLogs, type Clock, type Logger,
+} from '@wakeplan/runtime';
 import { loadWorkerConfig, type WorkerConfig } from './config.ts';
 import { PostgresConnector } from './database-connector.ts';
 import type { Dialer } from './dialers/dialer.ts';
@@ -16,64 +22,54 @@ import { DoorbellServer } from './doorbell-server.ts';
 import type { SchedulingMode } from './scheduling-mode.ts';
 import { Worker } from './worker.ts';
 
-let config: Readonly<WorkerConfig>;
-try {
-  config = loadWorkerConfig(process.env);
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-}
-const logger = createLogger('wakeplan-worker', config.logLevel);
-const server = new DoorbellServer({ host: config.host, port: config.port, wakeToken: config.wakeToken });
-const port = await server.listen();
-logger.info({ port }, 'doorbell listening');
+/** Room left after the dial requests' wait for ending connections, within SHUTDOWN_GRACE_S. */
+const CLOSE_RESERVE_S = 1;
 
-const db = await resolveDatabase(process.env, (line) => logger.info(line));
-const listenUrl = config.databaseListenUrl ?? db.url;
-if (/-pooler\./.test(safeHost(listenUrl))) {
-  logger.warn({ listenUrl: redactUrl(listenUrl) }, 'the listening URL points at a -pooler host, which cannot LISTEN: set DATABASE_LISTEN_URL to the direct endpoint');
-}
-const clock = new SystemClock();
-const workerId = config.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-const dialer = buildDialer(config, clock, logger);
-const mode: SchedulingMode = config.inMemoryScheduler ? { kind: 'wakeplan' } : { kind: 'polling', intervalMs: config.pollIntervalMs };
-const worker = new Worker({
-  clock,
-  connector: new PostgresConnector({ url: db.url, listenUrl, applicationName: 'wakeplan-worker', idleTimeoutS: config.dbIdleTimeoutS }),
-  dialer,
-  logger,
-  mode,
-  settings: {
-    workerId,
-    accountCap: config.maxConcurrentCalls,
-    resultTimeoutMinutes: config.callResultTimeoutMinutes,
-    callbackUrl: config.providerEventsUrl,
-    shutdownGraceS: config.shutdownGraceS,
-  },
-});
-server.attach(worker);
-logger.info({ workerId, mode: mode.kind, dialer: dialer.name, database: redactUrl(db.url) }, 'worker starting');
+async function main(): Promise<void> {
+  const config = loadWorkerConfig(process.env);
+  const logger = await createProcessLogger('wakeplan-worker', config.logLevel, wantsPrettyLogs(config.nodeEnv, Boolean(process.stdout.isTTY)));
+  const server = new DoorbellServer({ host: config.host, port: config.port, wakeToken: config.wakeToken, logger });
+  const port = await server.listen();
+  logger.info({ port }, 'doorbell listening');
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) {
-    logger.warn({ signal }, 'second signal: exiting at once');
-    process.exit(1);
+  const db = await resolveDatabase(process.env, (line) => logger.info(line));
+  const clock = new SystemClock();
+  const dialer = buildDialer(config, clock, logger);
+  const worker = buildWorker(config, db.url, { clock, dialer, logger });
+  server.attach(worker);
+
+  closeGracefully({ delayMs: config.shutdownGraceS * 1000, logger, keepSignals: ['SIGHUP'] }, async () => {
+    await worker.stop();
+    await dialer.close();
+    await server.close();
+    await db.release();
+  });
+  process.on('SIGHUP', () => worker.resync('SIGHUP'));
+  worker.start();
+}
+
+function buildWorker(config: Readonly<WorkerConfig>, databaseUrl: string, parts: { clock: Clock; dialer: Dialer; logger: Logger }): Worker {
+  const { logger, dialer } = parts;
+  const listenUrl = config.databaseListenUrl ?? databaseUrl;
+  if (/-pooler\./.test(safeHost(listenUrl))) {
+    logger.warn({ listenUrl: redactUrl(listenUrl) }, 'the listening URL points at a -pooler host, which cannot LISTEN: set DATABASE_LISTEN_URL to the direct endpoint');
   }
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  await worker.stop();
-  await dialer.close();
-  await server.close();
-  await db.release();
-  process.exit(0);
+  const workerId = config.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const mode: SchedulingMode = config.inMemoryScheduler ? { kind: 'wakeplan' } : { kind: 'polling', intervalMs: config.pollIntervalMs };
+  logger.info({ workerId, mode: mode.kind, dialer: dialer.name, database: redactUrl(databaseUrl) }, 'worker starting');
+  return new Worker({
+    ...parts,
+    connector: new PostgresConnector({ url: databaseUrl, listenUrl, applicationName: 'wakeplan-worker', idleTimeoutS: config.dbIdleTimeoutS }),
+    mode,
+    settings: {
+      workerId,
+      accountCap: config.maxConcurrentCalls,
+      resultTimeoutMinutes: config.callResultTimeoutMinutes,
+      callbackUrl: config.providerEventsUrl,
+      shutdownGraceS: Math.max(0, config.shutdownGraceS - CLOSE_RESERVE_S),
+    },
+  });
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGHUP', () => worker.resync('SIGHUP'));
-process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-
-worker.start();
 
 function buildDialer(c: Readonly<WorkerConfig>, clock: Clock, log: Logger): Dialer {
   if (c.dialer === 'webhook') {
@@ -89,6 +85,8 @@ function buildDialer(c: Readonly<WorkerConfig>, clock: Clock, log: Logger): Dial
     logger: log,
   });
 }
+
+await main().catch((error: unknown) => exitOnStartupFailure('wakeplan-worker', error));
 
 function safeHost(url: string): string {
   try {

@@ -85,9 +85,10 @@ export class Worker {
   }
 
   /** The doorbell (POST /wake, or `simulate` after an outcome). Bursts coalesce. */
-  wake(): void {
+  /** The doorbell rang; `requestIds` name the API requests whose writes rang it (logged with the wake). */
+  wake(requestIds: string[] = []): void {
     this.counters.doorbells++;
-    this.hint({ kind: 'doorbell', needsPlanRead: !this.connections.isListening });
+    this.hint({ kind: 'doorbell', needsPlanRead: !this.connections.isListening, requestIds });
   }
 
   /** SIGHUP, or anything that knows the in-memory plan cannot be trusted. */

@@ -17,7 +17,7 @@ describe('loadWorkerConfig', () => {
   });
 
   it('binds :: in production (Railway private networking is IPv6), loopback otherwise', () => {
-    expect(loadWorkerConfig({ NODE_ENV: 'production', WAKE_TOKEN: 'w', PROVIDER_EVENTS_SECRET: 's' }).host).toBe('::');
+    expect(loadWorkerConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/w', WAKE_TOKEN: 'w', PROVIDER_EVENTS_SECRET: 's' }).host).toBe('::');
     expect(loadWorkerConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
 

@@ -50,6 +50,20 @@ describe('DoorbellServer', () => {
     expect((await fetch(`${base}/wake`)).status).toBe(404);
   });
 
+  it('hands the wake the ids of the API requests that rang (body request_ids, else X-Request-Id), coalesced', async () => {
+    const { base } = await start('t');
+    const woken: string[][] = [];
+    server!.attach({ wake: (ids) => void woken.push(ids), health: () => ({}) });
+    const ring = (headers: Record<string, string>, body: string) => fetch(`${base}/wake`, { method: 'POST', headers: { authorization: 'Bearer t', ...headers }, body });
+    expect((await ring({}, JSON.stringify({ reason: 'campaign_changed', request_ids: ['req-1', 'not sane', 'req-2'] }))).status).toBe(202);
+    await sleep(20);
+    expect((await ring({ 'x-request-id': 'req-3' }, '{"reason":"reload"}')).status).toBe(202);
+    await sleep(20);
+    expect((await ring({}, 'not json')).status).toBe(202);
+    await sleep(20);
+    expect(woken).toEqual([['req-1', 'req-2'], ['req-3'], []]);
+  });
+
   it('refuses every ring when no token is configured', async () => {
     const { post } = await start(undefined);
     expect((await post('Bearer ')).status).toBe(401);

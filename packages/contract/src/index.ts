@@ -10,5 +10,6 @@ export {
   buildNotification, NOTIFY_KINDS, parseNotification, SCHEDULER_CHANNEL,
   type NotifyKind, type ParsedNotification, type SchedulerNotification,
 } from './notification.ts';
+export { REQUEST_ID_HEADER, saneRequestId } from './request-id.ts';
 export { SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER, verifySignedBody, type SignatureCheck } from './signing.ts';
 export type { WorkerHealthBody } from './worker-health.ts';

@@ -6,19 +6,18 @@
 //                                 across restarts, database `wakeplan`.
 // And the helpers for other databases on the same server (tests, simulate,
 // benchmarks): its URL, creating it, dropping it.
-// A database that cannot be set up is a DatabaseSetupError: one sentence, what
-// failed and how to fix it, which `npm start` prints alone.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// A variable that is wrong is a ConfigError (database-env.ts, every problem at
+// once); a database that cannot be set up is a DatabaseSetupError: one sentence,
+// what failed and how to fix it, which every entry point prints alone.
 import postgres from 'postgres';
-import { DatabaseSetupError } from './database-setup-error.ts';
+import { loadDatabaseEnv } from './database-env.ts';
+import { CHECKOUT_ROOT } from './package-paths.ts';
 import { defaultDataDir, serverUrl, startEmbeddedPostgres } from './embedded.ts';
 
 export { DatabaseSetupError } from './database-setup-error.ts';
 
-export const DEFAULT_EMBEDDED_PORT = 54329;
 export const EMBEDDED_DATABASE = 'wakeplan';
-export const CHECKOUT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export { CHECKOUT_ROOT };
 
 export interface ResolvedDatabase {
   url: string;
@@ -31,11 +30,8 @@ export interface ResolvedDatabase {
 type Env = Record<string, string | undefined>;
 
 export async function resolveDatabase(env: Env, log: (line: string) => void = () => {}): Promise<ResolvedDatabase> {
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL, embedded: null, release: async () => {} };
-  if (env.NODE_ENV === 'production') {
-    throw new DatabaseSetupError('DATABASE_URL is required when NODE_ENV=production: production never falls back to an embedded database');
-  }
-  const port = parsePort(env.EMBEDDED_PG_PORT);
+  const { url, embeddedPort: port } = loadDatabaseEnv(env);
+  if (url) return { url, embedded: null, release: async () => {} };
   const dataDir = defaultDataDir(CHECKOUT_ROOT);
   const server = await startEmbeddedPostgres({ port, dataDir, log });
   await ensureDatabase(server.adminUrl, EMBEDDED_DATABASE);
@@ -47,15 +43,6 @@ export async function resolveDatabase(env: Env, log: (line: string) => void = ()
     embedded: { port, dataDir, startedHere: server.owned },
     release: () => server.stop(),
   };
-}
-
-function parsePort(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return DEFAULT_EMBEDDED_PORT;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new DatabaseSetupError(`EMBEDDED_PG_PORT must be a port number (1-65535), got "${raw}"`);
-  }
-  return port;
 }
 
 /** The same server URL, pointing at another database on it. */

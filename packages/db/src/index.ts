@@ -5,6 +5,7 @@
 //   client.ts             pools (always with an idle timeout) and the LISTEN connection
 //   errors.ts             Postgres SQLSTATEs by name
 //   migrate.ts            forward-only migrations under an advisory lock, with checksums
+//   database-env.ts       the variables that choose it, checked with the app's other settings
 //   database.ts           which database (DATABASE_URL, else embedded in development); create/drop
 //   embedded.ts           the embedded development Postgres
 //   throwaway-database.ts a migrated database for one run (test template, simulate, benchmarks)
@@ -17,6 +18,7 @@
 export * from './client.ts';
 export * from './errors.ts';
 export * from './migrate.ts';
+export * from './database-env.ts';
 export * from './database.ts';
 export * from './throwaway-database.ts';
 export * from './notify.ts';

@@ -7,11 +7,11 @@
 // changes nothing; two runners at once serialise on the lock.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Sql } from './client.ts';
+import { MIGRATIONS_DIR } from './package-paths.ts';
 
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+export { MIGRATIONS_DIR };
 /** Arbitrary constant: the advisory-lock key all Wakeplan migration runners share. */
 const MIGRATION_LOCK_KEY = 7_351_902_114;
 

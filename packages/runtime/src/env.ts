@@ -3,12 +3,15 @@
 // Invariants: an EnvReader never throws while reading; it collects every problem
 // (naming the variable and the bad value) and `finish()` throws them all at once,
 // so a misconfigured deployment is fixed in one round. The result is frozen.
+// A ConfigError is printed as one line per problem, never with a stack
+// (startup-failure.ts), and ends the process with exit code 2.
 type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    super(problems.join('\n'));
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 

@@ -1,8 +1,10 @@
 // The logger every process uses: pino, JSON lines on stdout (what Railway and the
 // `npm start` supervisor read), with secrets redacted wherever they might appear.
-// Names: `wakeplan-api`, `wakeplan-worker`, `wakeplan-cli`. Messages say what
-// happened; the values go in the fields, not again in the message.
-import { pino, type DestinationStream, type Logger } from 'pino';
+// In development on a terminal the lines are printed human-readable by
+// pino-pretty — a dev dependency, so a production install, which lacks it,
+// always logs JSON. Names: `wakeplan-api`, `wakeplan-worker`, `wakeplan-cli`.
+// Messages say what happened; the values go in the fields, not again in the message.
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { LogLevel } from './env.ts';
 
 export type { Logger };
@@ -19,9 +21,52 @@ const REDACT = [
   '*.wakeToken',
 ];
 
+function loggerOptions(name: string, level: LogLevel): LoggerOptions {
+  return { name, level, redact: { paths: REDACT, censor: '[redacted]' } };
+}
+
 /** `destination` defaults to stdout; tests pass one that collects the lines. */
 export function createLogger(name: string, level: LogLevel = 'info', destination?: DestinationStream): Logger {
-  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+  return pino(loggerOptions(name, level), destination);
+}
+
+/** Human-readable lines only for a person: outside production, on a terminal. */
+export function wantsPrettyLogs(nodeEnv: string, isTerminal: boolean): boolean {
+  return nodeEnv !== 'production' && isTerminal;
+}
+
+/** A process's logger: pretty when `pretty` and pino-pretty is installed, JSON otherwise. */
+export async function createProcessLogger(name: string, level: LogLevel, pretty: boolean): Promise<Logger> {
+  const stream = pretty ? await prettyStream() : null;
+  return stream ? pino(loggerOptions(name, level), stream) : createLogger(name, level);
+}
+
+/** pino-pretty's formatter for JSON lines written by another process (`npm start` shows its children's logs); null when it is not installed. */
+export async function loadLineFormatter(): Promise<((line: string) => string) | null> {
+  try {
+    const { prettyFactory } = await import('pino-pretty');
+    const format = prettyFactory({ ...PRETTY, colorize: true });
+    return (line) => {
+      try {
+        return format(JSON.parse(line) as object).trimEnd();
+      } catch {
+        return line;
+      }
+    };
+  } catch {
+    return null;
+  }
+}
+
+const PRETTY = { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true };
+
+async function prettyStream(): Promise<DestinationStream | null> {
+  try {
+    const { default: pretty } = await import('pino-pretty');
+    return pretty({ ...PRETTY, colorize: true, sync: true });
+  } catch {
+    return null;
+  }
 }
 
 /** Hides the password in a connection URL before it is logged or printed. */

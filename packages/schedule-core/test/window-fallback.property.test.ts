@@ -119,8 +119,13 @@ function checkPlans(c: FallBackCase): void {
 
 describe('across every fall-back of 2025–2028 in 30 zones, window answers agree with membership', () => {
   test('the fall-backs were found', () => {
-    expect(new Set(FALL_BACKS.map((fb) => fb.zone)).size).toBe(30);
-    expect(FALL_BACKS.length).toBeGreaterThanOrEqual(30 * 4);
+    // At least three per zone: most have one a year, but how many Morocco's Ramadan
+    // changes yield in these years depends on the tz database the Node runtime ships
+    // (4 with 2025c in Node 20, 3 with 2026e in Node 24).
+    const perZone = new Map<string, number>();
+    for (const fb of FALL_BACKS) perZone.set(fb.zone, (perZone.get(fb.zone) ?? 0) + 1);
+    expect(perZone.size).toBe(30);
+    expect([...perZone].filter(([, n]) => n < 3)).toEqual([]);
   });
 
   test.each(FALL_BACKS)('$zone $date', (fb) => {

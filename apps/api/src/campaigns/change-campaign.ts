@@ -13,13 +13,13 @@ import { presentCampaign } from '../presenters.ts';
 /** Returns the updated row, or null when the campaign already is as asked (nothing sent, nobody woken). */
 export type CampaignChange = (tx: TransactionSql, current: CampaignRow) => Promise<CampaignRow | null>;
 
-export async function changeCampaign(deps: RouteDeps, id: string, at: Date, change: CampaignChange): Promise<Campaign> {
+export async function changeCampaign(deps: RouteDeps, id: string, at: Date, change: CampaignChange, requestId?: string): Promise<Campaign> {
   const row = await deps.planWriter.write('campaign_changed', at, async (tx) => {
     const current = await lockCampaign(tx, id);
     if (!current) throw notFound('campaign', id);
     const updated = await change(tx, current);
     return updated ? { result: updated, notify: { campaignId: id } } : { result: current, notify: null };
-  });
+  }, requestId);
   const stats = await campaignStats(deps.sql, [id]);
   return presentCampaign(row, stats.get(id)!, at);
 }

@@ -10,7 +10,7 @@
 // trailing comma, as spreadsheets write it) are ignored, their cells must then be
 // empty; an empty name before a named column is an error. Names that are special
 // to a JavaScript object are refused, since variables are keyed by column name.
-import { ApiError } from '../errors.ts';
+import { ApiError, type Problem } from '../errors.ts';
 import { RESERVED_VARIABLE_KEYS } from './contact-check.ts';
 
 /** Normalised names of the phone column, in order of preference. */
@@ -81,6 +81,6 @@ function missingPhoneMessage(names: string[]): string {
     : `no phone column in the header (found ${shown}): name it phone, phone_number, mobile, cell, telephone, tel or number`;
 }
 
-export function csvInvalid(message: string, details: unknown[] = []): ApiError {
+export function csvInvalid(message: string, details: Problem[] = []): ApiError {
   return new ApiError(422, 'CSV_INVALID', message, details);
 }

@@ -12,7 +12,7 @@
 // its row; over CSV_MAX_BYTES or CSV_MAX_ROWS it is a 413.
 import { finished, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { CsvError, parse, type Options } from 'csv-parse';
-import { ApiError } from '../errors.ts';
+import { ApiError, WHOLE_ROW } from '../errors.ts';
 import { csvInvalid, readHeader, type HeaderMap } from './csv-header.ts';
 import { CsvLineCounter } from './csv-line-numbers.ts';
 import type { ContactCollector } from './import-collector.ts';
@@ -104,7 +104,7 @@ function asCsvError(error: unknown, lines: CsvLineCounter): unknown {
   if (!(error instanceof CsvError)) return error;
   const line = lines.nextStart((error as { empty_lines?: number }).empty_lines ?? 0);
   const problem = parserProblem(error);
-  return csvInvalid(`the file is not valid CSV at line ${line}: the row ${problem}`, [{ line, message: problem }]);
+  return csvInvalid(`the file is not valid CSV at line ${line}: the row ${problem}`, [{ line, field: WHOLE_ROW, message: problem }]);
 }
 
 function parserProblem(error: CsvError): string {

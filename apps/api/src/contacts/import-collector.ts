@@ -5,7 +5,7 @@
 //
 // Invariants: the reported error list is capped (MAX_REPORTED_ROW_ERRORS) but
 // `invalid` always counts every invalid row; a duplicate is not an error.
-import { ApiError, validationFailed } from '../errors.ts';
+import { ApiError, validationFailed, WHOLE_ROW } from '../errors.ts';
 import { MAX_REPORTED_ROW_ERRORS } from '../schemas/contacts.ts';
 import { checkContact, type ContactDraft, type RawContact } from './contact-check.ts';
 
@@ -66,7 +66,7 @@ export class ContactCollector {
   assertAcceptable(skipInvalid: boolean, source: 'csv' | 'json'): void {
     if (this.invalid === 0 || skipInvalid) return;
     const summary = `${this.invalid} of ${this.received} ${source === 'csv' ? 'rows' : 'contacts'} ${this.invalid === 1 ? 'is' : 'are'} invalid; nothing was imported. Fix ${this.invalid === 1 ? 'it' : 'them'} or retry with ?skip_invalid=true to import the valid ones${this.truncated() ? ` (the first ${this.errors.length} problems are listed)` : ''}`;
-    if (source === 'csv') throw new ApiError(422, 'CSV_INVALID', summary, this.errors);
+    if (source === 'csv') throw new ApiError(422, 'CSV_INVALID', summary, this.errors.map((e) => ({ field: WHOLE_ROW, ...e })));
     throw validationFailed(this.errors.map((e) => ({ field: `contacts[${e.index ?? 0}]${e.field ? `.${e.field}` : ''}`, message: e.message })), summary);
   }
 

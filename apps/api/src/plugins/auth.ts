@@ -7,6 +7,9 @@
 // the OpenAPI document says the same): the health check, the API description and
 // docs, the provider webhook (it verifies an HMAC signature instead) and the
 // status page's files. Everything else, unknown paths included, needs a token.
+// The check runs in preParsing — after the rate limit (a route's onRequest
+// hook), so requests without a valid token are counted against their address
+// too, and before any body is read.
 import type { FastifyInstance } from 'fastify';
 import { httpErrors } from '@fastify/sensible';
 import { bearerToken, type BearerMatcher } from '@wakeplan/contract';
@@ -20,7 +23,7 @@ declare module 'fastify' {
 }
 
 export function installAuth(app: FastifyInstance, options: { tokens: BearerMatcher; activity: UserActivity; now: () => Date }): void {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('preParsing', async (request, reply) => {
     if (request.routeOptions.config?.public === true) return;
     const header = request.headers.authorization;
     if (options.tokens(header) === null) {

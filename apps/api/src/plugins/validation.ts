@@ -4,14 +4,17 @@
 //
 // Invariants: bodies are checked as sent (no coercion: a string "5" is not a
 // number); querystrings, params and headers are converted from text first. A
-// path parameter that fails its schema (a malformed id) is a 404 naming the
-// value, never a 500. Streamed bodies (multipart forms, CSV) are checked by
-// their route as they arrive: there is no body object to check up front.
+// path parameter that fails its schema (a malformed id) is a 422 naming the
+// parameter — a 404 is for a well-formed id that matches nothing. A rule whose
+// schema says `x-expected` (schemas/common.ts) is reported as "must be
+// <x-expected>, got …", the same words the domain checks use. Streamed bodies
+// (multipart forms, CSV) are checked by their route as they arrive: there is no
+// body object to check up front.
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
-import { ApiError, validationFailed, type FieldProblem } from '../errors.ts';
+import { validationFailed, type FieldProblem } from '../errors.ts';
 
 interface SchemaError {
   keyword: string;
@@ -29,12 +32,7 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
   return (value: unknown) => {
     const converted = httpPart === 'body' ? value : Value.Convert(schema, value);
     if (check.Check(converted)) return { value: converted };
-    const problems = describeSchemaErrors(check.Errors(converted) as SchemaError[], converted, rootName(httpPart));
-    if (httpPart === 'params') {
-      const bad = problems.map((p) => `${p.field} ${p.message}`).join('; ');
-      return { error: new ApiError(404, 'NOT_FOUND', `not found: ${bad}`, problems) };
-    }
-    return { error: validationFailed(problems) };
+    return { error: validationFailed(describeSchemaErrors(check.Errors(converted) as SchemaError[], converted, rootName(httpPart), schema)) };
   };
 };
 
@@ -42,15 +40,21 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
 export function checkAgainst<T>(schema: TSchema, value: unknown): { ok: true; value: T } | { ok: false; problems: FieldProblem[] } {
   const check = Compile(schema);
   if (check.Check(value)) return { ok: true, value: value as T };
-  return { ok: false, problems: describeSchemaErrors(check.Errors(value) as SchemaError[], value, 'body') };
+  return { ok: false, problems: describeSchemaErrors(check.Errors(value) as SchemaError[], value, 'body', schema) };
 }
 
-function describeSchemaErrors(errors: SchemaError[], data: unknown, root: string): FieldProblem[] {
-  const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
-  const inUnion = (e: SchemaError) => unions.some((u) => e !== u && e.schemaPath.startsWith(`${u.schemaPath}/${u.keyword}/`));
+function describeSchemaErrors(errors: SchemaError[], data: unknown, root: string, schema: TSchema): FieldProblem[] {
+  const within = (u: SchemaError, e: SchemaError) => e !== u && e.schemaPath.startsWith(`${u.schemaPath}/${u.keyword}/`);
+  // "X or null" given an X with problems inside it (an object, a list): report those problems, field by field.
+  const seeThrough = new Set(errors.filter((u) => (u.keyword === 'anyOf' || u.keyword === 'oneOf')
+    && errors.some((e) => within(u, e) && e.keyword === 'type' && e.params.type === 'null')
+    && errors.some((e) => within(u, e) && e.instancePath.length > u.instancePath.length)));
+  const unions = errors.filter((e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && !seeThrough.has(e));
+  const inUnion = (e: SchemaError) => unions.some((u) => within(u, e))
+    || [...seeThrough].some((u) => within(u, e) && e.instancePath === u.instancePath);
   const problems: FieldProblem[] = [];
   for (const e of errors) {
-    if (inUnion(e)) continue;
+    if (seeThrough.has(e) || inUnion(e)) continue;
     if (isAdditionalPropertiesEcho(e)) {
       problems.push({ field: fieldName(e.instancePath, root), message: 'is not a known field' });
     } else if (e.keyword === 'required') {
@@ -60,11 +64,17 @@ function describeSchemaErrors(errors: SchemaError[], data: unknown, root: string
         problems.push({ field: fieldName(`${e.instancePath}/${name}`, root), message: 'is not a known field' });
       }
     } else {
-      const message = e.keyword === 'anyOf' || e.keyword === 'oneOf' ? unionMessage(e, errors) : plainMessage(e);
+      const message = e.keyword === 'anyOf' || e.keyword === 'oneOf' ? unionMessage(e, errors, schema) : ruleMessage(e, schema);
       problems.push({ field: fieldName(e.instancePath, root), message: `${message}, got ${describe(valueAt(data, e.instancePath))}` });
     }
   }
   return dedupe(problems);
+}
+
+/** "must be <x-expected>" when the rule's schema gives its words, else the plain message. */
+function ruleMessage(e: SchemaError, schema: TSchema): string {
+  const expected = expectedWords(schema, e.schemaPath);
+  return expected ? `must be ${expected}` : plainMessage(e);
 }
 
 function plainMessage(e: SchemaError): string {
@@ -81,12 +91,23 @@ function formatWords(format: string): string {
 }
 
 /** "must be integer or null" rather than three lines about anyOf branches. */
-function unionMessage(u: SchemaError, errors: SchemaError[]): string {
+function unionMessage(u: SchemaError, errors: SchemaError[], schema: TSchema): string {
   const branches = errors.filter((e) => e.instancePath === u.instancePath && e.schemaPath.startsWith(`${u.schemaPath}/${u.keyword}/`));
   const nullable = branches.some((b) => b.keyword === 'type' && b.params.type === 'null');
-  const others = [...new Set(branches.filter((b) => !(b.keyword === 'type' && b.params.type === 'null')).map(plainMessage))];
+  const others = [...new Set(branches.filter((b) => !(b.keyword === 'type' && b.params.type === 'null')).map((b) => ruleMessage(b, schema)))];
   const text = others.length > 0 ? others.join(' or ') : 'is not an allowed value';
   return nullable ? `${text} (or null)` : text;
+}
+
+/** The `x-expected` words of the schema node an error points at (`#/properties/days_of_week/items`), if any. */
+function expectedWords(schema: TSchema, schemaPath: string): string | undefined {
+  let node: unknown = schema;
+  for (const part of schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  const words = (node as Record<string, unknown> | undefined)?.['x-expected'];
+  return typeof words === 'string' ? words : undefined;
 }
 
 /** TypeBox reports `additionalProperties: false` as "schema is false" at the property (sometimes only so). */

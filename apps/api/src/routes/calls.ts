@@ -9,16 +9,20 @@ import { checkDirectCall } from '../calls/direct-call.ts';
 import { presentAttempt, presentCall } from '../presenters.ts';
 import { findAttempts, findCall, insertDirectCall } from '../repositories/calls.ts';
 import { Call, CallWithAttempts, CreateCallBody, CreateCallHeaders } from '../schemas/calls.ts';
-import { Envelope, ErrorResponses, IdParams, ok } from '../schemas/common.ts';
+import { Envelope, errorResponses, IdParams, ok } from '../schemas/common.ts';
 
 export const callRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.post('/api/calls', {
     schema: {
+      operationId: 'queueDirectCall',
       summary: 'Queue a direct call (no campaign, no calling window)',
+      description: 'Queues one call, due at once or at `not_before`, and answers 202 with it; `Location` names it. '
+        + 'With an `Idempotency-Key`, a retried request returns the same call (`Idempotent-Replayed: true`); '
+        + 'the same key with a different body is a 409.',
       tags: ['calls'],
       headers: CreateCallHeaders,
       body: CreateCallBody,
-      response: { 202: Envelope(Call), ...ErrorResponses },
+      response: { 202: Envelope(Call), ...errorResponses(409) },
     },
   }, async (request, reply) => {
     const at = deps.now();
@@ -27,20 +31,22 @@ export const callRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps
     const { call, created } = await deps.planWriter.write('call_queued', at, async (tx) => {
       const inserted = await insertDirectCall(tx, values, at);
       return { result: inserted, notify: inserted.created ? { callId: inserted.call.id } : null };
-    });
+    }, request.id);
     if (!created && call.request_hash !== values.request_hash) {
       throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used with a different request body; use a new key for a new call');
     }
-    void reply.status(202).header('idempotent-replayed', String(!created));
+    void reply.status(202).header('idempotent-replayed', String(!created)).header('location', `/api/calls/${call.id}`);
     return ok(presentCall(call));
   });
 
   app.get('/api/calls/:id', {
     schema: {
+      operationId: 'getCall',
       summary: 'A call (direct or campaign contact) with its attempts',
+      description: 'The call as stored now, with every attempt made so far (status, provider call id, timings).',
       tags: ['calls'],
       params: IdParams,
-      response: { 200: Envelope(CallWithAttempts), ...ErrorResponses },
+      response: { 200: Envelope(CallWithAttempts) },
     },
   }, async (request) => {
     const call = await findCall(deps.sql, request.params.id);

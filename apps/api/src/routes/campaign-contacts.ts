@@ -16,7 +16,7 @@ import { findCampaign, lockCampaign } from '../repositories/campaigns.ts';
 import { reactivateCampaign } from '@wakeplan/db';
 import { insertContacts } from '../repositories/contacts.ts';
 import { AppendContactsResult } from '../schemas/campaign.ts';
-import { Envelope, ErrorResponses, IdParams, ok } from '../schemas/common.ts';
+import { Envelope, errorResponses, IdParams, ok } from '../schemas/common.ts';
 import { AppendContactsJson, ContactsQuery } from '../schemas/contacts.ts';
 
 const CSV_MEDIA_TYPES = ['text/csv', 'application/csv'];
@@ -28,7 +28,12 @@ export const campaignContactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
   app.post('/api/campaigns/:id/contacts', {
     bodyLimit: deps.config.csvMaxBytes,
     schema: {
+      operationId: 'appendContacts',
       summary: 'Append contacts (JSON array or text/csv with a header row)',
+      description: 'Adds contacts to a campaign, all-or-nothing unless `skip_invalid=true`: any invalid row is a 422 listing '
+        + 'rows and reasons, nothing written. Duplicates (after E.164 normalisation, in the upload or already in the campaign) '
+        + 'are skipped and counted. A completed campaign becomes active again; a cancelled one answers 409. A CSV body is '
+        + 'UTF-8 with a header row (rules in the README, "Contacts as CSV"), at most CSV_MAX_ROWS rows and CSV_MAX_BYTES bytes (413).',
       tags: ['campaigns'],
       params: IdParams,
       querystring: ContactsQuery,
@@ -38,7 +43,7 @@ export const campaignContactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
           'text/csv': { schema: Type.String({ description: 'CSV, UTF-8: a header row with phone (or phone number, mobile, cell, telephone, tel, number), optional name, timezone; other columns become variables. Rules in the README, "Contacts as CSV"' }) },
         },
       } as never,
-      response: { 200: Envelope(AppendContactsResult), ...ErrorResponses },
+      response: { 200: Envelope(AppendContactsResult), ...errorResponses(409) },
     },
   }, async (request) => {
     const at = deps.now();
@@ -66,7 +71,7 @@ export const campaignContactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       if (imported > 0) await reactivateCampaign(tx, id, at); // appending contacts re-activates a completed campaign
       const status = imported > 0 && locked.status === 'completed' ? 'active' : locked.status;
       return { result: { imported, status }, notify: imported > 0 ? { campaignId: id } : null };
-    });
+    }, request.id);
     return ok({ ...collector.report(result.imported), campaign_status: result.status });
   });
 };

@@ -16,16 +16,30 @@ import { assertDeclaredSize, collectCsvContacts } from '../contacts/csv-import.t
 import { ContactCollector } from '../contacts/import-collector.ts';
 import { checkAgainst } from '../plugins/validation.ts';
 import { CreatedCampaign, ImportCampaignFields } from '../schemas/campaign.ts';
-import { Envelope, ErrorResponses, ok } from '../schemas/common.ts';
+import { Envelope, ok } from '../schemas/common.ts';
 import { ContactsQuery } from '../schemas/contacts.ts';
 
 /** Room for the campaign fields and multipart framing on top of the file itself. */
 const FORM_OVERHEAD_BYTES = 1024 * 1024;
 
+/**
+ * The form as the API description shows it: the campaign fields, then the file. A
+ * generated client sends the file as a File/Blob (`format: binary`); the
+ * description's `encoding` (plugins/openapi-document.ts) says how list and object
+ * fields are written.
+ */
 const ImportForm = Type.Object({
   ...ImportCampaignFields.properties,
-  contacts: Type.String({ format: 'binary', description: 'the CSV file; send it after the campaign fields' }),
-});
+  contacts: Type.String({
+    format: 'binary', 'x-content-type': 'text/csv', description: 'the CSV file (text/csv, UTF-8, header row first); the last part of the form',
+  } as never),
+}, { title: 'CampaignImportForm' });
+
+const FORM_RULES = 'Send the campaign fields first and the CSV file `contacts` last: the file is read as it arrives, so a field '
+  + 'after it is refused (422). List fields (`days_of_week`, `blackout_dates`, `retry_on`) are the field repeated '
+  + '(`days_of_week=1`, `days_of_week=2`), one comma-separated value (`1,2,3`) or a JSON array; `recipient_calling_hours` '
+  + 'is `08:00-21:00` or JSON; an empty value means "not given" and `null` clears a nullable field. Numbers are written '
+  + 'in decimal. The same rules as `POST /api/campaigns` then apply, with the same messages.';
 
 export const campaignImportRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   await app.register(multipart, {
@@ -36,20 +50,24 @@ export const campaignImportRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
   app.post('/api/campaigns/import', {
     bodyLimit: deps.config.csvMaxBytes + FORM_OVERHEAD_BYTES,
     schema: {
+      operationId: 'importCampaign',
       summary: 'Create a campaign from a form: campaign fields, then the CSV file `contacts`',
+      description: `Creates the campaign and its contacts in one transaction, or nothing (any invalid row, unless \`skip_invalid=true\`). ${FORM_RULES} `
+        + 'Answers 201 with the campaign and the import report; `Location` names the campaign.',
       tags: ['campaigns'],
       querystring: ContactsQuery,
       consumes: ['multipart/form-data'],
       body: { content: { 'multipart/form-data': { schema: ImportForm } } } as never,
-      response: { 201: Envelope(CreatedCampaign), ...ErrorResponses },
+      response: { 201: Envelope(CreatedCampaign) },
     },
   }, async (request, reply) => {
     const at = deps.now();
     assertDeclaredSize(request.headers['content-length'], deps.config.csvMaxBytes + FORM_OVERHEAD_BYTES);
     const { values, collector } = await readImportForm(request, deps, request.query.default_country);
     collector.assertAcceptable(request.query.skip_invalid ?? false, 'csv');
-    void reply.status(201);
-    return ok(await createdCampaignBody(deps, values, collector, at));
+    const created = await createdCampaignBody(deps, values, collector, at, request.id);
+    void reply.status(201).header('location', `/api/campaigns/${created.id}`);
+    return ok(created);
   });
 };
 

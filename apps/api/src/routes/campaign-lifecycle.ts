@@ -7,7 +7,7 @@ import { changeCampaign } from '../campaigns/change-campaign.ts';
 import { nextStatus, type LifecycleAction } from '../campaigns/lifecycle.ts';
 import { cancelQueuedCalls, setCampaignStatus } from '../repositories/campaigns.ts';
 import { Campaign } from '../schemas/campaign.ts';
-import { Envelope, ErrorResponses, IdParams, ok } from '../schemas/common.ts';
+import { Envelope, errorResponses, IdParams, ok } from '../schemas/common.ts';
 
 const SUMMARY: Record<LifecycleAction, string> = {
   pause: 'Pause a campaign: nothing more is dialed until it is resumed',
@@ -15,14 +15,19 @@ const SUMMARY: Record<LifecycleAction, string> = {
   cancel: 'Cancel a campaign: its queued contacts are cancelled; calls in flight finish',
 };
 
+const OPERATION_ID: Record<LifecycleAction, string> = { pause: 'pauseCampaign', resume: 'resumeCampaign', cancel: 'cancelCampaign' };
+
 export const campaignLifecycleRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   for (const action of ['pause', 'resume', 'cancel'] as const) {
     app.post(`/api/campaigns/:id/${action}`, {
       schema: {
+        operationId: OPERATION_ID[action],
         summary: SUMMARY[action],
+        description: `${SUMMARY[action]}. Repeating it changes nothing; an action the campaign's state does not allow `
+          + '(resuming a cancelled campaign, …) is a 409. Answers the campaign as it is after the action.',
         tags: ['campaigns'],
         params: IdParams,
-        response: { 200: Envelope(Campaign), ...ErrorResponses },
+        response: { 200: Envelope(Campaign), ...errorResponses(409) },
       },
     }, async (request) => {
       const at = deps.now();
@@ -32,7 +37,7 @@ export const campaignLifecycleRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asy
         if (target === null) return null;
         if (target === 'cancelled') await cancelQueuedCalls(tx, id, at);
         return setCampaignStatus(tx, id, target, at);
-      }));
+      }, request.id));
     });
   }
 };

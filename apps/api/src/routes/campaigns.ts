@@ -13,18 +13,23 @@ import { campaignStats, findCampaign, listCampaigns, updateCampaign } from '../r
 import {
   Campaign, CampaignList, CreateCampaignBody, CreatedCampaign, ListCampaignsQuery, PatchCampaignBody,
 } from '../schemas/campaign.ts';
-import { Envelope, ErrorResponses, IdParams, ok } from '../schemas/common.ts';
+import { Envelope, errorResponses, IdParams, ok } from '../schemas/common.ts';
+import { campaignFreshness, campaignListFreshness } from '../campaigns/campaign-freshness.ts';
 import { ContactsQuery } from '../schemas/contacts.ts';
 
 export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.post('/api/campaigns', {
     bodyLimit: deps.config.csvMaxBytes,
     schema: {
+      operationId: 'createCampaign',
       summary: 'Create a campaign, optionally with contacts',
+      description: 'Creates a campaign with its calling window (half-open [first_call_time, last_call_time) in its zone; '
+        + 'last <= first crosses midnight) and, optionally, its first contacts — all-or-nothing unless `skip_invalid=true`. '
+        + 'Answers 201 with the campaign (and the import report when contacts came along); `Location` names it.',
       tags: ['campaigns'],
       querystring: ContactsQuery,
       body: CreateCampaignBody,
-      response: { 201: Envelope(CreatedCampaign), ...ErrorResponses },
+      response: { 201: Envelope(CreatedCampaign) },
     },
   }, async (request, reply) => {
     const at = deps.now();
@@ -33,16 +38,21 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
     const country = request.query.default_country?.toUpperCase() ?? values.default_country;
     const collector = contacts ? collectJsonContacts(contacts, country, deps.config.csvMaxRows) : null;
     collector?.assertAcceptable(request.query.skip_invalid ?? false, 'json');
-    void reply.status(201);
-    return ok(await createdCampaignBody(deps, values, collector, at));
+    const created = await createdCampaignBody(deps, values, collector, at, request.id);
+    void reply.status(201).header('location', `/api/campaigns/${created.id}`);
+    return ok(created);
   });
 
   app.get('/api/campaigns', {
+    config: { etag: campaignListFreshness },
     schema: {
+      operationId: 'listCampaigns',
       summary: 'List campaigns, newest first',
+      description: 'A page of campaigns (`limit`, `offset`; `total` counts them all), each with its contact counts per state '
+        + 'and when its window next opens. Poll it with `If-None-Match`: an unchanged list is a 304.',
       tags: ['campaigns'],
       querystring: ListCampaignsQuery,
-      response: { 200: Envelope(CampaignList), ...ErrorResponses },
+      response: { 200: Envelope(CampaignList) },
     },
   }, async (request) => {
     const at = deps.now();
@@ -54,11 +64,15 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
   });
 
   app.get('/api/campaigns/:id', {
+    config: { etag: campaignFreshness },
     schema: {
+      operationId: 'getCampaign',
       summary: 'A campaign with contact counts per state and when its window next opens',
+      description: 'The campaign, its contact counts per state and `next_open_at`. Poll it with `If-None-Match`: an '
+        + 'unchanged campaign is a 304.',
       tags: ['campaigns'],
       params: IdParams,
-      response: { 200: Envelope(Campaign), ...ErrorResponses },
+      response: { 200: Envelope(Campaign) },
     },
   }, async (request) => {
     const at = deps.now();
@@ -70,11 +84,14 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
 
   app.patch('/api/campaigns/:id', {
     schema: {
+      operationId: 'updateCampaign',
       summary: 'Change a campaign\'s window or limits',
+      description: 'Changes the fields given (at least one); the window is checked as it will be after the change, and a '
+        + 'changed window applies to the next dial at once. A cancelled campaign answers 409.',
       tags: ['campaigns'],
       params: IdParams,
       body: PatchCampaignBody,
-      response: { 200: Envelope(Campaign), ...ErrorResponses },
+      response: { 200: Envelope(Campaign), ...errorResponses(409) },
     },
   }, async (request) => {
     const at = deps.now();
@@ -84,6 +101,6 @@ export const campaignRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, 
         throw new ApiError(409, 'CAMPAIGN_STATE_CONFLICT', 'the campaign is cancelled and can no longer be changed');
       }
       return updateCampaign(tx, id, checkCampaignPatch(current, request.body), at);
-    }));
+    }, request.id));
   });
 };

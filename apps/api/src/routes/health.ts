@@ -6,7 +6,16 @@ import { Health } from '../schemas/scheduler.ts';
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
-    config: { public: true },
-    schema: { summary: 'Liveness (no database access)', tags: ['health'], security: [], response: { 200: Envelope(Health) } },
+    // Exempt from rate limiting: a load balancer or an uptime monitor polling it must never crowd out the API (or be refused).
+    config: { public: true, rateLimit: false },
+    schema: {
+      operationId: 'getHealth',
+      summary: 'Liveness (no database access)',
+      description: 'Answers 200 while the process runs; never touches the database, so it can be polled forever while the '
+        + 'database sleeps. No token, no rate limit.',
+      tags: ['health'],
+      security: [],
+      response: { 200: Envelope(Health) },
+    },
   }, async () => ok({ status: 'ok' as const, service: 'wakeplan-api' as const, uptime_seconds: Math.floor(process.uptime()) }));
 };

@@ -5,7 +5,10 @@
 //
 // Invariants: the signature is checked over the exact bytes received (captured
 // in this plugin's preParsing hook, so no other route pays for it), in constant
-// time, before the body is validated or touches the database; the outcome logic
+// time, before the body is validated or touches the database; the rate limit
+// is applied knowing the verdict (plugins/rate-limit.ts): a signed event counts
+// against the signed-webhook bucket only, never against anonymous traffic from
+// the same address, while a bad signature counts as anonymous traffic; the outcome logic
 // is packages/db outcomes.ts (shared with the worker and `simulate`), run inside
 // the plan writer's transaction: it sends `call_finished` itself (delivered on
 // commit), and the plan writer rings the worker's doorbell after the commit; duplicates and stale events answer 200 and
@@ -19,7 +22,8 @@ import { applyProviderEventInTransaction } from '@wakeplan/db';
 import { isProgressStatus, PROVIDER_EVENT_STATUSES, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignedBody, type ProviderEvent } from '@wakeplan/contract';
 import type { RouteDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
-import { Envelope, ErrorResponses, Uuid, ok } from '../schemas/common.ts';
+import { limitSignedWebhook } from '../plugins/rate-limit.ts';
+import { Envelope, errorResponses, Uuid, ok } from '../schemas/common.ts';
 
 /** Events are small; anything bigger is not one. */
 const MAX_EVENT_BYTES = 64 * 1024;
@@ -31,16 +35,17 @@ const ProviderEventBody = Type.Object({
   status: Type.Enum([...PROVIDER_EVENT_STATUSES]),
   duration_seconds: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
   occurred_at: Type.String({ format: 'date-time', description: 'ISO 8601 instant at which the provider saw it happen' }),
-});
+}, { title: 'ProviderEvent' });
 
 const EventResult = Type.Object({
   result: Type.Enum(['applied', 'duplicate', 'stale']),
   call_status: Type.Optional(Type.String({ description: 'the call after an applied event' })),
   reason: Type.Optional(Type.String({ description: 'why a stale event changed nothing' })),
-});
+}, { title: 'ProviderEventResult' });
 
 export const providerEventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   const rawBodies = new WeakMap<FastifyRequest, Buffer>();
+  const limit = limitSignedWebhook(app, deps.config.providerEventsPerMinute);
 
   app.addHook('preParsing', async (request, _reply, payload) => {
     const raw = await readAll(payload, MAX_EVENT_BYTES);
@@ -50,7 +55,7 @@ export const providerEventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
     return replay;
   });
 
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', async (request, reply) => {
     const secret = deps.config.providerEventsSecret;
     const check = secret
       ? verifySignedBody({
@@ -61,13 +66,19 @@ export const providerEventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
         at: deps.now(),
       })
       : { ok: false as const, reason: 'PROVIDER_EVENTS_SECRET is not configured' };
+    await limit(request, reply, check.ok);
     if (!check.ok) throw httpErrors.unauthorized(`provider event rejected: ${check.reason}`);
   });
 
   app.post('/api/provider/events', {
-    config: { public: true },
+    config: { public: true, rateLimit: false, signedWebhook: true }, // limited above, by signature (plugins/rate-limit.ts)
     schema: {
+      operationId: 'receiveProviderEvent',
       summary: 'A call outcome from the provider (HMAC-signed; no bearer token)',
+      description: 'Records a call event: `X-Wakeplan-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` with '
+        + 'PROVIDER_EVENTS_SECRET, `X-Wakeplan-Timestamp` within 5 minutes (else 401). Keyed by (call_id, attempt): a '
+        + 'duplicate or out-of-order event answers 200 and says so; an unknown call is a 404. Signed events have a rate '
+        + 'limit of their own (PROVIDER_EVENTS_PER_MINUTE), untouched by other traffic.',
       tags: ['provider'],
       security: [],
       headers: Type.Object({
@@ -75,7 +86,7 @@ export const providerEventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
         [SIGNATURE_HEADER]: Type.String({ description: 'sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">' }),
       }),
       body: ProviderEventBody,
-      response: { 200: Envelope(EventResult), ...ErrorResponses },
+      response: { 200: Envelope(EventResult), ...errorResponses(401, 404) },
     },
   }, async (request) => {
     const at = deps.now();
@@ -85,7 +96,7 @@ export const providerEventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
       const ended = result.result === 'applied' && !isProgressStatus(event.status);
       // settleCall sent call_finished in this transaction; the plan writer only rings.
       return { result, notify: ended ? { sent: true } : null };
-    });
+    }, request.id);
     if (outcome.result === 'unknown_call') throw notFound('call', event.call_id);
     if (outcome.result === 'applied') return ok({ result: outcome.result, call_status: outcome.callStatus });
     if (outcome.result === 'stale') return ok({ result: outcome.result, reason: outcome.reason });

@@ -9,8 +9,8 @@
 // browser, so the routes are public (`config: { public: true }`, plugins/auth.ts).
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const STATUS_PAGE_CSP = [
@@ -25,7 +25,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+// Found through the package, not this module's path: the production bundle (apps/api/dist) inlines this module.
+const DEFAULT_PUBLIC_DIR = join(dirname(createRequire(import.meta.url).resolve('@wakeplan/api/package.json')), 'public');
 
 interface StaticFile {
   body: Buffer;

@@ -12,7 +12,7 @@ export const CreateCallBody = Type.Object({
   variables: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   not_before: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'ISO instant with offset; default: due at once' })),
   default_country: Type.Optional(DefaultCountry),
-}, { additionalProperties: false });
+}, { additionalProperties: false, title: 'CallCreate' });
 export type CreateCallBody = Static<typeof CreateCallBody>;
 
 export const CreateCallHeaders = Type.Object({
@@ -29,7 +29,7 @@ const CallAttempt = Type.Object({
   ended_at: NullableInstant,
   duration_seconds: Type.Union([Type.Integer(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()]),
-});
+}, { title: 'CallAttempt' });
 
 export const Call = Type.Object({
   id: Uuid,
@@ -48,7 +48,7 @@ export const Call = Type.Object({
   idempotency_key: Type.Union([Type.String(), Type.Null()]),
   created_at: Instant,
   updated_at: Instant,
-});
+}, { title: 'Call' });
 export type Call = Static<typeof Call>;
 
-export const CallWithAttempts = Type.Object({ ...Call.properties, attempts: Type.Array(CallAttempt) });
+export const CallWithAttempts = Type.Object({ ...Call.properties, attempts: Type.Array(CallAttempt) }, { title: 'CallDetail' });

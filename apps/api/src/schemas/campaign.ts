@@ -1,30 +1,37 @@
-// Campaign request and response schemas (DESIGN.md §5). Types and ranges are
-// checked here; the calling window's meaning (zone, HH:mm, weekdays, dates) is
-// checked by schedule-core in campaigns/campaign-input.ts so its messages are
-// the ones users see.
+// Campaign request and response schemas (DESIGN.md §5). The request schemas
+// carry every rule the server enforces that a schema can say — HH:mm, real
+// calendar dates, weekdays 1–7, the shape of a zone name, ranges — so the API
+// description shows them and a client can check before sending; what only the
+// window logic can judge (the zone exists, start_date <= end_date) is checked
+// by schedule-core in campaigns/campaign-input.ts, with the same words.
 import { Type, type Static } from 'typebox';
 import { CALL_STATUSES, CAMPAIGN_STATUSES, RETRYABLE_OUTCOMES } from '@wakeplan/db';
-import { Instant, NullableInstant, Uuid } from './common.ts';
+import { CalendarDate, Instant, NullableInstant, TimeZoneName, Uuid, WallTime } from './common.ts';
 import { ContactInput, DefaultCountry, ImportReport } from './contacts.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const RecipientHoursInput = Type.Object({
-  start: Type.String({ maxLength: 10, description: 'HH:mm in the contact zone' }),
-  end: Type.String({ maxLength: 10, description: 'HH:mm; end <= start crosses midnight' }),
-}, { additionalProperties: false });
+  start: WallTime('HH:mm in the contact\'s zone: the first minute a recipient may be called'),
+  end: WallTime('HH:mm; end <= start crosses midnight'),
+}, { additionalProperties: false, description: 'the hours a recipient may be called, in their own zone (e.g. 08:00–21:00)' });
+
+const WEEKDAY = 'an ISO weekday 1–7 (1 = Monday, 7 = Sunday)';
 
 /** Every campaign field a client may set; all optional here, `CreateCampaignBody` requires some. */
 const campaignFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   agent_id: Type.String({ minLength: 1, maxLength: 200 }),
-  timezone: Type.String({ maxLength: 100, description: 'IANA zone; required unless DEFAULT_TIMEZONE is set' }),
-  first_call_time: Type.String({ maxLength: 10, description: 'HH:mm, 24-hour; window is [first, last)' }),
-  last_call_time: Type.String({ maxLength: 10, description: 'HH:mm; last <= first crosses midnight' }),
-  days_of_week: Type.Array(Type.Integer(), { maxItems: 7, description: 'ISO weekdays, 1 = Monday … 7 = Sunday' }),
-  start_date: Nullable(Type.String({ maxLength: 10, description: 'YYYY-MM-DD, local, inclusive' })),
-  end_date: Nullable(Type.String({ maxLength: 10, description: 'YYYY-MM-DD, local, inclusive' })),
-  blackout_dates: Type.Array(Type.String({ maxLength: 10 }), { maxItems: 1000 }),
+  timezone: TimeZoneName('IANA zone of the window; required unless DEFAULT_TIMEZONE is set'),
+  first_call_time: WallTime('when the window opens, HH:mm 24-hour; the window is [first_call_time, last_call_time)'),
+  last_call_time: WallTime('when the window closes, HH:mm; last_call_time <= first_call_time crosses midnight'),
+  days_of_week: Type.Array(Type.Integer({ minimum: 1, maximum: 7, 'x-expected': WEEKDAY } as never), {
+    minItems: 1, maxItems: 7, 'x-expected': `a list of 1 to 7 days, each ${WEEKDAY}`,
+    description: 'the days (in the zone) on which the window opens; default all',
+  } as never),
+  start_date: Nullable(CalendarDate('first local date on which the window opens (inclusive)')),
+  end_date: Nullable(CalendarDate('last local date on which the window opens (inclusive); after it the campaign expires')),
+  blackout_dates: Type.Array(CalendarDate(), { maxItems: 1000, description: 'local dates on which the window does not open' }),
   max_concurrent_calls: Type.Integer({ minimum: 1, maximum: 1000 }),
   calls_per_minute: Nullable(Type.Integer({ minimum: 1, maximum: 6000 })),
   max_attempts: Type.Integer({ minimum: 1, maximum: 20 }),
@@ -52,7 +59,7 @@ export const CreateCampaignBody = Type.Object({
   recipient_calling_hours: Type.Optional(campaignFields.recipient_calling_hours),
   default_country: Type.Optional(campaignFields.default_country),
   contacts: Type.Optional(Type.Array(ContactInput, { description: 'optional contacts to import with the campaign' })),
-}, { additionalProperties: false });
+}, { additionalProperties: false, title: 'CampaignCreate' });
 export type CreateCampaignBody = Static<typeof CreateCampaignBody>;
 
 /** The campaign fields of the multipart import: the same as the JSON create, without inline contacts. */
@@ -62,11 +69,13 @@ export type ImportCampaignFields = Static<typeof ImportCampaignFields>;
 export const PatchCampaignBody = Type.Partial(Type.Object(campaignFields, { additionalProperties: false }), {
   additionalProperties: false,
   minProperties: 1,
+  title: 'CampaignUpdate',
 });
 export type PatchCampaignBody = Static<typeof PatchCampaignBody>;
 
 const CampaignStats = Type.Object(
   Object.fromEntries([...CALL_STATUSES, 'total'].map((s) => [s, Type.Integer()])) as Record<(typeof CALL_STATUSES)[number] | 'total', ReturnType<typeof Type.Integer>>,
+  { title: 'CampaignStats', description: 'how many of the campaign\'s contacts are in each state' },
 );
 
 export const Campaign = Type.Object({
@@ -95,10 +104,12 @@ export const Campaign = Type.Object({
   created_at: Instant,
   updated_at: Instant,
   completed_at: NullableInstant,
-});
+}, { title: 'Campaign' });
 export type Campaign = Static<typeof Campaign>;
 
-export const CreatedCampaign = Type.Object({ ...Campaign.properties, import: Type.Optional(ImportReport) });
+export const CreatedCampaign = Type.Object({ ...Campaign.properties, import: Type.Optional(ImportReport) }, {
+  title: 'CreatedCampaign', description: 'the campaign, with the import report when contacts came along',
+});
 
 export const ListCampaignsQuery = Type.Object({
   status: Type.Optional(Type.Enum([...CAMPAIGN_STATUSES])),
@@ -111,6 +122,8 @@ export const CampaignList = Type.Object({
   total: Type.Integer(),
   limit: Type.Integer(),
   offset: Type.Integer(),
-});
+}, { title: 'CampaignList' });
 
-export const AppendContactsResult = Type.Object({ ...ImportReport.properties, campaign_status: Type.Enum([...CAMPAIGN_STATUSES]) });
+export const AppendContactsResult = Type.Object({ ...ImportReport.properties, campaign_status: Type.Enum([...CAMPAIGN_STATUSES]) }, {
+  title: 'AppendContactsResult',
+});

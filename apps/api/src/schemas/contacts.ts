@@ -8,7 +8,11 @@ export const ContactInput = Type.Object({
   name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
   timezone: Type.Optional(Type.Union([Type.String({ maxLength: 100, description: 'IANA zone' }), Type.Null()])),
   variables: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-}, { additionalProperties: false });
+}, {
+  additionalProperties: false,
+  title: 'Contact',
+  description: 'a contact to call; checked row by row (an invalid one is reported with its index, or skipped with skip_invalid)',
+});
 
 export const DefaultCountry = Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2, for national numbers' });
 
@@ -22,7 +26,7 @@ const RowError = Type.Object({
   index: Type.Optional(Type.Integer({ description: 'position in a JSON array (from 0)' })),
   field: Type.Optional(Type.String()),
   message: Type.String(),
-});
+}, { title: 'ImportRowError' });
 
 export const ImportReport = Type.Object({
   received: Type.Integer(),
@@ -31,6 +35,6 @@ export const ImportReport = Type.Object({
   invalid: Type.Integer(),
   errors: Type.Array(RowError, { maxItems: MAX_REPORTED_ROW_ERRORS }),
   errors_truncated: Type.Boolean(),
-});
+}, { title: 'ImportReport' });
 
 export const AppendContactsJson = Type.Array(ContactInput, { description: 'contacts to add; default_country and skip_invalid go in the query' });

@@ -32,7 +32,7 @@ export const SchedulerStatus = Type.Object({
     nextDueAt: NullableInstant,
   })),
   message: Type.String(),
-});
+}, { title: 'SchedulerStatus' });
 
 export const PlanQuery = Type.Object({
   days: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PREVIEW_DAYS, default: 7 })),
@@ -59,12 +59,12 @@ export const PlanPreview = Type.Object({
   direct_calls: Type.Object({ queued: Type.Integer(), earliest_due_at: NullableInstant }),
   wakes: Type.Array(Wake),
   wakes_truncated: Type.Boolean(),
-});
+}, { title: 'PlanPreview' });
 
-export const ReloadResult = Type.Object({ notified: Type.Literal(true), at: Instant });
+export const ReloadResult = Type.Object({ notified: Type.Literal(true), at: Instant }, { title: 'ReloadResult' });
 
 export const Health = Type.Object({
   status: Type.Literal('ok'),
   service: Type.Literal('wakeplan-api'),
   uptime_seconds: Type.Integer(),
-});
+}, { title: 'Health' });

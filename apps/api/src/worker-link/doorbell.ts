@@ -5,8 +5,11 @@
 // Invariants: ringing never throws and never holds up its caller's response (the
 // API does not await it on the request path); a failure is retried a few times
 // with backoff (a 401/403 is not: a wrong token will not get better) and then
-// reported to `onFailure`. It is a hint only.
-import { bearerHeader } from '@wakeplan/contract';
+// reported to `onFailure`. It is a hint only. It carries the ids of the API
+// requests whose writes it announces (header X-Request-Id: the latest; body
+// `request_ids`: all of them, coalesced rings included), which the worker logs on
+// the wake they cause.
+import { bearerHeader, REQUEST_ID_HEADER } from '@wakeplan/contract';
 import { describeFailure, retryWithBackoff, sleep, type TryResult } from '@wakeplan/runtime';
 
 export interface DoorbellOptions {
@@ -18,6 +21,8 @@ export interface DoorbellOptions {
   /** How to wait between tries; real time by default. */
   sleep?: (ms: number) => Promise<void>;
   onFailure?: (reason: string) => void;
+  /** The API requests whose writes this ring announces, oldest first. */
+  requestIds?: string[];
 }
 
 export type RingResult = { ok: true; attempts: number } | { ok: false; attempts: number; reason: string };
@@ -25,12 +30,16 @@ export type RingResult = { ok: true; attempts: number } | { ok: false; attempts:
 export async function ringDoorbell(reason: string, options: DoorbellOptions): Promise<RingResult> {
   const url = options.url;
   if (!url) return { ok: false, attempts: 0, reason: 'no doorbell configured' };
+  const requestIds = options.requestIds ?? [];
+  const headers: Record<string, string> = { authorization: bearerHeader(options.token ?? ''), 'content-type': 'application/json' };
+  if (requestIds.length > 0) headers[REQUEST_ID_HEADER] = requestIds.at(-1)!;
+  const body = JSON.stringify(requestIds.length > 0 ? { reason, request_ids: requestIds } : { reason });
   const ring = async (): Promise<TryResult<void>> => {
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { authorization: bearerHeader(options.token ?? ''), 'content-type': 'application/json' },
-        body: JSON.stringify({ reason }),
+        headers,
+        body,
         signal: AbortSignal.timeout(options.timeoutMs ?? 2000),
       });
       await response.arrayBuffer().catch(() => undefined);

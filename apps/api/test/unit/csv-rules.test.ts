@@ -57,7 +57,7 @@ describe('parser errors', () => {
     const error = await importError(text);
     expect(error).toMatchObject({ statusCode: 422, code: 'CSV_INVALID' });
     expect(error.message).toMatch(new RegExp(`^the file is not valid CSV at line ${line}: .*${reason}`));
-    expect(error.details).toEqual([{ line, message: expect.stringContaining(reason) }]);
+    expect(error.details).toEqual([{ line, field: 'row', message: expect.stringContaining(reason) }]);
   });
 });
 

@@ -1,5 +1,5 @@
 // The Railway deployment files: both railway.toml files parse, name the commands
-// and health checks the services need, every `npm run X` they (and
+// (build, start, pre-deploy) and health checks the services need, every `npm run X` they (and
 // .railway/railway.ts) name is a root script, those scripts need nothing from
 // devDependencies (Railway installs production dependencies only), and the
 // services' scripts exec their program so Railway's SIGTERM reaches it.
@@ -41,7 +41,8 @@ function npmScriptsIn(command: string): string[] {
 }
 
 describe('railway.toml (api service)', () => {
-  it('starts the API, migrates before deploying, checks /health, restarts on failure', () => {
+  it('builds the bundles, starts the API, migrates before deploying, checks /health, restarts on failure', () => {
+    expect(apiToml.build?.buildCommand).toBe('npm run build');
     expect(apiToml.deploy.startCommand).toBe('npm run start:api');
     expect([apiToml.deploy.preDeployCommand].flat()).toEqual(['npm run migrate']);
     expect(apiToml.deploy.healthcheckPath).toBe('/health');
@@ -50,7 +51,8 @@ describe('railway.toml (api service)', () => {
 });
 
 describe('apps/worker/railway.toml (worker service)', () => {
-  it('starts the worker, checks /health, always restarts, never sleeps', () => {
+  it('builds the bundles, starts the worker, checks /health, always restarts, never sleeps', () => {
+    expect(workerToml.build?.buildCommand).toBe('npm run build');
     expect(workerToml.deploy.startCommand).toBe('npm run start:worker');
     expect(workerToml.deploy.healthcheckPath).toBe('/health');
     expect(workerToml.deploy.restartPolicyType).toBe('ALWAYS');
@@ -65,10 +67,11 @@ describe('apps/worker/railway.toml (worker service)', () => {
 });
 
 describe('.railway/railway.ts', () => {
-  it('describes both services', () => {
+  it('describes both services, each built by npm run build', () => {
     expect(iac).toMatch(/service\("api",/);
     expect(iac).toMatch(/service\("worker",/);
     expect(iac).toMatch(/resources: \[api, worker\]/);
+    expect([...iac.matchAll(/build: "npm run build"/g)]).toHaveLength(2);
   });
 
   it('rings the worker on the port the worker listens on, with a Railway reference', () => {
@@ -81,7 +84,7 @@ describe('.railway/railway.ts', () => {
 describe('commands the deployment names', () => {
   const named = [
     ...commandsOf(apiToml), ...commandsOf(workerToml),
-    ...[...iac.matchAll(/(?:start|preDeploy): "([^"]+)"/g)].map((m) => m[1]!),
+    ...[...iac.matchAll(/(?:build|start|preDeploy): "([^"]+)"/g)].map((m) => m[1]!),
   ].flatMap(npmScriptsIn);
 
   it('name root package.json scripts that exist', () => {
@@ -93,6 +96,15 @@ describe('commands the deployment names', () => {
     for (const script of new Set(named)) {
       const program = pkg.scripts[script]!.trim().replace(/^exec\s+/, '').split(/\s+/)[0]!;
       expect(program === 'node' || program in pkg.dependencies, `npm run ${script} runs ${program}`).toBe(true);
+    }
+  });
+
+  it('start the services from the bundles with plain node: no TypeScript is compiled at start', () => {
+    const build = read('scripts/build.ts');
+    for (const script of ['start:api', 'start:worker']) {
+      const bundle = /^exec node (apps\/\w+\/dist\/main\.js)$/.exec(pkg.scripts[script]!)?.[1];
+      expect(bundle, script).toBeDefined();
+      expect(build).toContain(`outfile: '${bundle}'`);
     }
   });
 
