@@ -87,7 +87,7 @@ async function throughput(db: BenchDatabase, sql: Sql): Promise<void> {
 /** Confirms every dial; records when each call was first dialed; optionally ends each call at once. */
 class LatencyDialer implements Dialer {
   readonly name = 'latency';
-  readonly deduplicates = false;
+  readonly resend = 'reconciles' as const;
   readonly dialedAt = new Map<string, number>();
   finishAtOnce = false;
   constructor(private readonly sql: Sql) {}

@@ -63,7 +63,7 @@ export class Dispatcher {
 
   /** Sends again claims nobody confirmed (a crashed worker's), to a dialer that deduplicates. */
   async resend(sql: Sql, requests: DialRequest[]): Promise<void> {
-    if (!this.dialer.deduplicates || requests.length === 0) return;
+    if (this.dialer.resend !== 'deduplicates' || requests.length === 0) return;
     this.counters.resent += requests.length;
     this.logger.info({ count: requests.length }, 're-sending unconfirmed dial requests under their idempotency keys');
     await this.dialAndRecord(sql, requests);

@@ -56,7 +56,7 @@ export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: P
   }
   for (const id of work.campaigns) p.skip.delete(id);
   if (work.direct) p.skipDirect = false;
-  if (work.resendUnconfirmed && d.dialer.deduplicates) {
+  if (work.resendUnconfirmed && d.dialer.resend === 'deduplicates') {
     await d.dispatcher.resend(sql, await listUnconfirmedClaims(sql, d.callbackUrl));
   }
   const read = p.progress || p.needRead || work.readPlan || work.fullResync || plan.evaluation === null;

@@ -58,7 +58,7 @@ describe('WebhookDialer', () => {
       secret: 'hook-secret', timestampHeader: headers['x-wakeplan-timestamp'] as string,
       signatureHeader: headers['x-wakeplan-signature'] as string, rawBody: body, at: new Date(),
     })).toEqual({ ok: true });
-    expect(dialer.deduplicates).toBe(true);
+    expect(dialer.resend).toBe('deduplicates');
   });
 
   it('a 4xx rejects the attempt without re-sending', async () => {

@@ -37,7 +37,7 @@ class Provider {
   constructor(private readonly sql: Sql) {}
 
   dialer(): Dialer {
-    return { name: 'provider', deduplicates: false, dial: (r) => this.dial(r), close: async () => {} };
+    return { name: 'provider', resend: 'reconciles', dial: (r) => this.dial(r), close: async () => {} };
   }
 
   private async dial(request: DialRequest): Promise<DialResult> {

@@ -13,7 +13,7 @@ export interface OutcomeRecord { at: number; callId: string; campaignId: string 
 
 export class ScenarioDialer implements Dialer {
   readonly name = 'scenario';
-  readonly deduplicates = false;
+  readonly resend = 'reconciles' as const;
   readonly dials: DialRecord[] = [];
   readonly outcomes: OutcomeRecord[] = [];
   private readonly timers = new Set<TimerHandle>();

@@ -1,23 +1,38 @@
 // The worker's port to the telephony provider (DESIGN.md §6).
 //
-// Invariants: dial() never throws; it says what it knows. `confirmed`: the
-// provider accepted the call (→ in_progress). `rejected`: the provider refused
-// it for good (a 4xx: the attempt failed, the retry policy decides).
-// `unconfirmed`: nobody knows whether the call is being placed; the claim stays
-// `dialing` and becomes `unknown` at its result deadline. Only a dialer with
-// `deduplicates: true` (the receiver treats a repeated idempotency key as the
-// same call) may be sent the same attempt again.
+// Invariants: dial() and find() never throw; they say what they know.
+// `confirmed`: the provider accepted the call (→ in_progress). `rejected`: the
+// provider refused it for good (a 4xx: the attempt failed, the retry policy
+// decides). `refused`: the provider provably did not process the request (a
+// 429, its concurrency limit, a connection refused before sending) — nothing was
+// placed and the same attempt may be sent again, not before `retryAfterMs`.
+// `unconfirmed`: nobody knows whether the call is being placed.
+// An unconfirmed attempt is sent again only as `resend` allows: a dialer that
+// `deduplicates` (the receiver treats a repeated idempotency key as the same
+// call) may simply be sent it again; a dialer that `reconciles` is asked to
+// find() the attempt at the provider first, and is sent it again only when the
+// provider says `not_found`.
 import type { DialRequest, ProviderEvent } from '@wakeplan/contract';
 
 export type DialResult =
   | { kind: 'confirmed'; providerCallId: string | null }
   | { kind: 'rejected'; reason: string }
+  | { kind: 'refused'; reason: string; retryAfterMs: number | null }
   | { kind: 'unconfirmed'; reason: string };
+
+/** What the provider knows of one attempt (looked up by the call id and attempt we sent with it). */
+export type CallLookup =
+  | { kind: 'found'; providerCallId: string }
+  | { kind: 'not_found' }
+  | { kind: 'unknown'; reason: string };
 
 export interface Dialer {
   readonly name: string;
-  readonly deduplicates: boolean;
+  /** How an unconfirmed attempt may be sent again (see the invariants above). */
+  readonly resend: 'deduplicates' | 'reconciles';
   dial(request: DialRequest): Promise<DialResult>;
+  /** Looks the attempt up at the provider; required when `resend` is `reconciles`. */
+  find?(request: DialRequest): Promise<CallLookup>;
   /** Stops timers and pending work (simulated outcomes not yet reported are dropped). */
   close(): Promise<void>;
 }

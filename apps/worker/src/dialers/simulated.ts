@@ -9,7 +9,7 @@
 // nothing across restarts), so an unconfirmed claim is never re-sent to it.
 import type { DialRequest, ProviderEventStatus } from '@wakeplan/contract';
 import type { Clock, Logger, TimerHandle } from '@wakeplan/runtime';
-import type { Dialer, DialResult, OutcomeSink } from './dialer.ts';
+import type { CallLookup, Dialer, DialResult, OutcomeSink } from './dialer.ts';
 import { pickWeighted, seededRandom, type Random } from './prng.ts';
 
 export type SimulatedOutcome = Exclude<ProviderEventStatus, 'ringing' | 'in_progress'>;
@@ -32,10 +32,12 @@ export const DEFAULT_SIMULATED_OUTCOMES: Readonly<Record<SimulatedOutcome, numbe
 
 export class SimulatedDialer implements Dialer {
   readonly name = 'simulated';
-  readonly deduplicates = false;
+  readonly resend = 'reconciles' as const;
   private readonly random: Random;
   private readonly timers = new Set<TimerHandle>();
   private dialed = 0;
+  /** Provider call ids by idempotency key: a simulated call lives in this process and dies with it. */
+  private readonly placed = new Map<string, string>();
 
   constructor(private readonly o: SimulatedDialerOptions) {
     this.random = seededRandom(o.seed);
@@ -43,6 +45,7 @@ export class SimulatedDialer implements Dialer {
 
   async dial(request: DialRequest): Promise<DialResult> {
     const providerCallId = `sim-${this.o.seed}-${++this.dialed}`;
+    this.placed.set(request.idempotencyKey, providerCallId);
     const { min, max } = this.o.callSeconds;
     const seconds = Math.round(min + this.random() * (max - min));
     const outcome = pickWeighted(this.random, { ...this.o.outcomes } as Record<SimulatedOutcome, number>);
@@ -52,6 +55,11 @@ export class SimulatedDialer implements Dialer {
     }
     this.report(request, providerCallId, outcome, start + seconds * 1000, outcome === 'completed' ? seconds : 0);
     return { kind: 'confirmed', providerCallId };
+  }
+
+  async find(request: DialRequest): Promise<CallLookup> {
+    const providerCallId = this.placed.get(request.idempotencyKey);
+    return providerCallId === undefined ? { kind: 'not_found' } : { kind: 'found', providerCallId };
   }
 
   async close(): Promise<void> {

@@ -26,7 +26,7 @@ export interface WebhookDialerOptions {
 
 export class WebhookDialer implements Dialer {
   readonly name = 'webhook';
-  readonly deduplicates = true;
+  readonly resend = 'deduplicates' as const;
 
   constructor(private readonly o: WebhookDialerOptions) {}
 

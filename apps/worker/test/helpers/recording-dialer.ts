@@ -27,7 +27,7 @@ export class RecordingDialer implements Dialer {
   auto: AutoOutcome | null = null;
   private readonly pending = new Set<Promise<unknown>>();
 
-  constructor(private readonly clock: Clock, readonly deduplicates = false) {}
+  constructor(private readonly clock: Clock, readonly resend: 'deduplicates' | 'reconciles' = 'reconciles') {}
 
   async dial(request: DialRequest): Promise<DialResult> {
     this.dials.push({ request, at: this.clock.now() });
