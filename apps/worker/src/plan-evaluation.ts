@@ -17,6 +17,8 @@ export interface PlanEvaluation {
   dueCampaignIds: string[];
   directDue: boolean;
   deadlinePassed: boolean;
+  /** An unconfirmed dial request is due to be sent again. */
+  resendDue: boolean;
   /** Strictly after `at`, or null when nothing is ever due again. */
   nextWake: WakeDecision | null;
   /** Campaigns with queued work whose window never opens again: expire it. */
@@ -40,6 +42,7 @@ export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: numbe
     dueCampaignIds: plan.dueNowCampaignIds,
     directDue: plan.directCallsDueNow,
     deadlinePassed: plan.deadlinePassed,
+    resendDue: plan.resendDue,
     nextWake: plan.nextWake,
     endedCampaignIds: withWork.filter((c) => windowHasEnded(c.window, at)).map((c) => c.id),
     inFlight: snapshot.inFlightTotal,
