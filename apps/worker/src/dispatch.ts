@@ -170,7 +170,10 @@ export class Dispatcher {
     return changed;
   }
 
-  /** Records the answers received since the last call. Returns how many calls changed state (rejections). */
+  /**
+   * Records the answers received since the last call. Returns how many changed
+   * what the plan shows: rejections (the retry policy ran) and next send times.
+   */
   async recordAnswers(sql: Sql): Promise<number> {
     const answers = this.answers;
     this.answers = [];
@@ -191,6 +194,7 @@ export class Dispatcher {
           const waitMs = Math.max(result.retryAfterMs ?? REFUSED_DEFAULT_MS, 1_000);
           this.logger.warn({ callId, attempt, reason: result.reason, retryInMs: waitMs }, 'dial request refused by the provider: sending again later');
           await scheduleNextSend(sql, callId, attempt, this.after(waitMs));
+          changed++;
           break;
         }
         case 'unconfirmed': {
@@ -199,6 +203,7 @@ export class Dispatcher {
           this.logger.warn({ callId, attempt, reason: result.reason, nextSendAt: next?.toISOString() ?? null },
             next ? 'dial request unconfirmed: sending again later under the same key' : 'dial request unconfirmed: the claim stays dialing until its result deadline');
           await scheduleNextSend(sql, callId, attempt, next);
+          changed++;
           break;
         }
       }

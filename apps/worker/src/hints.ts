@@ -36,6 +36,7 @@ export class HintBook {
   private seqValue = 0;
   private takenSeq = 0;
   private folded = HintBook.empty(0);
+  private otherSinceTake = false;
 
   get seq(): number {
     return this.seqValue;
@@ -50,7 +51,11 @@ export class HintBook {
     this.seqValue++;
     const f = this.folded;
     if (f.reasons.length < MAX_REASONS) f.reasons.push(describe(hint));
-    f.answersOnly &&= hint.kind === 'dial_answered';
+    if (hint.kind === 'dial_answered') f.answersOnly = !this.otherSinceTake;
+    else {
+      this.otherSinceTake = true;
+      f.answersOnly = false;
+    }
     switch (hint.kind) {
       case 'startup': f.fullResync = true; f.resendUnconfirmed = true; break;
       case 'resync': f.fullResync = true; break;
@@ -67,6 +72,7 @@ export class HintBook {
     const taken = { ...this.folded, seq: this.seqValue };
     this.takenSeq = this.seqValue;
     this.folded = HintBook.empty(this.seqValue);
+    this.otherSinceTake = false;
     return taken;
   }
 
@@ -76,7 +82,7 @@ export class HintBook {
   }
 
   private static empty(seq: number): TakenHints {
-    return { seq, fullResync: false, resendUnconfirmed: false, readPlan: false, direct: false, campaigns: new Set(), answersOnly: true, reasons: [] };
+    return { seq, fullResync: false, resendUnconfirmed: false, readPlan: false, direct: false, campaigns: new Set(), answersOnly: false, reasons: [] };
   }
 }
 

@@ -36,6 +36,7 @@ export interface HarnessOptions<D extends Dialer> {
   applicationName?: string;
   dialer?: (clock: Clock) => D;
   clock?: FakeClock;
+  dialConcurrency?: number;
 }
 
 let harnesses = 0;
@@ -72,6 +73,7 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
       resultTimeoutMinutes: o.resultTimeoutMinutes ?? 30,
       callbackUrl: 'http://127.0.0.1:9/api/provider/events',
       shutdownGraceS: 5,
+      ...(o.dialConcurrency ? { dialConcurrency: o.dialConcurrency } : {}),
     },
   });
   const settle = async () => {
