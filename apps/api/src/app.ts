@@ -24,6 +24,7 @@ import { registerRateLimit } from './plugins/rate-limit.ts';
 import { echoRequestId, requestIdOptions } from './plugins/request-id.ts';
 import { applyRouteConventions } from './plugins/route-conventions.ts';
 import { validatorCompiler } from './plugins/validation.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { callRoutes } from './routes/calls.ts';
 import { campaignContactRoutes } from './routes/campaign-contacts.ts';
 import { campaignImportRoutes } from './routes/campaign-import.ts';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(callRoutes, routeDeps);
   await app.register(schedulerRoutes, routeDeps);
   await app.register(providerEventsRoutes, routeDeps);
+  await app.register(auditRoutes, routeDeps);
 
   app.addHook('onClose', async () => {
     await planWriter.settled();

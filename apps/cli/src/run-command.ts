@@ -2,6 +2,7 @@
 // every command gets typed, validated values.
 import { usageError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
+import { MAX_AUDIT_DAYS, runAudit } from './commands/audit.ts';
 import { runMigrate } from './commands/migrate.ts';
 import { runNotify } from './commands/notify.ts';
 import { runPlan } from './commands/plan.ts';
@@ -47,6 +48,10 @@ export async function runCommand(ctx: CliContext, command: string, values: Value
     case 'status':
       await runStatus(ctx, { json: flag('json') });
       return 0;
+    case 'audit': {
+      const audit = await runAudit(ctx, { days: numberOption(values, 'days', { min: 0.001, max: MAX_AUDIT_DAYS }), json: flag('json') });
+      return audit.violations.length === 0 ? 0 : 1;
+    }
     case 'simulate':
       await runSimulate(ctx, {
         scenario: str('scenario'), days: numberOption(values, 'days', { min: 0.01, max: 366 }),

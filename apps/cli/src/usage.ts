@@ -12,6 +12,9 @@ Usage:
                                                      re-send recorded notifications, keeping their spacing / N
   wakeplan plan [--days N] [--json]                  the coming wakes and each campaign's open windows
   wakeplan status [--json]                           the same data as GET /api/scheduler/status
+  wakeplan audit [--days N] [--json]                 dials of the last N days (default 1) against the dial rule:
+                                                     outside window or recipient hours, campaign not active, a
+                                                     second live attempt; exits 1 when it finds any
   wakeplan simulate --scenario F.json [--days N] [--suspend-after MIN] [--cu N] [--json] [--svg OUT.svg]
                                                      run a scenario on a virtual clock: wake plan vs polling
 

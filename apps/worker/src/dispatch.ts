@@ -29,9 +29,9 @@ import { recordDialConfirmations, recordDialRejection, type DialConfirmation } f
 import { checkAndRecordResend, listDueResends, resendDelayMs, scheduleNextSend } from './sql/resends.ts';
 
 /** How long a request that left is left alone before anyone may send it again: longer than one dial() takes. */
-export const SEND_HOLD_MS = 60_000;
+const SEND_HOLD_MS = 60_000;
 /** DIAL_CONCURRENCY's default. */
-export const DEFAULT_DIAL_CONCURRENCY = 50;
+const DEFAULT_DIAL_CONCURRENCY = 50;
 /** A refusal without Retry-After is sent again after this long. */
 const REFUSED_DEFAULT_MS = 5_000;
 
@@ -45,7 +45,7 @@ export interface DispatchSettings {
 }
 
 /** A campaign whose claim was refused, and the first instant it can succeed ("campaign X not before T"). */
-export interface NotBefore {
+interface NotBefore {
   campaignId: string;
   at: Date;
 }

@@ -14,6 +14,7 @@
 //   outcomes.ts           the outcome logic (provider events, worker, simulate)
 //   plan-snapshot.ts      the plan input in one query (worker, API status, CLI)
 //   plan-input.ts         the snapshot → schedule-core's PlanInput
+//   dial-audit.ts         the compliance audit of dials (CLI `audit`, GET /api/audit/dials)
 // Tests import the per-file database helpers and fixtures from @wakeplan/db/testing.
 export * from './client.ts';
 export * from './errors.ts';
@@ -26,3 +27,4 @@ export * from './rows.ts';
 export * from './plan-snapshot.ts';
 export * from './plan-input.ts';
 export * from './outcomes.ts';
+export * from './dial-audit.ts';

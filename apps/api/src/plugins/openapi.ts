@@ -55,6 +55,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
         { name: 'calls', description: 'direct calls' },
         { name: 'scheduler', description: 'wake plan and worker state' },
         { name: 'provider', description: 'call outcomes posted by the telephony provider (HMAC-signed)' },
+        { name: 'audit', description: 'compliance: dials checked against the dial rule' },
         { name: 'health', description: 'liveness' },
       ],
     },

@@ -27,7 +27,7 @@ import { isContactCallable, isWindowOpen } from '@wakeplan/schedule-core';
 import { dialSendRow } from './claims.ts';
 
 /** Waits between re-sends of one attempt, by sends so far (1 → 5 s, 2 → 15 s, 3 → 45 s, then every minute). */
-export const RESEND_BACKOFF_MS = [5_000, 15_000, 45_000, 60_000] as const;
+const RESEND_BACKOFF_MS = [5_000, 15_000, 45_000, 60_000] as const;
 
 export function resendDelayMs(sends: number): number {
   return RESEND_BACKOFF_MS[Math.min(Math.max(sends, 1), RESEND_BACKOFF_MS.length) - 1]!;
