@@ -135,14 +135,16 @@ export class Dispatcher {
    * unsent, or confirmed by a lookup), so the caller reads the plan again.
    */
   async resendDue(sql: Sql, all: boolean): Promise<number> {
-    if (!this.canResend || this.room <= 0) return 0;
+    // A dialer that can neither re-send nor look up still gets its `refused` requests again (nothing was
+    // placed): they are the only ones with a next send time. At start-up nothing is known, so nothing is sent.
+    if (this.room <= 0 || (all && !this.canResend)) return 0;
     const due = await listDueResends(sql, this.clock.now(), {
       all, callbackUrl: this.settings.callbackUrl, exclude: new Set(this.inFlight.keys()), limit: this.room,
     });
     let changed = 0;
     for (const { request, sends } of due) {
-      if (this.dialer.resend === 'reconciles') {
-        const lookup = await this.dialer.find!(request);
+      if (this.dialer.resend === 'reconciles' && this.dialer.find) {
+        const lookup = await this.dialer.find(request);
         if (lookup.kind === 'found') {
           changed += await recordDialConfirmations(sql, [{ callId: request.callId, attempt: request.attempt, providerCallId: lookup.providerCallId }], this.clock.now());
           continue;

@@ -203,9 +203,13 @@ describe('dial requests in flight', () => {
     const b = await insertCampaign(db.current.sql, { name: 'B' }, OPEN);
     await insertContacts(db.current.sql, b, 1);
     h.worker.wake();
-    await waitFor(() => h!.dialer.dials.some((d) => d.request.campaignId === b), "B's request sent while A's hangs");
-    expect(await callStatuses(db.current.sql, b)).toEqual({ in_progress: 1 });
-    releaseA({ kind: 'confirmed', providerCallId: 'p-a' });
+    try {
+      await waitFor(() => h!.dialer.dials.some((d) => d.request.campaignId === b), "B's request sent while A's hangs");
+      await waitFor(async () => (await callStatuses(db.current.sql, b)).in_progress === 1, "B's confirmation recorded while A's hangs");
+      expect(await callStatuses(db.current.sql, a)).toEqual({ dialing: 1 });
+    } finally {
+      releaseA({ kind: 'confirmed', providerCallId: 'p-a' });
+    }
     await h.settle();
     expect(await callStatuses(db.current.sql, a)).toEqual({ in_progress: 1 });
   });
@@ -241,5 +245,22 @@ describe('wakes owed to refused claims', () => {
     await h.stepTo(sec(120));
     expect(h.dialer.dials.map((d) => d.at.getTime() - OPEN.getTime())).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((k) => k * 8572));
     expect(await callStatuses(db.current.sql, id)).toEqual({ completed: 8 });
+  });
+});
+
+describe('a dialer that can neither re-send nor look up', () => {
+  it('is sent a refused request again after its Retry-After, but never an unconfirmed one', async () => {
+    const id = await insertCampaign(db.current.sql, { max_concurrent_calls: 2 });
+    const [refused, lost] = await insertContacts(db.current.sql, id, 2);
+    h = startHarness(db.current, { start: OPEN }); // RecordingDialer: reconciles, no find()
+    h.dialer.answer = async (request) => {
+      if (h!.clock.now() > OPEN) return { kind: 'confirmed', providerCallId: null };
+      return request.callId === refused ? { kind: 'refused', reason: 'HTTP 429', retryAfterMs: 10_000 } : { kind: 'unconfirmed', reason: 'timeout' };
+    };
+    h.worker.start();
+    await h.stepTo(sec(5 * 60));
+    expect(h.dialer.dials.map((d) => [d.request.callId, d.at])).toEqual([[refused, OPEN], [lost, OPEN], [refused, sec(10)]]);
+    expect(await callRow(refused!)).toMatchObject({ status: 'in_progress' });
+    expect(await callRow(lost!)).toMatchObject({ status: 'dialing' }); // left to its deadline
   });
 });
