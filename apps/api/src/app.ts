@@ -12,6 +12,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import sensible from '@fastify/sensible';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createBearerMatcher } from '@wakeplan/contract';
+import { createActivityService } from './activity/activity-service.ts';
+import { installLedgerHooks } from './activity/ledger-hooks.ts';
+import { RequestLedger } from './activity/request-ledger.ts';
 import type { AppDeps, RouteDeps } from './deps.ts';
 import { ApiError, handleError } from './errors.ts';
 import { createUserActivity } from './plugins/activity.ts';
@@ -29,6 +32,7 @@ import { campaignContactRoutes } from './routes/campaign-contacts.ts';
 import { campaignImportRoutes } from './routes/campaign-import.ts';
 import { campaignLifecycleRoutes } from './routes/campaign-lifecycle.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { activityRoutes } from './routes/activity.ts';
 import { healthRoutes } from './routes/health.ts';
 import { providerEventsRoutes } from './routes/provider-events.ts';
 import { schedulerRoutes } from './routes/scheduler.ts';
@@ -46,6 +50,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...requestIdOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const ledger = deps.ledger ?? new RequestLedger(now);
+  installLedgerHooks(app, { ledger, sql });
   echoRequestId(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
@@ -70,9 +76,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const planWriter = createPlanWriter({
     sql, logger, doorbellUrl: config.workerWakeUrl, wakeToken: config.wakeToken, onCommitted: () => status.invalidate(),
   });
-  installConditionalGets(app, {
-    changes: createChangeToken({ writes: () => planWriter.version(), workerBaseUrl: config.workerBaseUrl, now }),
-    now,
+  const changes = createChangeToken({ writes: () => planWriter.version(), workerBaseUrl: config.workerBaseUrl, now });
+  installConditionalGets(app, { changes, now });
+  const activityReports = createActivityService({
+    sql, ledger, changes, now,
+    settings: { suspendMinutes: config.neonSuspendMinutes, cuHourPrice: config.neonCuHourPrice, computeUnits: config.neonComputeUnits },
   });
   await registerOpenApi(app, { serverUrl: config.publicUrl ?? `http://127.0.0.1:${config.port}` });
   const routeDeps: RouteDeps = { sql, config, now, planWriter, status };
@@ -85,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(campaignLifecycleRoutes, routeDeps);
   await app.register(callRoutes, routeDeps);
   await app.register(schedulerRoutes, routeDeps);
+  await app.register(activityRoutes, { activity: activityReports });
   await app.register(providerEventsRoutes, routeDeps);
 
   app.addHook('onClose', async () => {

@@ -2,6 +2,7 @@
 // Tests build the same deps with a real database and their own config/clock.
 import type { Sql } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
+import type { RequestLedger } from './activity/request-ledger.ts';
 import type { ApiConfig } from './config.ts';
 import type { PlanWriter } from './plan-writer.ts';
 import type { StatusService } from './scheduler/status-service.ts';
@@ -12,6 +13,8 @@ export interface AppDeps {
   logger: Logger;
   /** Where instants come from (the system clock by default); the API sets no timers, so `now` is all it reads. */
   clock?: Pick<Clock, 'now'>;
+  /** The activity ledger fed by `sql`'s debug hook (main.ts); without one, nothing is recorded. */
+  ledger?: RequestLedger;
 }
 
 /** Everything a route needs; built once in buildApp. */

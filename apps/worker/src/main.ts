@@ -20,6 +20,7 @@ import { SimulatedDialer, type SimulatedOutcome } from './dialers/simulated.ts';
 import { WebhookDialer } from './dialers/webhook.ts';
 import { DoorbellServer } from './doorbell-server.ts';
 import type { SchedulingMode } from './scheduling-mode.ts';
+import { WakeLedger } from './wake-ledger.ts';
 import { Worker } from './worker.ts';
 
 /** Room left after the dial requests' wait for ending connections, within SHUTDOWN_GRACE_S. */
@@ -57,10 +58,15 @@ function buildWorker(config: Readonly<WorkerConfig>, databaseUrl: string, parts:
   const workerId = config.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const mode: SchedulingMode = config.inMemoryScheduler ? { kind: 'wakeplan' } : { kind: 'polling', intervalMs: config.pollIntervalMs };
   logger.info({ workerId, mode: mode.kind, dialer: dialer.name, database: redactUrl(databaseUrl) }, 'worker starting');
+  const ledger = new WakeLedger();
   return new Worker({
     ...parts,
-    connector: new PostgresConnector({ url: databaseUrl, listenUrl, applicationName: 'wakeplan-worker', idleTimeoutS: config.dbIdleTimeoutS }),
+    connector: new PostgresConnector({
+      url: databaseUrl, listenUrl, applicationName: 'wakeplan-worker', idleTimeoutS: config.dbIdleTimeoutS,
+      observer: { statement: () => ledger.statement() },
+    }),
     mode,
+    ledger,
     settings: {
       workerId,
       accountCap: config.maxConcurrentCalls,

@@ -26,6 +26,7 @@ import { hintsForNotification } from './notification-hints.ts';
 import { newPassProgress, runRound, type KnownPlan, type RoundDeps } from './pass-round.ts';
 import { decideRest, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
 import type { WorkerStateName } from './sql/worker-state.ts';
+import type { WakeLedger } from './wake-ledger.ts';
 import { WorkerConnections } from './worker-connections.ts';
 import { publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
 
@@ -40,6 +41,8 @@ export interface WorkerDeps {
   logger: Logger;
   settings: WorkerSettings;
   mode: SchedulingMode;
+  /** The activity ledger (wake-ledger.ts): told when a wake starts and ends; writes with the wake's pool. */
+  ledger?: WakeLedger;
 }
 
 export class Worker {
@@ -159,6 +162,7 @@ export class Worker {
     if (this.stateName !== 'dispatching') {
       this.counters.wakes++;
       this.deps.logger[this.isRoutinePoll() ? 'debug' : 'info']({ reasons: this.hints.pendingReasons() }, 'woke');
+      this.deps.ledger?.wakeStarted(this.deps.clock.now(), this.hints.pendingReasons(), this.counters);
     }
     this.stateName = 'dispatching';
     const p = newPassProgress();
@@ -188,6 +192,8 @@ export class Worker {
       this.deps.logger.error({ refused: refused.at.toISOString(), reason: refused.reason },
         'refusing a next wake at or before now with nothing dispatchable (it would spin); backing off');
     }
+    const unrecorded = await this.deps.ledger?.wakeEnded(sql, now, this.counters);
+    if (unrecorded) this.deps.logger.warn({ err: unrecorded }, 'could not write the activity ledger; kept for the next wake');
     await publishRest(sql, now, this.report(decision.state, wake)).catch((error: unknown) =>
       this.deps.logger.warn({ err: error }, 'could not publish worker state'));
     if (decision.state === 'asleep') await this.connections.close();
@@ -218,6 +224,7 @@ export class Worker {
     this.errorStreak++;
     const delayMs = Math.min(1000 * 2 ** (this.errorStreak - 1), 60_000);
     this.deps.logger.error({ err: error, retryInMs: delayMs }, 'pass failed; dropping connections and retrying with a full resync');
+    this.deps.ledger?.wakeAborted(this.deps.clock.now(), this.counters);
     await this.connections.close().catch(() => {});
     const at = new Date(this.deps.clock.now().getTime() + delayMs);
     this.backoffUntil = at.getTime();
