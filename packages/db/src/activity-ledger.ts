@@ -39,7 +39,7 @@ export async function writeLedgerEntries(sql: Queryable, entries: readonly Ledge
     with pruned as (delete from activity_ledger where ended_at < ${cutoff})
     insert into activity_ledger (id, process, started_at, ended_at, reason, statements, details)
     select id, process, started_at, ended_at, reason, statements, details
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+    from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
       as x(id uuid, process text, started_at timestamptz, ended_at timestamptz, reason text, statements integer, details jsonb)
     on conflict (id) do update set ended_at = excluded.ended_at, reason = excluded.reason,
       statements = excluded.statements, details = excluded.details`;

@@ -39,11 +39,12 @@ export interface ActivityReport {
 export function buildActivityReport(entries: readonly LedgerEntry[], now: Date, days: number, s: ActivitySettings): ActivityReport {
   const toMs = now.getTime();
   const fromMs = toMs - days * 86_400_000;
-  const inPeriod = entries.filter((e) => e.endedAt.getTime() >= fromMs && e.startedAt.getTime() < toMs)
+  const suspendMs = s.suspendMinutes * 60_000;
+  // An entry that ended shortly before the period still keeps the database awake into it.
+  const inPeriod = entries.filter((e) => e.endedAt.getTime() + suspendMs > fromMs && e.startedAt.getTime() < toMs)
     .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.id.localeCompare(b.id));
   const earliest = inPeriod.length > 0 ? Math.min(...inPeriod.map((e) => e.startedAt.getTime())) : null;
   const observedFromMs = earliest === null ? toMs : Math.max(fromMs, earliest);
-  const suspendMs = s.suspendMinutes * 60_000;
   const activity: AwakeInterval[] = inPeriod.map((e) => ({ start: e.startedAt.getTime(), end: e.endedAt.getTime() }));
   const usage = awakeFromActivity(activity, suspendMs, fromMs, toMs);
   const polling = awakeFromActivity(observedFromMs < toMs ? [{ start: observedFromMs, end: toMs }] : [], suspendMs, observedFromMs, toMs);
