@@ -32,7 +32,9 @@ import { campaignContactRoutes } from './routes/campaign-contacts.ts';
 import { campaignImportRoutes } from './routes/campaign-import.ts';
 import { campaignLifecycleRoutes } from './routes/campaign-lifecycle.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { ApiMetrics } from './metrics/api-metrics.ts';
 import { activityRoutes } from './routes/activity.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { providerEventsRoutes } from './routes/provider-events.ts';
 import { schedulerRoutes } from './routes/scheduler.ts';
@@ -52,6 +54,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const ledger = deps.ledger ?? new RequestLedger(now);
   installLedgerHooks(app, { ledger, sql });
+  const metrics = deps.metrics ?? new ApiMetrics();
+  metrics.install(app);
   echoRequestId(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
@@ -75,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const status = createStatusService({ sql, workerBaseUrl: config.workerBaseUrl, activity });
   const planWriter = createPlanWriter({
     sql, logger, doorbellUrl: config.workerWakeUrl, wakeToken: config.wakeToken, onCommitted: () => status.invalidate(),
+    onRing: (result) => metrics.ring(result),
   });
   const changes = createChangeToken({ writes: () => planWriter.version(), workerBaseUrl: config.workerBaseUrl, now });
   installConditionalGets(app, { changes, now });
@@ -86,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const routeDeps: RouteDeps = { sql, config, now, planWriter, status };
 
   await app.register(healthRoutes);
+  await app.register(metricsRoutes, { metrics, token: config.metricsToken });
   await app.register(statusPageRoutes);
   await app.register(campaignRoutes, routeDeps);
   await app.register(campaignImportRoutes, routeDeps);

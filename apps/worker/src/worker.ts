@@ -28,6 +28,7 @@ import { decideRest, refuseSpinningWake, type SchedulingMode } from './schedulin
 import type { WorkerStateName } from './sql/worker-state.ts';
 import type { WakeLedger } from './wake-ledger.ts';
 import { WorkerConnections } from './worker-connections.ts';
+import type { WorkerMetrics } from './worker-metrics.ts';
 import { publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
 
 interface WorkerSettings extends DispatchSettings {
@@ -43,6 +44,8 @@ export interface WorkerDeps {
   mode: SchedulingMode;
   /** The activity ledger (wake-ledger.ts): told when a wake starts and ends; writes with the wake's pool. */
   ledger?: WakeLedger;
+  /** Prometheus metrics (worker-metrics.ts): told of wakes, timer lateness and listener reconnects. */
+  metrics?: WorkerMetrics;
 }
 
 export class Worker {
@@ -163,6 +166,7 @@ export class Worker {
       this.counters.wakes++;
       this.deps.logger[this.isRoutinePoll() ? 'debug' : 'info']({ reasons: this.hints.pendingReasons() }, 'woke');
       this.deps.ledger?.wakeStarted(this.deps.clock.now(), this.hints.pendingReasons(), this.counters);
+      this.deps.metrics?.wakeStarted(this.hints.pendingReasons());
     }
     this.stateName = 'dispatching';
     const p = newPassProgress();
@@ -199,7 +203,7 @@ export class Worker {
     if (decision.state === 'asleep') await this.connections.close();
     this.stateName = decision.state;
     this.planned = wake;
-    if (wake) this.timer = this.deps.clock.setTimer(wake.at, () => this.onTimer(wake.reason));
+    if (wake) this.timer = this.deps.clock.setTimer(wake.at, () => this.onTimer(wake.reason, wake.at));
     const gist = `${decision.state} ${wake?.reason ?? ''} ${ev.inFlight}`; // the same rest again is not news
     const fields = { nextWake: wake?.at.toISOString() ?? null, reason: wake?.reason ?? 'nothing planned', inFlight: ev.inFlight };
     this.deps.logger[gist === this.lastRestLine ? 'debug' : 'info'](fields, decision.state);
@@ -214,6 +218,7 @@ export class Worker {
     const { sql, relistened } = await this.connections.open();
     if (relistened) {
       work.fullResync = true; // notifications may have been missed while it was down
+      this.deps.metrics?.listenerReconnected();
       this.deps.logger.info('listening again after the connection was lost: full resync');
     }
     return sql;
@@ -237,8 +242,9 @@ export class Worker {
     });
   }
 
-  private onTimer(reason: string): void {
+  private onTimer(reason: string, plannedAt: Date): void {
     this.timer = null;
+    this.deps.metrics?.timerFired(plannedAt, this.deps.clock.now());
     this.hint({ kind: 'timer', reason });
   }
 
