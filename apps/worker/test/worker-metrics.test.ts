@@ -3,7 +3,7 @@
 // flight, next wake, timer lateness, seconds connected, default process metrics —
 // and scraping an asleep worker runs no statement and opens no connection.
 import { afterEach, describe, expect, it } from 'vitest';
-import { insertCampaign, insertContacts, parseMetrics, sampleOf, T0, useTestDatabase, valueOf } from '@wakeplan/db/testing';
+import { histogramOf, insertCampaign, insertContacts, parseMetrics, T0, useTestDatabase, valueOf } from '@wakeplan/db/testing';
 import { sleep } from '@wakeplan/runtime';
 import { DoorbellServer } from '../src/doorbell-server.ts';
 import { WorkerMetrics } from '../src/worker-metrics.ts';
@@ -63,17 +63,16 @@ describe('the worker\'s /metrics', () => {
     expect(valueOf(m, 'wakeplan_worker_calls_in_flight')).toBe(0);
     expect(valueOf(m, 'wakeplan_worker_wakes_total', { reason: 'doorbell' })).toBeGreaterThanOrEqual(1); // the outcomes' rings
     expect(valueOf(m, 'wakeplan_worker_next_wake_timestamp_seconds')).toBe(h.worker.nextWake!.at.getTime() / 1000);
-    const lateness = sampleOf(m, 'wakeplan_worker_timer_lateness_seconds');
-    expect(m.get('wakeplan_worker_timer_lateness_seconds')!.type).toBe('HISTOGRAM');
-    expect(Number(lateness!.count)).toBeGreaterThanOrEqual(3);
-    expect(Number(lateness!.buckets!['0.001'])).toBe(Number(lateness!.count)); // the fake clock fires on time
+    const lateness = histogramOf(m, 'wakeplan_worker_timer_lateness_seconds');
+    expect(lateness.count).toBeGreaterThanOrEqual(3);
+    expect(lateness.buckets['0.001']).toBe(lateness.count); // the fake clock fires on time
     expect(valueOf(m, 'wakeplan_worker_listener_reconnects_total')).toBe(0);
     // Connected only while dispatching: at most a few virtual minutes of the two hours and ten.
     const connected = valueOf(m, 'wakeplan_worker_database_connected_seconds_total');
     expect(connected).toBeGreaterThanOrEqual(0);
     expect(connected).toBeLessThan(5 * 60);
-    expect(m.has('process_cpu_user_seconds_total')).toBe(true);
-    expect(m.has('nodejs_heap_size_used_bytes')).toBe(true);
+    expect(m.types.get('process_cpu_user_seconds_total')).toBe('COUNTER');
+    expect(m.types.get('nodejs_heap_size_used_bytes')).toBe('GAUGE');
 
     // Asleep: scrapes (and /health) run no statement and open no connection.
     await sleep(300);
