@@ -15,7 +15,7 @@ import type { WorkerHealth } from './worker-report.ts';
 
 
 /** A wake's reasons → one bounded label: what woke it first. */
-export function wakeReasonLabel(reasons: readonly string[]): string {
+function wakeReasonLabel(reasons: readonly string[]): string {
   const first = reasons[0] ?? '';
   for (const kind of ['startup', 'timer', 'doorbell', 'resync'] as const) if (first.startsWith(kind)) return kind;
   if (/listen/.test(first)) return 'listener_lost';

@@ -11,7 +11,7 @@ import { awakeFromActivity, type AwakeInterval } from '@wakeplan/schedule-core';
 import type { LedgerEntry } from '@wakeplan/db';
 
 /** What the ledger cannot know: said in every report. */
-export const CANNOT_SEE = [
+const CANNOT_SEE = [
   'other clients of the same database (psql, migrations, dashboards, other applications): they wake it too, and are not in this ledger',
   'entries a process had not yet written when it was killed (the worker writes at the end of each wake, the API with its next request that touches the database)',
 ] as const;

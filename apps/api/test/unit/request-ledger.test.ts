@@ -1,0 +1,40 @@
+// The API's request ledger in memory: statements grouped into bursts (a gap of
+// more than a minute starts a new one), counted per route family from the
+// request they ran in, and the process's own entries for the report.
+import { describe, expect, it } from 'vitest';
+import { RequestLedger, routeFamily } from '../../src/activity/request-ledger.ts';
+
+describe('routeFamily', () => {
+  it.each([
+    ['/api/campaigns/:id/contacts', 'campaigns'],
+    ['/api/scheduler/activity', 'scheduler'],
+    ['/api/provider/events', 'provider'],
+    ['/health', 'health'],
+    [undefined, 'other'],
+    ['/', 'other'],
+  ])('%s → %s', (url, family) => expect(routeFamily(url)).toBe(family));
+});
+
+describe('RequestLedger', () => {
+  it('groups statements into bursts by a one-minute gap, per route family', () => {
+    let now = new Date('2026-03-02T12:00:00Z');
+    const ledger = new RequestLedger(() => now);
+    const scope = ledger.runInRequest('/api/campaigns', () => {
+      ledger.statement();
+      ledger.statement();
+    });
+    expect(scope).toEqual({ family: 'campaigns', statements: 2 });
+    now = new Date(now.getTime() + 60_000);
+    ledger.runInRequest('/api/scheduler/status', () => ledger.statement());
+    ledger.statement(); // outside any request
+    now = new Date(now.getTime() + 61_000);
+    ledger.runInRequest('/api/calls', () => ledger.statement());
+    const entries = ledger.recent(new Date(0)).map((e) => [e.startedAt.toISOString(), e.endedAt.toISOString(), e.statements, e.details]);
+    expect(entries).toEqual([
+      ['2026-03-02T12:00:00.000Z', '2026-03-02T12:01:00.000Z', 4, { campaigns: 2, scheduler: 1, other: 1 }],
+      ['2026-03-02T12:02:01.000Z', '2026-03-02T12:02:01.000Z', 1, { calls: 1 }],
+    ]);
+    expect(ledger.buffer.size).toBe(1); // the finished burst waits for the next request that touches the database
+    expect(ledger.recent(new Date('2026-03-02T12:02:00Z'))).toHaveLength(1);
+  });
+});
