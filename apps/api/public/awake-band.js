@@ -46,6 +46,7 @@ export function drawAwakeBand(a, { axisTimeZone }) {
   for (let d = new Date(first.getFullYear(), first.getMonth(), first.getDate() + 1).getTime(); d < end; d += 86_400_000) {
     const day = new Date(d);
     const midnight = new Date(day.getFullYear(), day.getMonth(), day.getDate()).getTime();
+    if (x(midnight) > X1 - 50) continue; // no room for its label
     ticks.push(el('g', { class: 'day' },
       el('line', { class: 'day-tick', x1: x(midnight), x2: x(midnight), y1: TOP - 6, y2: TOP + BAND_H }),
       el('text', { class: 'day-label', x: x(midnight) + 4, y: TOP - 8 }, new Intl.DateTimeFormat('en-GB', { timeZone: axisTimeZone, weekday: 'short', day: 'numeric' }).format(midnight))));

@@ -67,9 +67,10 @@ beforeAll(async () => {
   await sql`update calls set status = 'failed', attempt = 3, updated_at = ${now} where campaign_id = ${east} and phone = '+12125550103'`;
   await sql`insert into worker_state (worker_id, state, calls_in_flight, counters, updated_at)
     values ('browser-test', 'asleep', 0, ${sql.json({ wakes: 4, callsDialed: 9 })}, ${new Date(now.getTime() - 120_000)})`;
-  // The worker's wakes of the last days, as it writes them to the activity ledger: 20 minutes each, twice a day for 6 days.
+  // The worker's wakes of the last 7 days, as it writes them to the activity ledger: 20 minutes each, twice a day,
+  // the first one straddling the start of the 7 days (so the whole week was observed).
   const hourMs = 3_600_000;
-  const wakes = Array.from({ length: 12 }, (_, i) => now.getTime() - 6 * 24 * hourMs + i * 12 * hourMs);
+  const wakes = Array.from({ length: 14 }, (_, i) => now.getTime() - 7 * 24 * hourMs - 10 * 60_000 + i * 12 * hourMs);
   await writeLedgerEntries(sql, wakes.map((t, i) => ({
     id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`, process: 'worker' as const, startedAt: new Date(t),
     endedAt: new Date(t + 20 * 60_000), reason: 'timer (window opens)', statements: 40, details: { dialed: 3, outcomes: 3 },
@@ -144,7 +145,7 @@ describe.skipIf(skipBrowser)('the status page', () => {
     await expect.poll(() => headline.textContent(), { timeout: 10_000 })
       .toMatch(/^The database slept \d+% of the last 7 days — [\d.]+ of 168 hours; polling would have kept it awake all 168\.$/);
     const band = page.locator('#awake-band svg.awake-band');
-    expect(await band.locator('rect.awake').count()).toBe(12);
+    expect(await band.locator('rect.awake').count()).toBe(14);
     expect(await page.locator('#awake-note').textContent()).toContain('other clients of the same database');
 
     mkdirSync(ARTIFACTS, { recursive: true });
