@@ -2,16 +2,17 @@
 // entry per burst of requests that touched the database — start, end (its last
 // statement), statements, and statements by route family (`campaigns`, `calls`,
 // `scheduler`, `provider`, …). The pool's `debug` hook calls `statement()`; a
-// request's route family is known through AsyncLocalStorage (`runInRequest`).
+// statement is counted to the family of the requests in flight when they share
+// one, else to `concurrent` (none in flight: `other`). No AsyncLocalStorage: on
+// Node 20 it would put a hook on every promise of the process.
 //
 // Invariants: recording never causes activity — entries are written only by
-// `afterRequest`, right after a request that itself ran statements (its
+// `afterRequest`, right after a request during which statements ran (a
 // connection is open and the database awake), at most once per FLUSH_EVERY_MS
 // unless a finished burst is waiting; a request that ran none writes nothing;
 // a burst ends when BURST_GAP_MS pass with no statement. A process killed before
 // writing loses the entries still in memory: at most the last FLUSH_EVERY_MS of
 // its current burst and any burst not yet written.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { LedgerBuffer, type LedgerEntry, type Queryable } from '@wakeplan/db';
 
@@ -19,7 +20,8 @@ const BURST_GAP_MS = 60_000;
 const FLUSH_EVERY_MS = 60_000;
 const MAX_REMEMBERED = 20_000;
 
-export interface RequestScope { family: string; statements: number }
+/** A request as the ledger sees it: its family, and the statement count when it began. */
+export interface RequestMark { family: string; statementsBefore: number }
 
 interface Burst { id: string; startedAt: Date; endedAt: Date; statements: number; byFamily: Record<string, number> }
 
@@ -32,7 +34,8 @@ export function routeFamily(routeUrl: string | undefined): string {
 
 export class RequestLedger {
   readonly buffer = new LedgerBuffer();
-  private readonly scope = new AsyncLocalStorage<RequestScope>();
+  private readonly inFlight = new Map<string, number>();
+  private statements = 0;
   private burst: Burst | null = null;
   /** This process's own entries of the retention period, written or not (the report's view of its own bursts). */
   private readonly mine = new Map<string, LedgerEntry>();
@@ -40,29 +43,31 @@ export class RequestLedger {
 
   constructor(private readonly now: () => Date) {}
 
-  /** Runs a request's handling with its route family known to `statement()`; the scope counts its statements. */
-  runInRequest(routeUrl: string | undefined, fn: () => void): RequestScope {
-    const scope = { family: routeFamily(routeUrl), statements: 0 };
-    this.scope.run(scope, fn);
-    return scope;
+  /** A request began (its route pattern, e.g. `/api/campaigns/:id`). */
+  requestStarted(routeUrl: string | undefined): RequestMark {
+    const family = routeFamily(routeUrl);
+    this.inFlight.set(family, (this.inFlight.get(family) ?? 0) + 1);
+    return { family, statementsBefore: this.statements };
   }
 
   /** One statement sent on the API's pool (its `debug` hook). */
   statement(): void {
     const at = this.now();
-    const scope = this.scope.getStore();
-    if (scope) scope.statements++;
+    this.statements++;
     if (this.burst && at.getTime() - this.burst.endedAt.getTime() > BURST_GAP_MS) this.closeBurst();
     const b = this.burst ??= { id: randomUUID(), startedAt: at, endedAt: at, statements: 0, byFamily: {} };
     if (at > b.endedAt) b.endedAt = at;
     b.statements++;
-    const family = scope?.family ?? 'other';
+    const family = this.inFlight.size === 1 ? this.inFlight.keys().next().value! : this.inFlight.size === 0 ? 'other' : 'concurrent';
     b.byFamily[family] = (b.byFamily[family] ?? 0) + 1;
   }
 
-  /** After a request: writes pending entries with `sql` if this request ran statements (so the database is awake). */
-  async afterRequest(scope: RequestScope, sql: Queryable): Promise<unknown> {
-    if (scope.statements === 0) return null;
+  /** After a request: ends it, and writes pending entries with `sql` if statements ran while it did (the database is awake). */
+  async afterRequest(mark: RequestMark, sql: Queryable): Promise<unknown> {
+    const left = (this.inFlight.get(mark.family) ?? 1) - 1;
+    if (left > 0) this.inFlight.set(mark.family, left);
+    else this.inFlight.delete(mark.family);
+    if (this.statements === mark.statementsBefore) return null;
     const at = this.now();
     if (this.burst && at.getTime() - this.lastFlushMs < FLUSH_EVERY_MS && this.buffer.size === 0) return null;
     this.lastFlushMs = at.getTime();
