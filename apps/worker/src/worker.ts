@@ -129,7 +129,10 @@ export class Worker {
       const finished = (await Promise.race([wasRunning.then(() => 'done'), grace])) === 'done';
       if (graceTimer) this.deps.clock.clearTimer(graceTimer);
       if (!finished) this.deps.logger.warn('shutdown grace period over with dial requests still in flight');
-      else if (this.connections.pool) await publishRest(this.connections.pool, this.deps.clock.now(), this.report('stopping', null)).catch(() => {});
+      else if (this.connections.pool) {
+        await this.deps.ledger?.wakeEnded(this.connections.pool, this.deps.clock.now(), this.counters); // still connected: the last wake is kept
+        await publishRest(this.connections.pool, this.deps.clock.now(), this.report('stopping', null)).catch(() => {});
+      }
     }
     await this.connections.close();
     this.deps.logger.info('stopped');
