@@ -15,6 +15,7 @@
 //   plan-snapshot.ts      the plan input in one query (worker, API status, CLI)
 //   plan-input.ts         the snapshot → schedule-core's PlanInput
 //   dial-audit.ts         the compliance audit of dials (CLI `audit`, GET /api/audit/dials)
+//   activity-ledger.ts    when each process touched the database: buffer, write (with pruning), read
 // Tests import the per-file database helpers and fixtures from @wakeplan/db/testing.
 export * from './client.ts';
 export * from './errors.ts';
@@ -28,3 +29,4 @@ export * from './plan-snapshot.ts';
 export * from './plan-input.ts';
 export * from './outcomes.ts';
 export * from './dial-audit.ts';
+export * from './activity-ledger.ts';
