@@ -25,6 +25,7 @@ import { echoRequestId, requestIdOptions } from './plugins/request-id.ts';
 import { applyRouteConventions } from './plugins/route-conventions.ts';
 import { validatorCompiler } from './plugins/validation.ts';
 import { callRoutes } from './routes/calls.ts';
+import { campaignCallRoutes } from './routes/campaign-calls.ts';
 import { campaignContactRoutes } from './routes/campaign-contacts.ts';
 import { campaignImportRoutes } from './routes/campaign-import.ts';
 import { campaignLifecycleRoutes } from './routes/campaign-lifecycle.ts';
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(campaignImportRoutes, routeDeps);
   await app.register(campaignContactRoutes, routeDeps);
   await app.register(campaignLifecycleRoutes, routeDeps);
+  await app.register(campaignCallRoutes, routeDeps);
   await app.register(callRoutes, routeDeps);
   await app.register(schedulerRoutes, routeDeps);
   await app.register(providerEventsRoutes, routeDeps);

@@ -48,6 +48,9 @@ function conforms(method: string, path: string, res: LightMyRequestResponse): vo
   if (response.headers?.ETag && status === '200') expect(res.headers.etag, 'ETag').toBeDefined();
   if (!response.content) {
     expect(res.body).toBe('');
+  } else if (!response.content['application/json']) {
+    const media = Object.keys(response.content)[0]!;
+    expect(res.headers['content-type'], `${method} ${path} ${status} is ${media}`).toMatch(new RegExp(`^${media}`));
   } else {
     const ref = `openapi#/${pointer(...location, 'content', 'application/json', 'schema')}`;
     if (!validators.has(ref)) validators.set(ref, ajv.getSchema(ref)!);
@@ -111,6 +114,17 @@ describe('every answer conforms to the served API description', () => {
     await call('POST', '/api/calls', '/api/calls', { payload: { phone: '12', agent_id: '' } });
     await call('GET', '/api/calls/{id}', `/api/calls/${json(queued).data.id}`);
     await call('GET', '/api/calls/{id}', '/api/calls/00000000-0000-4000-8000-000000000000');
+  });
+
+  it('results', async () => {
+    const campaign = await insertCampaign(db.current.sql);
+    await insertContacts(db.current.sql, campaign, 3);
+    const first = await call('GET', '/api/campaigns/{id}/calls', `/api/campaigns/${campaign}/calls?limit=2&status=queued`);
+    await call('GET', '/api/campaigns/{id}/calls', `/api/campaigns/${campaign}/calls?cursor=${json(first).data.next_cursor}`);
+    await call('GET', '/api/campaigns/{id}/calls', `/api/campaigns/${campaign}/calls?cursor=nope`);
+    await call('GET', '/api/campaigns/{id}/calls', '/api/campaigns/00000000-0000-4000-8000-000000000000/calls');
+    await call('GET', '/api/campaigns/{id}/calls.csv', `/api/campaigns/${campaign}/calls.csv?outcome=dnc`);
+    await call('GET', '/api/campaigns/{id}/calls.csv', `/api/campaigns/${campaign}/calls.csv?phone=x`);
   });
 
   it('scheduler, health and provider events', async () => {

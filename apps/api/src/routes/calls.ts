@@ -6,8 +6,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { RouteDeps } from '../deps.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { checkDirectCall } from '../calls/direct-call.ts';
-import { presentAttempt, presentCall } from '../presenters.ts';
-import { findAttempts, findCall, insertDirectCall } from '../repositories/calls.ts';
+import { presentAttempt, presentCall, presentProviderEvent } from '../presenters.ts';
+import { findAttempts, findCall, findProviderEvents, insertDirectCall } from '../repositories/calls.ts';
 import { Call, CallWithAttempts, CreateCallBody, CreateCallHeaders } from '../schemas/calls.ts';
 import { Envelope, errorResponses, IdParams, ok } from '../schemas/common.ts';
 
@@ -42,8 +42,10 @@ export const callRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps
   app.get('/api/calls/:id', {
     schema: {
       operationId: 'getCall',
-      summary: 'A call (direct or campaign contact) with its attempts',
-      description: 'The call as stored now, with every attempt made so far (status, provider call id, timings).',
+      summary: 'A call (direct or campaign contact) with its attempt history and provider events',
+      description: 'The call as stored now, with every attempt made so far (status, worker, provider call id, when it was '
+        + 'claimed, confirmed and ended, outcome, error) and every provider event received for it (including duplicates and '
+        + 'late ones, with `applied: false`).',
       tags: ['calls'],
       params: IdParams,
       response: { 200: Envelope(CallWithAttempts) },
@@ -51,7 +53,7 @@ export const callRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps
   }, async (request) => {
     const call = await findCall(deps.sql, request.params.id);
     if (!call) throw notFound('call', request.params.id);
-    const attempts = await findAttempts(deps.sql, call.id);
-    return ok({ ...presentCall(call), attempts: attempts.map(presentAttempt) });
+    const [attempts, events] = await Promise.all([findAttempts(deps.sql, call.id), findProviderEvents(deps.sql, call.id)]);
+    return ok({ ...presentCall(call), attempts: attempts.map(presentAttempt), events: events.map(presentProviderEvent) });
   });
 };
