@@ -11,10 +11,11 @@
 // so caps hold across any number of workers (SKIP LOCKED alone would not); the
 // primary key of call_attempts makes a second claim of the same attempt fail
 // the whole transaction; a claim re-checks everything itself (status, window,
-// recipient hours, caps, pacing), so a stale plan or a hint can never make it
+// recipient hours, caps, pacing, the do-not-call list), so a stale plan or a hint can never make it
 // dial what it must not; `at` comes from the caller's clock (no now()).
 import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow, type Sql, type TransactionSql } from '@wakeplan/db';
 import { grantPacingSlots, isContactCallable, isWindowOpen } from '@wakeplan/schedule-core';
+import { cancelListedCampaignCalls, cancelListedDirectCalls, notListed } from './do-not-call.ts';
 
 export interface ClaimedCall {
   callId: string;
@@ -61,6 +62,7 @@ export async function claimCampaignCalls(sql: Sql, campaignId: string, o: ClaimO
     const pacing = grantPacingSlots(c.calls_per_minute, c.last_dial_at, o.at, wanted);
     const pacingReadyAt = c.calls_per_minute === null ? null : pacing.readyAt;
     if (pacing.count === 0) return { claimed: [], blockedBy: 'pacing', pacingReadyAt };
+    await cancelListedCampaignCalls(tx, campaignId, o.at); // do-not-call list: never dialed, ends cancelled
     let zones: string[] | null = null;
     if (c.recipient_calling_hours) {
       zones = await callableZones(tx, campaignId, c.timezone, o.at, (zone) =>
@@ -85,9 +87,10 @@ export async function claimDirectCalls(sql: Sql, o: ClaimOptions): Promise<Claim
     const room = await lockAndCountRoom(tx, o.accountCap, null);
     const wanted = Math.min(room.accountRoom, o.maxBatch ?? DEFAULT_MAX_BATCH);
     if (wanted <= 0) return blocked('account_cap');
+    await cancelListedDirectCalls(tx, o.at); // do-not-call list: never dialed, ends cancelled
     const rows = await tx<{ id: string }[]>`
       select id from calls
-      where campaign_id is null and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${o.at}
+      where campaign_id is null and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${o.at} ${notListed(tx)}
       order by next_attempt_at nulls first, created_at, phone
       limit ${wanted} for update skip locked`;
     if (rows.length === 0) return blocked('nothing_due');
@@ -127,7 +130,7 @@ async function lockDueCampaignCalls(tx: TransactionSql, campaignId: string, camp
   const inZones = zones === null ? tx`` : tx`and coalesce(timezone, ${campaignZone}) in ${tx(zones)}`;
   const rows = await tx<{ id: string }[]>`
     select id from calls
-    where campaign_id = ${campaignId} and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${at} ${inZones}
+    where campaign_id = ${campaignId} and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${at} ${inZones} ${notListed(tx)}
     order by next_attempt_at nulls first, created_at, phone
     limit ${limit} for update skip locked`;
   return rows.map((r) => r.id);
