@@ -30,6 +30,7 @@ import { campaignContactRoutes } from './routes/campaign-contacts.ts';
 import { campaignImportRoutes } from './routes/campaign-import.ts';
 import { campaignLifecycleRoutes } from './routes/campaign-lifecycle.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { dncRoutes } from './routes/dnc.ts';
 import { healthRoutes } from './routes/health.ts';
 import { providerEventsRoutes } from './routes/provider-events.ts';
 import { schedulerRoutes } from './routes/scheduler.ts';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(campaignLifecycleRoutes, routeDeps);
   await app.register(campaignCallRoutes, routeDeps);
   await app.register(callRoutes, routeDeps);
+  await app.register(dncRoutes, routeDeps);
   await app.register(schedulerRoutes, routeDeps);
   await app.register(providerEventsRoutes, routeDeps);
 

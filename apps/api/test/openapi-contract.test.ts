@@ -127,6 +127,20 @@ describe('every answer conforms to the served API description', () => {
     await call('GET', '/api/campaigns/{id}/calls.csv', `/api/campaigns/${campaign}/calls.csv?phone=x`);
   });
 
+  it('do-not-call', async () => {
+    await call('POST', '/api/dnc', '/api/dnc', { payload: { phones: [phoneNumber(40), phoneNumber(41)], reason: 'asked' } });
+    await call('POST', '/api/dnc', '/api/dnc', { payload: { phones: ['nope'] } });
+    const csv = { 'content-type': 'text/csv' };
+    await call('POST', '/api/dnc/import', '/api/dnc/import', { payload: `phone,reason\n${phoneNumber(42)},by mail\n`, headers: csv });
+    await call('POST', '/api/dnc/import', '/api/dnc/import', { payload: 'phone\nnope\n', headers: csv });
+    const page = await call('GET', '/api/dnc', '/api/dnc?limit=1');
+    await call('GET', '/api/dnc', `/api/dnc?cursor=${json(page).data.next_cursor}`);
+    await call('GET', '/api/dnc', '/api/dnc?limit=0');
+    await call('DELETE', '/api/dnc/{phone}', `/api/dnc/${encodeURIComponent(phoneNumber(41))}`);
+    await call('DELETE', '/api/dnc/{phone}', `/api/dnc/${encodeURIComponent(phoneNumber(41))}`);
+    await call('POST', '/api/calls', '/api/calls', { payload: { phone: phoneNumber(40), agent_id: 'a' } });
+  });
+
   it('scheduler, health and provider events', async () => {
     const status = await call('GET', '/api/scheduler/status', '/api/scheduler/status');
     await call('GET', '/api/scheduler/status', '/api/scheduler/status', { headers: { 'if-none-match': status.headers.etag as string } });
