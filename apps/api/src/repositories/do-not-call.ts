@@ -49,11 +49,15 @@ export async function cancelQueuedCallsTo(tx: TransactionSql, phones: string[], 
     select distinct campaign_id from calls
     where phone = any(${phones}::text[]) and status = 'queued' and campaign_id is not null
     order by campaign_id`;
-  for (const { campaign_id } of campaigns) await tx`select id from campaigns where id = ${campaign_id} for update`;
+  const locked = campaigns.map((c) => c.campaign_id);
+  for (const id of locked) await tx`select id from campaigns where id = ${id} for update`;
+  // Only calls of the campaigns locked above (and direct calls): a call queued meanwhile in another
+  // campaign is left to the worker's claim, which cancels it under that campaign's lock and completes it.
   const cancelled = await tx`
     update calls set status = 'cancelled', last_outcome = 'dnc', next_attempt_at = null, updated_at = ${at}
-    where phone = any(${phones}::text[]) and status = 'queued'`;
-  for (const { campaign_id } of campaigns) await completeCampaignIfDone(tx, campaign_id, at);
+    where phone = any(${phones}::text[]) and status = 'queued'
+      and (campaign_id is null or campaign_id = any(${locked}::uuid[]))`;
+  for (const id of locked) await completeCampaignIfDone(tx, id, at);
   return cancelled.count;
 }
 
