@@ -3,10 +3,11 @@
 // next attempt time in UTC and contact-local time), its CSV export (header,
 // filters, formula cells neutralised, filename), and GET /api/calls/:id with the
 // attempt history and provider events.
+import { get as httpGet } from 'node:http';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { insertCampaign, insertContacts, OPEN } from '@wakeplan/db/testing';
-import { AUTH, json, T0, useTestApi } from './helpers.ts';
+import { AUTH, json, startApi, T0, useTestApi } from './helpers.ts';
 
 const { db, api } = useTestApi({ truncate: ['campaigns', 'calls', 'call_attempts', 'provider_events'] });
 
@@ -127,6 +128,35 @@ describe('GET /api/campaigns/:id/calls.csv', () => {
     expect(rows.map((r) => r.name).sort()).toEqual(names.map((n) => `'${n}`).sort());
     expect(rows.every((r) => r.phone!.startsWith("'+1212"))).toBe(true);
     expect(Object.keys(rows[0]!)).toEqual(Object.keys(json(await get(`/api/campaigns/${campaignId}/calls?limit=1`)).data.calls[0]));
+  });
+
+  it('lets go of its cursor and connection when the client goes away mid-download', async () => {
+    const sql = db.current.sql;
+    const campaignId = await insertCampaign(sql);
+    for (let i = 0; i < 4; i++) await insertContacts(sql, campaignId, 10_000);
+    const own = await startApi(db.current);
+    try {
+      const address = await own.app.listen({ host: '127.0.0.1', port: 0 });
+      await new Promise<void>((resolve, reject) => {
+        const req = httpGet(`${address}/api/campaigns/${campaignId}/calls.csv`, { headers: AUTH }, (res) => {
+          res.once('data', () => {
+            req.destroy(); // the client goes away after the first chunk
+            resolve();
+          });
+        });
+        req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+      });
+      const openConnections = () => new Promise<number>((resolve) => own.app.server.getConnections((_e, n) => resolve(n)));
+      await expect.poll(openConnections, { timeout: 10_000 }).toBe(0);
+      // The batch being fetched when the client left finishes; then the cursor is closed and its connection idle.
+      const busy = async () => (await sql<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and application_name = 'wakeplan-api' and state <> 'idle'`)[0]!.n;
+      await expect.poll(busy, { timeout: 10_000 }).toBe(0);
+      expect((await own.app.inject({ method: 'GET', url: `/api/campaigns/${campaignId}/calls?limit=1`, headers: AUTH })).statusCode).toBe(200);
+    } finally {
+      await own.close();
+    }
   });
 
   it('applies the same filters', async () => {
