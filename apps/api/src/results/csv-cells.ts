@@ -3,8 +3,8 @@
 //
 // Invariants: a cell whose first character is = + - @ TAB or CR is prefixed
 // with a single quote, so no spreadsheet evaluates it (E.164 phones start with
-// "+" and are prefixed too: the quote shows that the cell is text, and a phone
-// cannot turn into a number that loses its "+"); every cell is wrapped in
+// "+" and are prefixed too: the cell reads as text `'+1415…` instead of a number
+// that lost its "+"; one rule for every cell, no exceptions to audit); every cell is wrapped in
 // double quotes with inner quotes doubled, so commas, quotes and line breaks
 // inside a value never break the row.
 const FORMULA_START = /^[=+\-@\t\r]/;
