@@ -159,6 +159,15 @@ describe('GET /api/campaigns/:id/calls.csv', () => {
     }
   });
 
+  it('answers HEAD with the headers and no export', async () => {
+    const campaignId = await insertCampaign(db.current.sql);
+    await insertContacts(db.current.sql, campaignId, 3);
+    const res = await api.app.inject({ method: 'HEAD', url: `/api/campaigns/${campaignId}/calls.csv`, headers: AUTH });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="campaign-/);
+    expect(res.body).toBe('');
+  });
+
   it('applies the same filters', async () => {
     const sql = db.current.sql;
     const campaignId = await insertCampaign(sql);

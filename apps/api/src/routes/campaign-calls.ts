@@ -72,11 +72,13 @@ export const campaignCallRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (a
     const filters = readFilters(request.query);
     const campaign = await findCampaign(deps.sql, request.params.id);
     if (!campaign) throw notFound('campaign', request.params.id);
-    const rows = resultsCsv(streamCallResults(deps.sql, campaign.id, filters), createResultPresenter(campaign, at));
     void reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${exportFilename(campaign.name)}"`)
       .header('cache-control', 'no-store');
+    // HEAD: the headers only (Fastify would otherwise drain the whole export to discard it).
+    if (request.method === 'HEAD') return reply.send();
+    const rows = resultsCsv(streamCallResults(deps.sql, campaign.id, filters), createResultPresenter(campaign, at));
     return reply.send(Readable.from(rows));
   });
 };
