@@ -45,14 +45,27 @@ describe('the claim transaction', () => {
     expect(attempts!.n).toBe(0);
   });
 
-  it('cancels a listed contact whose retry is not due yet, and completes a campaign left with nothing pending', async () => {
+  it('cancels a listed contact when its retry falls due, and completes a campaign left with nothing pending', async () => {
     const campaignId = await insertCampaign(db.current.sql, {}, OPEN);
-    const [later] = await insertContacts(db.current.sql, campaignId, 1, OPEN, { next_attempt_at: new Date(OPEN.getTime() + 3_600_000) });
+    const due = new Date(OPEN.getTime() + 3_600_000);
+    const [later] = await insertContacts(db.current.sql, campaignId, 1, OPEN, { next_attempt_at: due });
     await list(await phoneOf(later!));
     expect((await claimCampaignCalls(db.current.sql, campaignId, opts(OPEN))).claimed).toEqual([]);
-    expect(await callStatuses(db.current.sql, campaignId)).toEqual({ cancelled: 1 });
+    expect(await callStatuses(db.current.sql, campaignId)).toEqual({ queued: 1 }); // not due: the claim does not touch it
+    expect((await claimCampaignCalls(db.current.sql, campaignId, opts(due))).claimed).toEqual([]);
+    expect(await callRow(later!)).toEqual({ status: 'cancelled', last_outcome: 'dnc', attempt: 0 });
     const [campaign] = await db.current.sql<{ status: string }[]>`select status from campaigns where id = ${campaignId}`;
     expect(campaign!.status).toBe('completed');
+  });
+
+  it('claims as many as the caps allow when listed numbers come first', async () => {
+    const campaignId = await insertCampaign(db.current.sql, { max_concurrent_calls: 3 }, OPEN);
+    const ids = await insertContacts(db.current.sql, campaignId, 8, OPEN);
+    for (const id of ids.slice(0, 4)) await list(await phoneOf(id));
+    const result = await claimCampaignCalls(db.current.sql, campaignId, opts(OPEN));
+    expect(result.claimed.map((c) => c.callId).sort()).toEqual(ids.slice(4, 7).sort());
+    expect(result.blockedBy).toBe('campaign_cap');
+    expect(await callStatuses(db.current.sql, campaignId)).toEqual({ cancelled: 4, dialing: 3, queued: 1 });
   });
 
   it('never claims a listed direct call', async () => {
