@@ -1,4 +1,4 @@
-// The do-not-call list, as the API writes and reads it (migrations/002_results_dnc.sql).
+// The do-not-call list, as the API writes and reads it (migrations/003_results_dnc.sql).
 //
 // Invariants: numbers are E.164 (the route normalises them) and compared as
 // such; listing a number already listed changes nothing (its first reason and

@@ -1,6 +1,6 @@
 // Keyset cursors over phone numbers: `next_cursor` is an opaque token naming the
 // last phone of a page; the next page starts strictly after it (byte order, the
-// order of the C-collated indexes in migrations/002_results_dnc.sql).
+// order of the C-collated indexes in migrations/003_results_dnc.sql).
 //
 // Invariants: a token is base64url JSON `{ "after": "<E.164>" }`; anything else
 // is a 422 naming `cursor`, never a 500 or a silently restarted listing.
