@@ -13,7 +13,7 @@
 // so caps hold across any number of workers (SKIP LOCKED alone would not); the
 // primary key of call_attempts makes a second claim of the same attempt fail
 // the whole transaction; a claim re-checks everything itself (status, window,
-// recipient hours, caps, pacing), so a stale plan or a hint can never make it
+// recipient hours, caps, pacing, the do-not-call list), so a stale plan or a hint can never make it
 // dial what it must not; `at` comes from the caller's clock (no now()).
 // This transaction IS the dial rule's check for a fresh claim (DESIGN.md §6):
 // the caller sends the requests right after commit, without waiting for room
@@ -22,6 +22,7 @@
 // window's next opening), so the caller never rests on a stale plan.
 import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow, type Sql, type TransactionSql } from '@wakeplan/db';
 import { grantPacingSlots, isContactCallable, isWindowOpen, nextWindowOpen, type CallingWindow, type RecipientHours } from '@wakeplan/schedule-core';
+import { lockCallable } from './do-not-call.ts';
 
 export interface ClaimedCall {
   callId: string;
@@ -86,7 +87,8 @@ export async function claimCampaignCalls(sql: Sql, campaignId: string, o: ClaimO
         safeIsOpen(() => isContactCallable(window, c.recipient_calling_hours, zone, o.at)));
       if (zones.length === 0) return blocked('nothing_due');
     }
-    const ids = await lockDueCampaignCalls(tx, campaignId, c.timezone, zones, o.at, pacing.count);
+    // the do-not-call list: listed numbers among the locked calls end cancelled and are replaced
+    const ids = await lockCallable(tx, campaignId, o.at, pacing.count, (n) => lockDueCampaignCalls(tx, campaignId, c.timezone, zones, o.at, n));
     if (ids.length === 0) return blocked('nothing_due');
     const inForce = { campaignStatus: c.status, window, recipientHours: c.recipient_calling_hours, campaignZone: c.timezone };
     const claimed = await markDialing(tx, ids, c.agent_id, o, inForce);
@@ -105,14 +107,14 @@ export async function claimDirectCalls(sql: Sql, o: ClaimOptions): Promise<Claim
     const room = await lockAndCountRoom(tx, o.accountCap, null);
     const wanted = Math.min(room.accountRoom, o.maxBatch ?? DEFAULT_MAX_BATCH);
     if (wanted <= 0) return blocked('account_cap');
-    const rows = await tx<{ id: string }[]>`
+    const ids = await lockCallable(tx, null, o.at, wanted, async (n) => (await tx<{ id: string }[]>`
       select id from calls
       where campaign_id is null and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${o.at}
       order by next_attempt_at nulls first, created_at, phone
-      limit ${wanted} for update skip locked`;
-    if (rows.length === 0) return blocked('nothing_due');
+      limit ${n} for update skip locked`).map((r) => r.id));
+    if (ids.length === 0) return blocked('nothing_due');
     const noCampaign = { campaignStatus: null, window: null, recipientHours: null, campaignZone: null };
-    const claimed = await markDialing(tx, rows.map((r) => r.id), null, o, noCampaign);
+    const claimed = await markDialing(tx, ids, null, o, noCampaign);
     return { claimed, blockedBy: claimed.length < wanted ? 'nothing_due' : 'account_cap', pacingReadyAt: null, notBefore: null };
   });
 }
