@@ -29,6 +29,9 @@ const CallAttempt = Type.Object({
   ended_at: NullableInstant,
   duration_seconds: Type.Union([Type.Integer(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()]),
+  ended_reason: Type.Union([Type.String(), Type.Null()], { description: "the provider's own reason the call ended (Vapi endedReason, Retell disconnection_reason, …)" }),
+  recording_url: Type.Union([Type.String(), Type.Null()]),
+  transcript: Type.Union([Type.String(), Type.Null()], { description: 'the transcript as the provider sent it (text or URL)' }),
 }, { title: 'CallAttempt' });
 
 export const Call = Type.Object({
