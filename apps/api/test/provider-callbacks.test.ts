@@ -39,8 +39,8 @@ async function state(callId: string) {
   const [call] = await db.current.sql`select status, attempt, last_outcome from calls where id = ${callId}`;
   const [attempt] = await db.current.sql`
     select status, duration_seconds, provider_call_id, ended_reason, recording_url, transcript from call_attempts where call_id = ${callId} and attempt = 1`;
-  const [{ events }] = await db.current.sql`select count(*)::int as events from provider_events where call_id = ${callId}`;
-  return { call, attempt, events: events as number };
+  const [counted] = await db.current.sql<{ events: number }[]>`select count(*)::int as events from provider_events where call_id = ${callId}`;
+  return { call, attempt, events: counted!.events };
 }
 
 describe('POST /api/provider/twilio/status', () => {
@@ -91,8 +91,8 @@ describe('POST /api/provider/twilio/status', () => {
     expect((await postTwilio(UNKNOWN_CALL, { CallSid: 'CA4', CallStatus: 'completed' })).statusCode).toBe(404);
     const callId = await claimedCall();
     expect((await postTwilio(callId, { CallSid: 'CA4', CallStatus: 'exploded' })).statusCode).toBe(422);
-    const [{ n }] = await db.current.sql`select count(*)::int as n from provider_events`;
-    expect(n).toBe(0);
+    const [counted] = await db.current.sql<{ n: number }[]>`select count(*)::int as n from provider_events`;
+    expect(counted!.n).toBe(0);
   });
 });
 

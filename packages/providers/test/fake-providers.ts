@@ -7,10 +7,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 export type ProviderKind = 'twilio' | 'vapi' | 'retell' | 'bolna';
-export type CreateMode = 'ok' | 'hang' | '500' | '429' | 'concurrency' | '400';
+type CreateMode = 'ok' | 'hang' | '500' | '429' | 'concurrency' | '400';
 
-export interface ReceivedRequest { method: string; path: string; headers: IncomingMessage['headers']; body: string }
-export interface FakeCall { id: string; to: string; createdAt: Date; key: string | null; body: Record<string, unknown> }
+interface ReceivedRequest { method: string; path: string; headers: IncomingMessage['headers']; body: string }
+interface FakeCall { id: string; to: string; createdAt: Date; key: string | null; body: Record<string, unknown> }
 
 export interface FakeProvider {
   url: string;

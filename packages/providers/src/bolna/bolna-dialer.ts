@@ -65,7 +65,7 @@ function executionsOf(body: unknown): unknown[] | null {
 }
 
 /** Our key in an execution's context (user_data is kept as the recipient data), else null. */
-export function bolnaAttemptKey(execution: unknown): string | null {
+function bolnaAttemptKey(execution: unknown): string | null {
   const context = (execution as { context_details?: { recipient_data?: unknown } } | null)?.context_details;
   return stringField(context?.recipient_data, 'wakeplan_key');
 }

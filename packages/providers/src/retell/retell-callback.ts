@@ -30,7 +30,7 @@ export function verifyRetellSignature(input: { apiKey: string; signature: string
 const COMPLETED = new Set(['user_hangup', 'agent_hangup', 'call_transfer', 'inactivity', 'max_duration_reached', 'transfer_bridged']);
 
 /** disconnection_reason → neutral outcome; unknown reasons (errors, concurrency_limit_reached, …) are failures. */
-export function retellOutcome(reason: string): ProviderEventStatus {
+function retellOutcome(reason: string): ProviderEventStatus {
   if (reason === 'dial_no_answer') return 'no_answer';
   if (reason === 'dial_busy') return 'busy';
   if (reason === 'voicemail_reached') return 'voicemail';

@@ -80,7 +80,7 @@ export class TwilioDialer implements ProviderDialer {
   }
 }
 
-export function twilioStatusCallbackUrl(publicUrl: string, callId: string, attempt: number): string {
+function twilioStatusCallbackUrl(publicUrl: string, callId: string, attempt: number): string {
   return `${publicUrl}/api/provider/twilio/status?${new URLSearchParams({ call_id: callId, attempt: String(attempt) })}`;
 }
 

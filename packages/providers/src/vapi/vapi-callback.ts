@@ -42,7 +42,7 @@ const COMPLETED_REASONS = new Set([
 ]);
 
 /** endedReason → neutral outcome; a reason we do not know is a failure (the call did end), recorded as sent. */
-export function vapiOutcome(endedReason: string): ProviderEventStatus {
+function vapiOutcome(endedReason: string): ProviderEventStatus {
   if (endedReason === 'customer-did-not-answer') return 'no_answer';
   if (endedReason === 'customer-busy') return 'busy';
   if (endedReason === 'voicemail') return 'voicemail';

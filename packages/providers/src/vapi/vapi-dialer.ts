@@ -56,7 +56,7 @@ export class VapiDialer implements ProviderDialer {
 }
 
 /** The `wakeplan_key` a Vapi call carries (assistantOverrides.metadata, or the call's own metadata). */
-export function vapiAttemptKey(call: unknown): string | null {
+function vapiAttemptKey(call: unknown): string | null {
   const c = call as { assistantOverrides?: { metadata?: unknown }; metadata?: unknown } | null;
   return stringField(c?.assistantOverrides?.metadata, 'wakeplan_key') ?? stringField(c?.metadata, 'wakeplan_key');
 }
