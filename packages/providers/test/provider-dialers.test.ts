@@ -1,5 +1,5 @@
 // The four dialers against local servers that implement each provider's
-// documented create and lookup endpoints (fake-providers.ts): the exact create
+// documented create and lookup endpoints (src/testing/fake-providers.ts): the exact create
 // request; a create sent once whatever happens (no SDK-style retry re-posts it);
 // a timeout leaves the call unconfirmed, and after a restart find() finds the
 // call the provider did create, so nothing is placed twice; an attempt never
@@ -10,7 +10,7 @@ import { idempotencyKeyOf, type DialRequest } from '@wakeplan/contract';
 import { FakeClock, SystemClock, type Clock } from '@wakeplan/runtime';
 import { createProviderDialer, type ProviderDialer } from '../src/index.ts';
 import type { ProviderDialerConfig } from '../src/provider-env.ts';
-import { startFakeProvider, type FakeProvider, type ProviderKind } from './fake-providers.ts';
+import { startFakeProvider, type FakeProvider, type ProviderKind } from '../src/testing/fake-providers.ts';
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const PUBLIC_URL = 'https://wakeplan.example.com';

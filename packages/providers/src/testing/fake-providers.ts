@@ -1,4 +1,4 @@
-// Local HTTP servers that implement each provider's documented create and
+// @wakeplan/providers/testing: local HTTP servers that implement each provider's documented create and
 // lookup endpoints (PROVIDERS.md, the official SDKs' request shapes), so the
 // dialers run against real HTTP. A server keeps the calls it created; `mode`
 // makes the next creates answer as a provider can: normally, after the client
