@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { insertCampaign, insertContacts, markDialing } from '@wakeplan/db/testing';
 import { retellSignature, twilioSignature } from '@wakeplan/providers';
-import { json, useTestApi } from './helpers.ts';
+import { json, startApi, useTestApi } from './helpers.ts';
 
 const AT = new Date('2026-03-02T15:00:00Z');
 const PUBLIC_URL = 'https://wakeplan.example.com';
@@ -211,5 +211,44 @@ describe('POST /api/provider/bolna/:token', () => {
     expect((await postBolna({ ...execution('completed'), id: 'exec-unknown' })).statusCode).toBe(404);
     expect((await postBolna({ id: 'exec-1', status: 'teleported' })).statusCode).toBe(422);
     expect(await state(callId)).toMatchObject({ call: { status: 'dialing' }, events: 0 });
+  });
+});
+
+describe('behind a proxy, and the signed-webhook bucket', () => {
+  it('without PUBLIC_URL, checks the Twilio signature over the forwarded scheme and host (TRUST_PROXY)', async () => {
+    const proxied = await startApi(db.current, { TRUST_PROXY: 'true', TWILIO_AUTH_TOKEN: TWILIO_TOKEN });
+    try {
+      proxied.clock.set(AT);
+      const callId = await claimedCall();
+      const path = `/api/provider/twilio/status?call_id=${callId}&attempt=1`;
+      const params = new URLSearchParams({ CallSid: 'CA7', CallStatus: 'busy' });
+      const signature = twilioSignature(TWILIO_TOKEN, `https://wakeplan.up.railway.app${path}`, params).toString('base64');
+      const post = (headers: Record<string, string>) => proxied.app.inject({
+        method: 'POST', url: path, payload: params.toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature, ...headers },
+      });
+      expect((await post({})).statusCode).toBe(401);
+      const res = await post({ 'x-forwarded-proto': 'https', 'x-forwarded-host': 'wakeplan.up.railway.app' });
+      expect(res.statusCode).toBe(200);
+      expect((await state(callId)).attempt).toMatchObject({ status: 'busy' });
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('counts authenticated callbacks against PROVIDER_EVENTS_PER_MINUTE, bad credentials against the caller', async () => {
+    const limited = await startApi(db.current, { PROVIDER_EVENTS_PER_MINUTE: '1', RATE_LIMIT_PER_MINUTE: '2', BOLNA_WEBHOOK_TOKEN: BOLNA_TOKEN });
+    try {
+      const post = (token: string) => limited.app.inject({
+        method: 'POST', url: `/api/provider/bolna/${token}`, payload: '{"id":"exec-77","status":"queued"}', headers: { 'content-type': 'application/json' },
+      });
+      expect((await post(BOLNA_TOKEN)).statusCode).toBe(404);
+      expect((await post(BOLNA_TOKEN)).statusCode).toBe(429);
+      expect((await post('wrong-token-000000')).statusCode).toBe(403);
+      expect((await post('wrong-token-000000')).statusCode).toBe(403);
+      expect((await post('wrong-token-000000')).statusCode).toBe(429);
+    } finally {
+      await limited.close();
+    }
   });
 });
