@@ -67,10 +67,13 @@ export function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** A non-negative count (seconds, or ms for Retell) as a provider sends it, else null; absurd values (beyond a year of ms) are null too. */
 export function seconds(value: unknown): number | null {
   const n = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.round(n) : null;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= MAX_COUNT ? Math.round(n) : null;
 }
+
+const MAX_COUNT = 366 * 86_400_000;
 
 export function record(value: unknown): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : null;
@@ -79,5 +82,6 @@ export function record(value: unknown): Record<string, unknown> | null {
 /** An ISO instant from the provider's value (ISO string or epoch ms), else `fallback`. */
 export function instant(value: unknown, fallback: Date): string {
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : fallback.toISOString();
+  const at = new Date(ms);
+  return Number.isFinite(at.getTime()) ? at.toISOString() : fallback.toISOString();
 }

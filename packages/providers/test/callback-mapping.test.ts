@@ -91,3 +91,28 @@ describe('bolna execution status', () => {
     expect(statusOf(exec('teleported'))).toBe('refused 422');
   });
 });
+
+describe('whatever arrives, a reader answers and never throws', () => {
+  it('accepts or refuses arbitrary JSON, and every accepted instant and duration is sane', async () => {
+    const fc = (await import('fast-check')).default;
+    const shaped = fc.record({
+      event: fc.constantFrom('call_started', 'call_ended', 'call_analyzed', 'x'),
+      id: fc.string(), status: fc.constantFrom('completed', 'busy', 'ringing', 'queued', 'x'),
+      conversation_duration: fc.oneof(fc.double(), fc.string(), fc.constant(1e300)),
+      updated_at: fc.oneof(fc.string(), fc.double(), fc.constant(1e20)),
+      call: fc.record({ call_id: fc.string(), disconnection_reason: fc.string(), duration_ms: fc.oneof(fc.double(), fc.constant(-1)), start_timestamp: fc.double(), end_timestamp: fc.double(), metadata: fc.jsonValue() }),
+      message: fc.record({ type: fc.constantFrom('status-update', 'end-of-call-report', 'x'), status: fc.string(), endedReason: fc.string(), timestamp: fc.oneof(fc.double(), fc.constant(1e20)), startedAt: fc.string(), endedAt: fc.string(), call: fc.jsonValue() }),
+    }, { requiredKeys: [] });
+    fc.assert(fc.property(fc.oneof(fc.jsonValue(), shaped), (body) => {
+      for (const verdict of [readVapiCallback(body, NOW), readRetellCallback(body, NOW), readBolnaCallback(body, NOW),
+        readTwilioCallback({ call_id: CALL_ID, attempt: '1' }, new URLSearchParams(typeof body === 'string' ? body : JSON.stringify(body)), NOW)]) {
+        expect(['accepted', 'refused']).toContain(verdict.kind);
+        if (verdict.kind === 'accepted') {
+          expect(Number.isFinite(Date.parse(verdict.callback.occurredAt))).toBe(true);
+          const d = verdict.callback.durationSeconds;
+          expect(d === null || (Number.isInteger(d) && d >= 0 && d < 2 ** 31)).toBe(true);
+        }
+      }
+    }), { numRuns: 500 });
+  });
+});

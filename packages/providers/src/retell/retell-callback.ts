@@ -52,7 +52,7 @@ export function readRetellCallback(body: unknown, now: Date): CallbackVerdict {
   const reason = text(call.disconnection_reason);
   if (!reason) return refuse(400, `${event} without call.disconnection_reason`);
   const inVoicemail = record(call.call_analysis)?.in_voicemail === true;
-  const durationMs = seconds(call.duration_ms) ?? span(call.start_timestamp, call.end_timestamp);
+  const durationMs = seconds(call.duration_ms) ?? seconds(span(call.start_timestamp, call.end_timestamp));
   return {
     kind: 'accepted',
     callback: {

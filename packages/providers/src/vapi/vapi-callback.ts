@@ -95,5 +95,5 @@ function vapiTarget(call: Record<string, unknown> | null): CallbackTarget | null
 
 function spanSeconds(startedAt: unknown, endedAt: unknown): number | null {
   const ms = Date.parse(String(endedAt)) - Date.parse(String(startedAt));
-  return Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : null;
+  return seconds(ms / 1000);
 }
