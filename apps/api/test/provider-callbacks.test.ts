@@ -252,3 +252,10 @@ describe('behind a proxy, and the signed-webhook bucket', () => {
     }
   });
 });
+
+it('takes form bodies on the Twilio route only: the JSON routes answer 415', async () => {
+  const res = await api.app.inject({ method: 'POST', url: '/api/provider/vapi', payload: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${VAPI_SECRET}` } });
+  expect(res.statusCode).toBe(415);
+  const events = await api.app.inject({ method: 'POST', url: '/api/provider/events', payload: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  expect(events.statusCode).toBe(415);
+});

@@ -27,6 +27,8 @@ import type { SignedWebhookLimiter } from '../plugins/rate-limit.ts';
 import { recordCallDetails, resolveCallbackTarget } from '../repositories/provider-callbacks.ts';
 import { Envelope, errorResponses, ok } from '../schemas/common.ts';
 
+const TWILIO_STATUS_URL = '/api/provider/twilio/status';
+
 type AuthCheck = { ok: true } | { ok: false; statusCode: 401 | 403; reason: string };
 
 interface CallbackPlumbing {
@@ -62,7 +64,9 @@ const BolnaParams = Type.Object({ token: Type.String({ description: 'BOLNA_WEBHO
 
 export function registerProviderCallbackRoutes(app: FastifyInstance, deps: RouteDeps, plumbing: CallbackPlumbing): void {
   const secrets = deps.config.providerSecrets;
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+  // Form bodies are Twilio's alone; every other route of this plugin stays JSON-only (415).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    if (request.routeOptions.url !== TWILIO_STATUS_URL) return done(httpErrors.unsupportedMediaType('this route takes application/json'), undefined);
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
@@ -91,7 +95,7 @@ export function registerProviderCallbackRoutes(app: FastifyInstance, deps: Route
   };
 
   route({
-    url: '/api/provider/twilio/status',
+    url: TWILIO_STATUS_URL,
     operationId: 'receiveTwilioStatus',
     summary: "Twilio's call status callback (X-Twilio-Signature)",
     description: 'Form-encoded status callback. `X-Twilio-Signature` is checked with TWILIO_AUTH_TOKEN over the public URL '
