@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { insertCampaign, insertContacts, markDialing } from '@wakeplan/db/testing';
 import { retellSignature, twilioSignature } from '@wakeplan/providers';
-import { json, startApi, useTestApi } from './helpers.ts';
+import { AUTH, json, startApi, useTestApi } from './helpers.ts';
 
 const AT = new Date('2026-03-02T15:00:00Z');
 const PUBLIC_URL = 'https://wakeplan.example.com';
@@ -117,6 +117,13 @@ describe('POST /api/provider/vapi', () => {
       call: { status: 'queued', last_outcome: 'no_answer' },
       attempt: { status: 'no_answer', duration_seconds: 90, ended_reason: 'customer-did-not-answer', transcript: 'AI: hello', recording_url: 'https://vapi/rec.wav' },
     });
+    // what the provider reported is what the results and their export show
+    const results = await api.app.inject({ method: 'GET', url: `/api/campaigns/${campaignId}/calls`, headers: AUTH });
+    expect(json(results).data.calls[0]).toMatchObject({
+      id: callId, last_outcome: 'no_answer', duration_seconds: 90, ended_reason: 'customer-did-not-answer', recording_url: 'https://vapi/rec.wav', transcript: 'AI: hello',
+    });
+    const csv = await api.app.inject({ method: 'GET', url: `/api/campaigns/${campaignId}/calls.csv`, headers: AUTH });
+    expect(csv.body).toContain('"customer-did-not-answer","https://vapi/rec.wav","AI: hello"');
   });
 
   it('accepts the HMAC credential within 5 minutes and refuses it stale or tampered', async () => {
