@@ -5,14 +5,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { RouteDeps } from '../deps.ts';
 import { changeCampaign } from '../campaigns/change-campaign.ts';
 import { nextStatus, type LifecycleAction } from '../campaigns/lifecycle.ts';
-import { cancelQueuedCalls, setCampaignStatus } from '../repositories/campaigns.ts';
+import { cancelQueuedCalls, resumeCampaign, setCampaignStatus } from '../repositories/campaigns.ts';
 import { Campaign } from '../schemas/campaign.ts';
 import { Envelope, errorResponses, IdParams, ok } from '../schemas/common.ts';
 
 const SUMMARY: Record<LifecycleAction, string> = {
-  pause: 'Pause a campaign: nothing more is dialed until it is resumed',
-  resume: 'Resume a paused campaign',
-  cancel: 'Cancel a campaign: its queued contacts are cancelled; calls in flight finish',
+  pause: 'Pause a campaign: nothing more is dialed until it is resumed; calls in flight finish and their outcomes are recorded',
+  resume: 'Resume a paused campaign; one with nothing left pending completes at once',
+  cancel: 'Cancel a campaign: its queued contacts are cancelled; calls in flight finish, and none is retried',
 };
 
 const OPERATION_ID: Record<LifecycleAction, string> = { pause: 'pauseCampaign', resume: 'resumeCampaign', cancel: 'cancelCampaign' };
@@ -35,6 +35,7 @@ export const campaignLifecycleRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asy
       return ok(await changeCampaign(deps, id, at, async (tx, current) => {
         const target = nextStatus(action, current.status);
         if (target === null) return null;
+        if (target === 'active') return resumeCampaign(tx, id, at);
         if (target === 'cancelled') await cancelQueuedCalls(tx, id, at);
         return setCampaignStatus(tx, id, target, at);
       }, request.id));
