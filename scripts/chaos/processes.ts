@@ -26,7 +26,7 @@ export interface Spawned {
 }
 
 /** Spawns `entry` and resolves once a log line names its port (`portOf`). */
-export async function spawnApp(name: string, entry: string, env: Record<string, string>, portOf: (line: Record<string, unknown>) => number | null): Promise<Spawned> {
+async function spawnApp(name: string, entry: string, env: Record<string, string>, portOf: (line: Record<string, unknown>) => number | null): Promise<Spawned> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -24,7 +24,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** A request arriving later than this after its claim is a re-send of an older claim, not the claim's own send. */
 const OWN_SEND_MS = 2000;
 
-export type Area = 'claim' | 'resend' | 'outcomes' | 'database' | 'liveness' | 'audit';
+type Area = 'claim' | 'resend' | 'outcomes' | 'database' | 'liveness' | 'audit';
 
 export interface Finding {
   kind: string;
