@@ -41,6 +41,8 @@ export interface ChaosOptions {
 
 export interface ChaosReport {
   findings: Finding[];
+  /** Per outage: the attempts it left unconfirmed, and how soon after the provider came back each was sent again. */
+  recovery: Recovery[];
   /** Workers that exited by themselves (restarted after a second, as a supervisor would). */
   crashes: string[];
   auditRan: boolean;
@@ -123,16 +125,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const schedule = drawSchedule(random.fork('schedule'), o, phaseMs, campaigns);
     const t0 = Date.now();
     const pending: Promise<void>[] = [];
+    const outageEnds: number[] = [];
     for (const step of schedule) {
       const wait = t0 + step.at - Date.now();
       if (wait > 0) await sleep(wait);
       switch (step.kind) {
         case 'kill': {
-          const live = workers.map((w, i) => [w, i] as const).filter(([w]) => w?.alive());
+          let live = liveWorkers(workers);
+          for (let waited = 0; live.length === 0 && waited < 5000; waited += 100) { // every worker is restarting: kill the first one back
+            await sleep(100);
+            live = liveWorkers(workers);
+          }
           if (live.length === 0) break;
           const [w, i] = live[step.pick % live.length]!;
-          killed.add(w!);
-          w!.child.kill('SIGKILL');
+          killed.add(w);
+          w.child.kill('SIGKILL');
           workers[i] = null;
           counts.kills++;
           pending.push(sleep(step.restartMs).then(() => startWorker(i)));
@@ -143,6 +150,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
           break;
         case 'outage':
           provider.outageUntil = Date.now() + step.ms;
+          outageEnds.push(provider.outageUntil);
           counts.outages++;
           break;
         default:
@@ -165,8 +173,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const { findings, auditRan } = await judge({ sql, databaseUrl: db.url, provider, live: referee.violations, liveness, at: new Date() });
     stopping = true;
     const contactRows = await sql<{ status: string; n: number }[]>`select status, count(*)::int as n from calls group by status order by status`;
+    const recovery = outageEnds.map((end) => recoveryAfter(provider, end));
     return {
-      findings, auditRan, ...counts, crashes, dials: provider.arrivals.length, calls: provider.calls.length,
+      findings, auditRan, ...counts, crashes, recovery, dials: provider.arrivals.length, calls: provider.calls.length,
       contacts: Object.fromEntries(contactRows.map((r) => [r.status, r.n])), seconds: (Date.now() - started) / 1000,
     };
   } finally {
@@ -313,6 +322,29 @@ async function settle(sql: Sql, provider: FakeProvider, timeoutMs: number): Prom
     if (left.length === 0 || Date.now() > until) return left;
     await sleep(500);
   }
+}
+
+interface Recovery {
+  /** Attempts whose every request up to the recovery met the outage. */
+  stranded: number;
+  /** Of those, sent again after the recovery, and the slowest such delay. */
+  resent: number;
+  slowestMs: number | null;
+}
+
+function recoveryAfter(provider: FakeProvider, end: number): Recovery {
+  const before = new Map<string, boolean>(); // key → every request before `end` met the outage
+  for (const a of provider.arrivals) if (a.at < end) before.set(a.key, (before.get(a.key) ?? true) && a.answer === 'outage');
+  const stranded = [...before].filter(([, all]) => all).map(([key]) => key);
+  const delays = stranded.flatMap((key) => {
+    const next = provider.arrivals.find((a) => a.key === key && a.at >= end);
+    return next ? [next.at - end] : [];
+  });
+  return { stranded: stranded.length, resent: delays.length, slowestMs: delays.length > 0 ? Math.max(...delays) : null };
+}
+
+function liveWorkers(workers: (Spawned | null)[]): (readonly [Spawned, number])[] {
+  return workers.flatMap((w, i) => (w?.alive() ? [[w, i] as const] : []));
 }
 
 /** The last error a process logged, in one short line. */
