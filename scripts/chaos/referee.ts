@@ -88,8 +88,9 @@ export class ChaosReferee implements Referee {
       else add('overlapping_attempts', `attempt ${call.attempt} placed while attempt ${other.attempt} (${other.key}) is still live`);
     }
     const t = call.campaignId ? this.tracks.get(call.campaignId) : undefined;
-    const inCampaign = active.filter((c) => c.campaignId === call.campaignId).length;
-    if (t && inCampaign > t.cap) add('campaign_cap_exceeded', `${t.name}: ${inCampaign} calls at once, cap ${t.cap}`);
-    if (active.length > this.accountCap) add('account_cap_exceeded', `${active.length} calls at once, account cap ${this.accountCap}`);
+    const inCampaign = active.filter((c) => c.campaignId === call.campaignId);
+    const twice = (calls: PlacedCall[]) => (new Set(calls.map((c) => c.key)).size < calls.length ? ', counting a second call of one attempt' : '');
+    if (t && inCampaign.length > t.cap) add('campaign_cap_exceeded', `${t.name}: ${inCampaign.length} calls at once, cap ${t.cap}${twice(inCampaign)}`);
+    if (active.length > this.accountCap) add('account_cap_exceeded', `${active.length} calls at once, account cap ${this.accountCap}${twice(active)}`);
   }
 }

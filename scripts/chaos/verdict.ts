@@ -58,7 +58,8 @@ export async function judge(v: VerdictInput): Promise<{ findings: Finding[]; aud
     if (x.kind === 'overlapping_attempts' || x.kind.endsWith('_cap_exceeded')) {
       const other = /\(([^)]+:\d+)\)/.exec(x.detail)?.[1] ?? null;
       const keys = [x.key, other].filter((k): k is string => k !== null);
-      area = keys.some((k) => placedBy.has(k) && late(k, placedBy.get(k)!, null)) ? 'resend' : 'claim';
+      const resent = x.detail.includes('a second call of one attempt') || keys.some((k) => placedBy.has(k) && late(k, placedBy.get(k)!, null));
+      area = resent ? 'resend' : 'claim';
     }
     findings.push({ kind: x.kind, area, detail: `${x.key ?? ''} ${x.detail}`.trim() });
   }
@@ -85,11 +86,14 @@ export async function judge(v: VerdictInput): Promise<{ findings: Finding[]; aud
 
 function agreement(provider: FakeProvider, byKey: Map<string, { status: string; confirmed_at: Date | null }>, findings: Finding[]): void {
   const placed = new Set(provider.calls.map((c) => c.key));
+  const callsOf = (key: string) => provider.calls.filter((c) => c.key === key).length;
   for (const call of provider.calls) {
     if (call.reportedAt === null) continue;
     const row = byKey.get(call.key);
-    if (!row) findings.push({ kind: 'db_disagrees', area: 'outcomes', detail: `${call.key}: the provider reported ${call.outcome}; no such attempt in the database` });
-    else if (row.status !== call.outcome) findings.push({ kind: 'db_disagrees', area: 'outcomes', detail: `${call.key}: the provider reported ${call.outcome}; the database says ${row.status}` });
+    // Two calls placed for one attempt (a provider that does not deduplicate) report two outcomes; the attempt holds one.
+    const area = callsOf(call.key) > 1 ? 'resend' : 'outcomes';
+    if (!row) findings.push({ kind: 'db_disagrees', area, detail: `${call.key}: the provider reported ${call.outcome}; no such attempt in the database` });
+    else if (row.status !== call.outcome) findings.push({ kind: 'db_disagrees', area, detail: `${call.key}: the provider reported ${call.outcome}; the database says ${row.status}` });
   }
   for (const [key, row] of byKey) {
     if (['completed', 'no_answer', 'busy', 'voicemail', 'canceled'].includes(row.status) && !placed.has(key)) {
