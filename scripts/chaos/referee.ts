@@ -1,7 +1,8 @@
 // The chaos suite's rules as the provider sees them, judged at the instant each
 // request arrives and each call is placed (DESIGN.md §6 invariants):
 //
-//   dialed_after_outcome     a request for an attempt whose outcome the API had already accepted
+//   dialed_after_outcome     a request for an attempt whose outcome the API had accepted more than
+//                            OUTCOME_RACE_MS before (a send checked just before the commit may land after it)
 //   dialed_while_paused / _cancelled / _window_closed
 //                            a request arriving after the campaign was paused, cancelled or its
 //                            window closed (by more than `toleranceMs`: a claim committed just
@@ -36,6 +37,8 @@ interface Track {
   blocks: { reason: BlockReason; from: number; to: number | null }[];
 }
 
+/** A request checked against the database just before the outcome committed may arrive just after it. */
+const OUTCOME_RACE_MS = 500;
 const ALL_DAY: CallingWindow = { timezone: 'UTC', firstCallTime: '00:00', lastCallTime: '00:00' };
 
 export class ChaosReferee implements Referee {
@@ -64,7 +67,7 @@ export class ChaosReferee implements Referee {
   onArrival(a: Arrival, provider: FakeProvider): void {
     const add = (kind: string, detail: string) => this.violations.push({ kind, at: a.at, key: a.key, nth: a.nth, detail });
     if (a.answer === 'bad_signature') add('bad_signature', 'the dial request signature does not verify');
-    const reported = provider.calls.find((c) => c.key === a.key && c.reportedAt !== null && c.reportedAt < a.at);
+    const reported = provider.calls.find((c) => c.key === a.key && c.reportedAt !== null && c.reportedAt + OUTCOME_RACE_MS < a.at);
     if (reported) add('dialed_after_outcome', `outcome ${reported.outcome} accepted ${a.at - reported.reportedAt!} ms before this request (request #${a.nth})`);
     const t = a.campaignId ? this.tracks.get(a.campaignId) : undefined;
     if (!t) return;
