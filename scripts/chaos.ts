@@ -1,5 +1,5 @@
 // `npm run chaos [-- --seed N --kills N --workers N --contacts N --minutes M
-//   --provider deduplicating|reconciling --settle S --account-cap N --allow AREA,…]`:
+//   --provider deduplicating|reconciling --settle S --account-cap N --allow AREA,… --keep-db]`:
 // the chaos suite of issue 15 (scripts/chaos/run.ts) — never part of `npm test`;
 // CI runs a short seeded version. Prints what it found, grouped by area (claim,
 // resend, outcomes, database, liveness, audit: verdict.ts), and the command
@@ -14,7 +14,7 @@ function options(): ChaosOptions {
     options: {
       seed: { type: 'string' }, kills: { type: 'string' }, workers: { type: 'string' }, contacts: { type: 'string' },
       minutes: { type: 'string' }, provider: { type: 'string' }, settle: { type: 'string' }, 'account-cap': { type: 'string' },
-      allow: { type: 'string' },
+      allow: { type: 'string' }, 'keep-db': { type: 'boolean' },
     },
   });
   const num = (name: keyof typeof values, fallback: number, min: number, max: number) => {
@@ -34,6 +34,7 @@ function options(): ChaosOptions {
     settleSeconds: num('settle', 150, 5, 3600),
     accountCap: Math.floor(num('account-cap', 8, 1, 1000)),
     mode,
+    keepDatabase: values['keep-db'] === true,
     log: (line) => console.log(`chaos: ${line}`),
   };
 }
@@ -41,7 +42,7 @@ function options(): ChaosOptions {
 const AREAS = ['claim', 'resend', 'outcomes', 'database', 'liveness', 'audit'];
 
 function allowedAreas(): Set<string> {
-  const { values } = parseArgs({ options: { allow: { type: 'string' } }, strict: false });
+  const { values } = parseArgs({ options: { allow: { type: 'string' }, 'keep-db': { type: 'boolean' } }, strict: false });
   const list = typeof values.allow === 'string' ? values.allow.split(',').map((a) => a.trim()).filter(Boolean) : [];
   const unknown = list.filter((a) => !AREAS.includes(a));
   if (unknown.length > 0) throw new Error(`--allow takes areas among ${AREAS.join(', ')}; got ${unknown.join(', ')}`);

@@ -36,6 +36,8 @@ export interface ChaosOptions {
   /** How long the settling phase may wait for the last due contacts, seconds. */
   settleSeconds: number;
   accountCap: number;
+  /** Leave the run's database in place (its name is printed) for a look afterwards. */
+  keepDatabase: boolean;
   log: (line: string) => void;
 }
 
@@ -191,7 +193,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await fanout.close();
     await sql.end({ timeout: 2 });
     await admin.end({ timeout: 2 });
-    await db.drop().catch((e: Error) => o.log(`could not drop ${db.name}: ${e.message}`));
+    if (o.keepDatabase) o.log(`database kept: ${db.url}`);
+    else await db.drop().catch((e: Error) => o.log(`could not drop ${db.name}: ${e.message}`));
     await resolved.release();
   }
 }

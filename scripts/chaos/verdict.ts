@@ -43,8 +43,8 @@ export interface VerdictInput {
 
 export async function judge(v: VerdictInput): Promise<{ findings: Finding[]; auditRan: boolean }> {
   const findings: Finding[] = [];
-  const attempts = await v.sql<{ call_id: string; attempt: number; status: string; claimed_at: Date; confirmed_at: Date | null; error: string | null }[]>`
-    select call_id, attempt, status, claimed_at, confirmed_at, error from call_attempts`;
+  const attempts = await v.sql<{ call_id: string; attempt: number; status: string; claimed_at: Date; confirmed_at: Date | null; worker_id: string | null }[]>`
+    select call_id, attempt, status, claimed_at, confirmed_at, worker_id from call_attempts`;
   const byKey = new Map(attempts.map((a) => [`${a.call_id}:${a.attempt}`, a]));
   const placedBy = new Map<string, number>(); // key → arrival instant of the request that placed its (first) call
   for (const a of v.provider.arrivals) if ((a.answer === 'placed' || a.answer === 'lost') && !placedBy.has(a.key)) placedBy.set(a.key, a.at);
@@ -61,7 +61,9 @@ export async function judge(v: VerdictInput): Promise<{ findings: Finding[]; aud
       const resent = x.detail.includes('a second call of one attempt') || keys.some((k) => placedBy.has(k) && late(k, placedBy.get(k)!, null));
       area = resent ? 'resend' : 'claim';
     }
-    findings.push({ kind: x.kind, area, detail: `${x.key ?? ''} ${x.detail}`.trim() });
+    const row = x.key ? byKey.get(x.key) : undefined;
+    const claim = row ? `; claimed ${x.at - row.claimed_at.getTime()} ms before it by ${row.worker_id ?? '?'}, now ${row.status}` : '';
+    findings.push({ kind: x.kind, area, detail: `${x.key ?? ''} ${x.detail}${claim}`.trim() });
   }
   agreement(v.provider, byKey, findings);
   const calls = await v.sql<{ id: string; attempt: number; status: string }[]>`select id, attempt, status from calls`;
