@@ -15,6 +15,7 @@
 //   consistency-check.ts  `wakeplan check`: every contact terminal or pending with a due time
 //   plan-snapshot.ts      the plan input in one query (worker, API status, CLI)
 //   plan-input.ts         the snapshot → schedule-core's PlanInput
+//   activity-ledger.ts    when each process touched the database: buffer, write (with pruning), read
 // Tests import the per-file database helpers and fixtures from @wakeplan/db/testing.
 export * from './client.ts';
 export * from './errors.ts';
@@ -28,3 +29,4 @@ export * from './plan-snapshot.ts';
 export * from './plan-input.ts';
 export * from './outcomes.ts';
 export * from './consistency-check.ts';
+export * from './activity-ledger.ts';
