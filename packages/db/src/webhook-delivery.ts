@@ -1,0 +1,158 @@
+// Sending the outbox (outbox.ts): claim what is due, POST it signed, record the
+// result. Shared by the API (right after the commit that enqueued, in the
+// background), the worker (while it is awake anyway) and `simulate`.
+//
+// Invariants:
+//   * a delivery is claimed in a short committed transaction with FOR UPDATE
+//     SKIP LOCKED and a lease (lease_until, lease_token) before its request
+//     leaves, so the API and any number of workers never send one at the same
+//     time; a result is recorded only under the lease token it was claimed with;
+//   * per (subscription, ordering key) — one call, one campaign — only the
+//     oldest pending delivery is claimable: events arrive in order, at least once;
+//   * a failure is retried with backoff (30 s doubling, at most 1 h) until
+//     give_up_at (24 h after the event), then the delivery is `failed`;
+//   * this module never decides *when* to run: callers run it while the database
+//     is awake anyway, and the worker plans the next retry as a wake
+//     (outbox.ts readEarliestPendingDelivery). Instants come from the caller.
+import { randomUUID } from 'node:crypto';
+import { signedHeaders, WEBHOOK_EVENT_ID_HEADER } from '@wakeplan/contract';
+import type { Sql } from './client.ts';
+
+/** How long a claimed delivery is reserved for the process sending it. */
+export const DELIVERY_LEASE_MS = 30_000;
+/** Per-request timeout of the HTTP sender (below the lease). */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+
+export interface OutgoingDelivery {
+  deliveryId: string;
+  eventId: string;
+  url: string;
+  secret: string;
+  body: string;
+}
+
+export type SendResult = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string };
+
+/** Sends one signed delivery. `at` is the instant it leaves (the signature's timestamp). */
+export type WebhookSender = (d: OutgoingDelivery, at: Date) => Promise<SendResult>;
+
+export interface DeliverOptions {
+  now: () => Date;
+  send: WebhookSender;
+  /** Deliveries claimed per round (each round: one claim, the requests in parallel, one record). */
+  batch?: number;
+  /** Rounds before giving the rest to the next run (bounded work per call). */
+  maxRounds?: number;
+}
+
+export interface DeliverReport {
+  attempted: number;
+  delivered: number;
+  failed: number;
+}
+
+/** Retry delay after the n-th failed attempt: 30 s, 1 min, 2 min, … capped at one hour. */
+export function deliveryBackoffMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+/** Claims, sends and records due deliveries, round after round, until none is due or the rounds run out. */
+export async function deliverDueWebhooks(sql: Sql, o: DeliverOptions): Promise<DeliverReport> {
+  const report: DeliverReport = { attempted: 0, delivered: 0, failed: 0 };
+  for (let round = 0; round < (o.maxRounds ?? 10); round++) {
+    const token = randomUUID();
+    const claimed = await claimDueDeliveries(sql, o.now(), token, o.batch ?? 50);
+    if (claimed.length === 0) break;
+    const results = await Promise.all(claimed.map(async (d) => ({ d, result: await safeSend(o.send, d, o.now()) })));
+    const recorded = await recordDeliveryResults(sql, results.map(({ d, result }) => ({ id: d.deliveryId, result })), token, o.now());
+    report.attempted += claimed.length;
+    report.delivered += results.filter((r) => r.result.ok).length;
+    report.failed += recorded.failedForGood;
+  }
+  return report;
+}
+
+async function safeSend(send: WebhookSender, d: OutgoingDelivery, at: Date): Promise<SendResult> {
+  try {
+    return await send(d, at);
+  } catch (error) {
+    return { ok: false, statusCode: null, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export async function claimDueDeliveries(sql: Sql, at: Date, token: string, limit: number): Promise<OutgoingDelivery[]> {
+  const leaseUntil = new Date(at.getTime() + DELIVERY_LEASE_MS);
+  return sql.begin(async (tx) => {
+    const rows = await tx<{ id: string; event_id: string; url: string; secret: string; body: string }[]>`
+      with due as (
+        select d.id from webhook_deliveries d
+        where d.status = 'pending' and d.next_attempt_at <= ${at}
+          and (d.lease_until is null or d.lease_until <= ${at})
+          and not exists (select 1 from webhook_deliveries e
+                          where e.subscription_id = d.subscription_id and e.ordering_key = d.ordering_key
+                            and e.status = 'pending' and e.id < d.id)
+        order by d.next_attempt_at, d.id
+        limit ${limit}
+        for update of d skip locked
+      )
+      update webhook_deliveries d
+      set lease_until = ${leaseUntil}, lease_token = ${token}, attempts = d.attempts + 1, last_attempt_at = ${at}
+      from due, outbox_events ev, webhook_subscriptions s
+      where d.id = due.id and ev.id = d.event_id and s.id = d.subscription_id
+      returning d.id::text as id, d.event_id, s.url, s.secret, ev.body`;
+    return rows.map((r) => ({ deliveryId: r.id, eventId: r.event_id, url: r.url, secret: r.secret, body: r.body }));
+  });
+}
+
+/** Records results under the claim's lease token; a failure past give_up_at is `failed` for good. */
+export async function recordDeliveryResults(
+  sql: Sql, results: { id: string; result: SendResult }[], token: string, at: Date,
+): Promise<{ failedForGood: number }> {
+  if (results.length === 0) return { failedForGood: 0 };
+  const json = JSON.stringify(results.map(({ id, result }) => ({
+    id, ok: result.ok, status_code: result.statusCode, error: result.ok ? null : result.error.slice(0, 500),
+  })));
+  const rows = await sql<{ status: string }[]>`
+    with v as (select * from json_to_recordset(${json}::text::json) as v(id bigint, ok boolean, status_code int, error text)),
+    next as (
+      select v.*, d.id as did,
+             ${at}::timestamptz + (least(30 * power(2, greatest(d.attempts - 1, 0)), 3600) * interval '1 second') as retry_at,
+             d.give_up_at
+      from v join webhook_deliveries d on d.id = v.id
+      where d.lease_token = ${token} and d.status = 'pending'
+    )
+    update webhook_deliveries d set
+      status = case when n.ok then 'delivered' when n.retry_at > n.give_up_at then 'failed' else 'pending' end,
+      delivered_at = case when n.ok then ${at}::timestamptz end,
+      next_attempt_at = case when n.ok or n.retry_at > n.give_up_at then d.next_attempt_at else n.retry_at end,
+      last_status_code = n.status_code, last_error = n.error, lease_until = null, lease_token = null
+    from next n where d.id = n.did
+    returning d.status`;
+  return { failedForGood: rows.filter((r) => r.status === 'failed').length };
+}
+
+/** The HTTP sender: POST the body with the signature headers; 2xx is delivered, anything else (redirects too) is not. */
+export function httpWebhookSender(timeoutMs = DELIVERY_TIMEOUT_MS): WebhookSender {
+  return async (d, at) => {
+    try {
+      const response = await fetch(d.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Wakeplan-Webhooks/1',
+          [WEBHOOK_EVENT_ID_HEADER]: d.eventId,
+          ...signedHeaders(d.secret, d.body, at),
+        },
+        body: d.body,
+      });
+      await response.body?.cancel().catch(() => {});
+      if (response.status >= 200 && response.status < 300) return { ok: true, statusCode: response.status };
+      return { ok: false, statusCode: response.status, error: `answered ${response.status}` };
+    } catch (error) {
+      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      return { ok: false, statusCode: null, error: reason };
+    }
+  };
+}
