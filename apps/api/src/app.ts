@@ -35,6 +35,8 @@ import { schedulerRoutes } from './routes/scheduler.ts';
 import { statusPageRoutes } from './routes/status-page.ts';
 import { createStatusService } from './scheduler/status-service.ts';
 import { createPlanWriter } from './plan-writer.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { createWebhookKicker } from './webhooks/webhook-sender.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, sql, logger } = deps;
@@ -67,8 +69,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuth(app, { tokens, activity, now });
 
   const status = createStatusService({ sql, workerBaseUrl: config.workerBaseUrl, activity });
+  const webhooks = createWebhookKicker({ sql, logger, now, ...(deps.webhookSender ? { send: deps.webhookSender } : {}) });
   const planWriter = createPlanWriter({
-    sql, logger, doorbellUrl: config.workerWakeUrl, wakeToken: config.wakeToken, onCommitted: () => status.invalidate(),
+    sql, logger, doorbellUrl: config.workerWakeUrl, wakeToken: config.wakeToken,
+    onCommitted: () => {
+      status.invalidate();
+      webhooks.kick(); // an outcome or lifecycle change may have enqueued events: send them while the database is awake
+    },
   });
   installConditionalGets(app, {
     changes: createChangeToken({ writes: () => planWriter.version(), workerBaseUrl: config.workerBaseUrl, now }),
@@ -86,9 +93,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(callRoutes, routeDeps);
   await app.register(schedulerRoutes, routeDeps);
   await app.register(providerEventsRoutes, routeDeps);
+  await app.register(webhookRoutes, routeDeps);
 
   app.addHook('onClose', async () => {
     await planWriter.settled();
+    await webhooks.settled();
   });
   return app;
 }

@@ -29,6 +29,8 @@ export interface OutgoingDelivery {
   url: string;
   secret: string;
   body: string;
+  /** Requests sent for it so far, this one included. */
+  attempts: number;
 }
 
 export type SendResult = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string };
@@ -64,7 +66,7 @@ export async function deliverDueWebhooks(sql: Sql, o: DeliverOptions): Promise<D
     const claimed = await claimDueDeliveries(sql, o.now(), token, o.batch ?? 50);
     if (claimed.length === 0) break;
     const results = await Promise.all(claimed.map(async (d) => ({ d, result: await safeSend(o.send, d, o.now()) })));
-    const recorded = await recordDeliveryResults(sql, results.map(({ d, result }) => ({ id: d.deliveryId, result })), token, o.now());
+    const recorded = await recordDeliveryResults(sql, results.map(({ d, result }) => ({ id: d.deliveryId, attempts: d.attempts, result })), token, o.now());
     report.attempted += claimed.length;
     report.delivered += results.filter((r) => r.result.ok).length;
     report.failed += recorded.failedForGood;
@@ -83,7 +85,7 @@ async function safeSend(send: WebhookSender, d: OutgoingDelivery, at: Date): Pro
 export async function claimDueDeliveries(sql: Sql, at: Date, token: string, limit: number): Promise<OutgoingDelivery[]> {
   const leaseUntil = new Date(at.getTime() + DELIVERY_LEASE_MS);
   return sql.begin(async (tx) => {
-    const rows = await tx<{ id: string; event_id: string; url: string; secret: string; body: string }[]>`
+    const rows = await tx<{ id: string; event_id: string; url: string; secret: string; body: string; attempts: number }[]>`
       with due as (
         select d.id from webhook_deliveries d
         where d.status = 'pending' and d.next_attempt_at <= ${at}
@@ -99,25 +101,25 @@ export async function claimDueDeliveries(sql: Sql, at: Date, token: string, limi
       set lease_until = ${leaseUntil}, lease_token = ${token}, attempts = d.attempts + 1, last_attempt_at = ${at}
       from due, outbox_events ev, webhook_subscriptions s
       where d.id = due.id and ev.id = d.event_id and s.id = d.subscription_id
-      returning d.id::text as id, d.event_id, s.url, s.secret, ev.body`;
-    return rows.map((r) => ({ deliveryId: r.id, eventId: r.event_id, url: r.url, secret: r.secret, body: r.body }));
+      returning d.id::text as id, d.event_id, s.url, s.secret, ev.body, d.attempts`;
+    return rows.map((r) => ({ deliveryId: r.id, eventId: r.event_id, url: r.url, secret: r.secret, body: r.body, attempts: r.attempts }));
   });
 }
 
 /** Records results under the claim's lease token; a failure past give_up_at is `failed` for good. */
 export async function recordDeliveryResults(
-  sql: Sql, results: { id: string; result: SendResult }[], token: string, at: Date,
+  sql: Sql, results: { id: string; attempts: number; result: SendResult }[], token: string, at: Date,
 ): Promise<{ failedForGood: number }> {
   if (results.length === 0) return { failedForGood: 0 };
-  const json = JSON.stringify(results.map(({ id, result }) => ({
+  const json = JSON.stringify(results.map(({ id, attempts, result }) => ({
     id, ok: result.ok, status_code: result.statusCode, error: result.ok ? null : result.error.slice(0, 500),
+    retry_at: new Date(at.getTime() + deliveryBackoffMs(attempts)).toISOString(),
   })));
   const rows = await sql<{ status: string }[]>`
-    with v as (select * from json_to_recordset(${json}::text::json) as v(id bigint, ok boolean, status_code int, error text)),
+    with v as (select * from json_to_recordset(${json}::text::json)
+               as v(id bigint, ok boolean, status_code int, error text, retry_at timestamptz)),
     next as (
-      select v.*, d.id as did,
-             ${at}::timestamptz + (least(30 * power(2, greatest(d.attempts - 1, 0)), 3600) * interval '1 second') as retry_at,
-             d.give_up_at
+      select v.*, d.id as did, d.give_up_at
       from v join webhook_deliveries d on d.id = v.id
       where d.lease_token = ${token} and d.status = 'pending'
     )
