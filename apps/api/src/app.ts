@@ -69,7 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuth(app, { tokens, activity, now });
 
   const status = createStatusService({ sql, workerBaseUrl: config.workerBaseUrl, activity });
-  const webhooks = createWebhookKicker({ sql, logger, now, ...(deps.webhookSender ? { send: deps.webhookSender } : {}) });
+  const webhooks = deps.webhooks ?? createWebhookKicker({ sql, logger, now });
   const planWriter = createPlanWriter({
     sql, logger, doorbellUrl: config.workerWakeUrl, wakeToken: config.wakeToken,
     onCommitted: () => {

@@ -1,9 +1,10 @@
 // What the composition root hands to buildApp, and what route plugins receive.
 // Tests build the same deps with a real database and their own config/clock.
-import type { Sql, WebhookSender } from '@wakeplan/db';
+import type { Sql } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
 import type { ApiConfig } from './config.ts';
 import type { PlanWriter } from './plan-writer.ts';
+import type { WebhookKicker } from './webhooks/webhook-sender.ts';
 import type { StatusService } from './scheduler/status-service.ts';
 
 export interface AppDeps {
@@ -12,8 +13,8 @@ export interface AppDeps {
   logger: Logger;
   /** Where instants come from (the system clock by default); the API sets no timers, so `now` is all it reads. */
   clock?: Pick<Clock, 'now'>;
-  /** How webhook deliveries are sent (HTTP by default; `simulate` and tests may pass their own). */
-  webhookSender?: WebhookSender;
+  /** Sends webhook deliveries after each commit (built from `sql` with the HTTP sender by default; `simulate` passes its own to await it). */
+  webhooks?: WebhookKicker;
 }
 
 /** Everything a route needs; built once in buildApp. */
