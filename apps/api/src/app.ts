@@ -72,9 +72,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const webhooks = deps.webhooks ?? createWebhookKicker({ sql, logger, now });
   const planWriter = createPlanWriter({
     sql, logger, doorbellUrl: config.workerWakeUrl, wakeToken: config.wakeToken,
-    onCommitted: () => {
+    onCommitted: (kind) => {
       status.invalidate();
-      webhooks.kick(); // an outcome or lifecycle change may have enqueued events: send them while the database is awake
+      // an outcome or a lifecycle change may have enqueued webhook events: send them while the database is awake
+      if (kind === 'call_finished' || kind === 'campaign_changed') webhooks.kick();
     },
   });
   installConditionalGets(app, {

@@ -84,26 +84,25 @@ async function safeSend(send: WebhookSender, d: OutgoingDelivery, at: Date): Pro
 
 export async function claimDueDeliveries(sql: Sql, at: Date, token: string, limit: number): Promise<OutgoingDelivery[]> {
   const leaseUntil = new Date(at.getTime() + DELIVERY_LEASE_MS);
-  return sql.begin(async (tx) => {
-    const rows = await tx<{ id: string; event_id: string; url: string; secret: string; body: string; attempts: number }[]>`
-      with due as (
-        select d.id from webhook_deliveries d
-        where d.status = 'pending' and d.next_attempt_at <= ${at}
-          and (d.lease_until is null or d.lease_until <= ${at})
-          and not exists (select 1 from webhook_deliveries e
-                          where e.subscription_id = d.subscription_id and e.ordering_key = d.ordering_key
-                            and e.status = 'pending' and e.id < d.id)
-        order by d.next_attempt_at, d.id
-        limit ${limit}
-        for update of d skip locked
-      )
-      update webhook_deliveries d
-      set lease_until = ${leaseUntil}, lease_token = ${token}, attempts = d.attempts + 1, last_attempt_at = ${at}
-      from due, outbox_events ev, webhook_subscriptions s
-      where d.id = due.id and ev.id = d.event_id and s.id = d.subscription_id
-      returning d.id::text as id, d.event_id, s.url, s.secret, ev.body, d.attempts`;
-    return rows.map((r) => ({ deliveryId: r.id, eventId: r.event_id, url: r.url, secret: r.secret, body: r.body, attempts: r.attempts }));
-  });
+  // One statement, so one implicit transaction: the row locks live only until the lease is written.
+  const rows = await sql<{ id: string; event_id: string; url: string; secret: string; body: string; attempts: number }[]>`
+    with due as (
+      select d.id from webhook_deliveries d
+      where d.status = 'pending' and d.next_attempt_at <= ${at}
+        and (d.lease_until is null or d.lease_until <= ${at})
+        and not exists (select 1 from webhook_deliveries e
+                        where e.subscription_id = d.subscription_id and e.ordering_key = d.ordering_key
+                          and e.status = 'pending' and e.id < d.id)
+      order by d.next_attempt_at, d.id
+      limit ${limit}
+      for update of d skip locked
+    )
+    update webhook_deliveries d
+    set lease_until = ${leaseUntil}, lease_token = ${token}, attempts = d.attempts + 1, last_attempt_at = ${at}
+    from due, outbox_events ev, webhook_subscriptions s
+    where d.id = due.id and ev.id = d.event_id and s.id = d.subscription_id
+    returning d.id::text as id, d.event_id, s.url, s.secret, ev.body, d.attempts`;
+  return rows.map((r) => ({ deliveryId: r.id, eventId: r.event_id, url: r.url, secret: r.secret, body: r.body, attempts: r.attempts }));
 }
 
 /** Records results under the claim's lease token; a failure past give_up_at is `failed` for good. */
