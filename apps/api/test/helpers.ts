@@ -11,6 +11,7 @@ import { T0, useTestDatabase, type TestDatabase } from '@wakeplan/db/testing';
 import { createLogger } from '@wakeplan/runtime';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
+import { createWebhookKicker, type WebhookKicker } from '../src/webhooks/webhook-sender.ts';
 
 export { phoneNumber, T0 } from '@wakeplan/db/testing';
 
@@ -74,6 +75,8 @@ export interface TestApi {
   sql: Sql;
   worker: FakeWorker;
   clock: { now(): Date; set(d: Date): void };
+  /** The API's after-commit webhook sender: `settled()` waits for what a write started in the background. */
+  webhooks: WebhookKicker;
   logLines: string[];
   close(): Promise<void>;
 }
@@ -89,10 +92,11 @@ export async function startApi(db: TestDatabase, env: Record<string, string> = {
   const logger = createLogger('wakeplan-api', 'info', { write: (line: string) => void logLines.push(line) });
   let now = T0;
   const clock = { now: () => now, set: (d: Date) => void (now = d) };
-  const app = await buildApp({ sql, config, logger, clock });
+  const webhooks = createWebhookKicker({ sql, logger, now: clock.now });
+  const app = await buildApp({ sql, config, logger, clock, webhooks });
   await app.ready();
   return {
-    app, sql, worker, clock, logLines,
+    app, sql, worker, clock, webhooks, logLines,
     async close() {
       await app.close();
       await sql.end({ timeout: 2 });
@@ -118,6 +122,7 @@ export function useTestApi(options: { env?: Record<string, string>; truncate?: s
   const tables = options.truncate;
   if (tables) {
     beforeEach(async () => {
+      await api.webhooks.settled(); // a previous test's background delivery must not race the truncate
       await db.current.sql`truncate ${db.current.sql(tables)} cascade`;
     });
   }

@@ -9,6 +9,9 @@
 --   * a delivery being sent holds a lease (`lease_until`, `lease_token`), taken
 --     with FOR UPDATE SKIP LOCKED: two processes never send it at once, and a
 --     process that dies mid-send leaves a lease that simply expires;
+--   * a receiver that fails is backed off as a whole: `retry_at` on the
+--     subscription holds back all its deliveries (one retry wake per step, not
+--     one per event); its first success sends the backlog at once;
 --   * order per call (and per campaign) is the delivery id order within
 --     (subscription_id, ordering_key): a delivery waits while an earlier one of
 --     the same key is still pending;
@@ -22,7 +25,10 @@ create table webhook_subscriptions (
               check (cardinality(events) between 1 and 7
                      and events <@ '{call.attempt_ended,call.completed,call.failed,campaign.completed,campaign.paused,campaign.resumed,campaign.cancelled}'::text[]),
   secret      text not null check (length(secret) >= 32),
-  created_at  timestamptz not null
+  created_at  timestamptz not null,
+  -- requests failed in a row (reset by any success), and when its deliveries may be tried again
+  consecutive_failures integer not null default 0 check (consecutive_failures >= 0),
+  retry_at    timestamptz
 );
 
 create table outbox_events (

@@ -66,15 +66,16 @@ async function enqueue(tx: Queryable, types: WebhookEventType[], key: string, at
 
 /**
  * The earliest instant a pending delivery may be sent: the head of each
- * (subscription, key) queue only (a later one waits for it), and a leased one
- * (being sent by someone) not before its lease ends. Null when none is pending.
+ * (subscription, key) queue only (a later one waits for it), a leased one
+ * (being sent by someone) not before its lease ends, none before its
+ * receiver's own retry time (a failing receiver is backed off as a whole). Null when none is pending.
  * One input of the worker's wake plan: a pending retry is a reason to wake at
  * its time, nothing more.
  */
 export async function readEarliestPendingDelivery(sql: Queryable): Promise<Date | null> {
   const [row] = await sql<{ at: Date | null }[]>`
-    select min(greatest(d.next_attempt_at, coalesce(d.lease_until, d.next_attempt_at))) as at
-    from webhook_deliveries d
+    select min(greatest(d.next_attempt_at, coalesce(d.lease_until, d.next_attempt_at), coalesce(s.retry_at, d.next_attempt_at))) as at
+    from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id
     where d.status = 'pending'
       and not exists (select 1 from webhook_deliveries e
                       where e.subscription_id = d.subscription_id and e.ordering_key = d.ordering_key

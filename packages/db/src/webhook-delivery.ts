@@ -10,13 +10,16 @@
 //   * per (subscription, ordering key) — one call, one campaign — only the
 //     oldest pending delivery is claimable: events arrive in order, at least once;
 //   * a failure is retried with backoff (30 s doubling, at most 1 h) until
-//     give_up_at (24 h after the event), then the delivery is `failed`;
+//     give_up_at (24 h after the event), then the delivery is `failed`; the
+//     receiver is backed off as a whole too (subscription retry_at: a round with
+//     failures and no success), so a receiver that is down costs one retry wake
+//     per step, not one per event — and its first success sends the backlog now;
 //   * this module never decides *when* to run: callers run it while the database
 //     is awake anyway, and the worker plans the next retry as a wake
 //     (outbox.ts readEarliestPendingDelivery). Instants come from the caller.
 import { randomUUID } from 'node:crypto';
 import { signedHeaders, WEBHOOK_EVENT_ID_HEADER } from '@wakeplan/contract';
-import type { Sql } from './client.ts';
+import type { Sql, TransactionSql } from './client.ts';
 
 /** How long a claimed delivery is reserved for the process sending it. */
 export const DELIVERY_LEASE_MS = 30_000;
@@ -31,6 +34,9 @@ export interface OutgoingDelivery {
   body: string;
   /** Requests sent for it so far, this one included. */
   attempts: number;
+  subscriptionId: string;
+  /** The receiver's failures in a row before this request. */
+  subscriptionFailures: number;
 }
 
 export type SendResult = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string };
@@ -66,7 +72,7 @@ export async function deliverDueWebhooks(sql: Sql, o: DeliverOptions): Promise<D
     const claimed = await claimDueDeliveries(sql, o.now(), token, o.batch ?? 50);
     if (claimed.length === 0) break;
     const results = await Promise.all(claimed.map(async (d) => ({ d, result: await safeSend(o.send, d, o.now()) })));
-    const recorded = await recordDeliveryResults(sql, results.map(({ d, result }) => ({ id: d.deliveryId, attempts: d.attempts, result })), token, o.now());
+    const recorded = await recordDeliveryResults(sql, results, token, o.now());
     report.attempted += claimed.length;
     report.delivered += results.filter((r) => r.result.ok).length;
     report.failed += recorded.failedForGood;
@@ -85,10 +91,12 @@ async function safeSend(send: WebhookSender, d: OutgoingDelivery, at: Date): Pro
 export async function claimDueDeliveries(sql: Sql, at: Date, token: string, limit: number): Promise<OutgoingDelivery[]> {
   const leaseUntil = new Date(at.getTime() + DELIVERY_LEASE_MS);
   // One statement, so one implicit transaction: the row locks live only until the lease is written.
-  const rows = await sql<{ id: string; event_id: string; url: string; secret: string; body: string; attempts: number }[]>`
+  const rows = await sql<{
+    id: string; event_id: string; url: string; secret: string; body: string; attempts: number; subscription_id: string; failures: number;
+  }[]>`
     with due as (
-      select d.id from webhook_deliveries d
-      where d.status = 'pending' and d.next_attempt_at <= ${at}
+      select d.id from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id
+      where d.status = 'pending' and d.next_attempt_at <= ${at} and (s.retry_at is null or s.retry_at <= ${at})
         and (d.lease_until is null or d.lease_until <= ${at})
         and not exists (select 1 from webhook_deliveries e
                         where e.subscription_id = d.subscription_id and e.ordering_key = d.ordering_key
@@ -101,19 +109,55 @@ export async function claimDueDeliveries(sql: Sql, at: Date, token: string, limi
     set lease_until = ${leaseUntil}, lease_token = ${token}, attempts = d.attempts + 1, last_attempt_at = ${at}
     from due, outbox_events ev, webhook_subscriptions s
     where d.id = due.id and ev.id = d.event_id and s.id = d.subscription_id
-    returning d.id::text as id, d.event_id, s.url, s.secret, ev.body, d.attempts`;
-  return rows.map((r) => ({ deliveryId: r.id, eventId: r.event_id, url: r.url, secret: r.secret, body: r.body, attempts: r.attempts }));
+    returning d.id::text as id, d.event_id, s.url, s.secret, ev.body, d.attempts,
+              s.id as subscription_id, s.consecutive_failures as failures`;
+  return rows.map((r) => ({
+    deliveryId: r.id, eventId: r.event_id, url: r.url, secret: r.secret, body: r.body, attempts: r.attempts,
+    subscriptionId: r.subscription_id, subscriptionFailures: r.failures,
+  }));
 }
 
-/** Records results under the claim's lease token; a failure past give_up_at is `failed` for good. */
-export async function recordDeliveryResults(
-  sql: Sql, results: { id: string; attempts: number; result: SendResult }[], token: string, at: Date,
+/**
+ * Records results under the claim's lease token (a failure past give_up_at is
+ * `failed` for good), then each receiver's health: a success resets its backoff
+ * and makes its whole backlog due now; failures with no success back it off.
+ */
+async function recordDeliveryResults(
+  sql: Sql, results: { d: OutgoingDelivery; result: SendResult }[], token: string, at: Date,
 ): Promise<{ failedForGood: number }> {
   if (results.length === 0) return { failedForGood: 0 };
-  const json = JSON.stringify(results.map(({ id, attempts, result }) => ({
-    id, ok: result.ok, status_code: result.statusCode, error: result.ok ? null : result.error.slice(0, 500),
-    retry_at: new Date(at.getTime() + deliveryBackoffMs(attempts)).toISOString(),
+  const json = JSON.stringify(results.map(({ d, result }) => ({
+    id: d.deliveryId, ok: result.ok, status_code: result.statusCode, error: result.ok ? null : result.error.slice(0, 500),
+    retry_at: new Date(at.getTime() + deliveryBackoffMs(d.attempts)).toISOString(),
   })));
+  const receivers = new Map<string, { ok: boolean; failures: number }>();
+  for (const { d, result } of results) {
+    const r = receivers.get(d.subscriptionId) ?? { ok: false, failures: d.subscriptionFailures };
+    receivers.set(d.subscriptionId, { ok: r.ok || result.ok, failures: r.failures });
+  }
+  const healthy = [...receivers].filter(([, r]) => r.ok).map(([id]) => id);
+  const failing = JSON.stringify([...receivers].filter(([, r]) => !r.ok).map(([id, r]) => ({
+    id, failures: r.failures + 1, retry_at: new Date(at.getTime() + deliveryBackoffMs(r.failures + 1)).toISOString(),
+  })));
+  const all = [...receivers.keys()].sort();
+  return sql.begin(async (tx) => {
+    // Receivers first, in id order (as a DELETE of one does): two processes recording at once
+    // serialise here instead of deadlocking over each other's deliveries.
+    await tx`select id from webhook_subscriptions where id = any(${all}::uuid[]) order by id for no key update`;
+    const recorded = await recordEach(tx, json, token, at);
+    if (healthy.length > 0) {
+      await tx`update webhook_subscriptions set consecutive_failures = 0, retry_at = null where id = any(${healthy}::uuid[])`;
+      await tx`update webhook_deliveries set next_attempt_at = ${at}
+               where subscription_id = any(${healthy}::uuid[]) and status = 'pending' and next_attempt_at > ${at}`;
+    }
+    await tx`
+      update webhook_subscriptions s set consecutive_failures = v.failures, retry_at = v.retry_at
+      from json_to_recordset(${failing}::text::json) as v(id uuid, failures int, retry_at timestamptz) where s.id = v.id`;
+    return recorded;
+  });
+}
+
+async function recordEach(sql: TransactionSql, json: string, token: string, at: Date): Promise<{ failedForGood: number }> {
   const rows = await sql<{ status: string }[]>`
     with v as (select * from json_to_recordset(${json}::text::json)
                as v(id bigint, ok boolean, status_code int, error text, retry_at timestamptz)),

@@ -183,6 +183,31 @@ describe('delivery', () => {
     expect(await readEarliestPendingDelivery(db.current.sql)).toBeNull();
   });
 
+  it('backs a failing receiver off as a whole: one retry time for all its events, then the backlog at once', async () => {
+    await subscribe();
+    const { calls } = await dialingCampaign(3);
+    mode = '500';
+    await outcome(calls[0]!, 'completed');
+    expect((await deliver()).attempted).toBe(1); // call 0's head (its call.completed waits behind it)
+    clockNow = new Date(OPEN.getTime() + 10_000);
+    await outcome(calls[1]!, 'completed'); // a new event while the receiver is backed off
+    expect(await readEarliestPendingDelivery(db.current.sql)).toEqual(new Date(OPEN.getTime() + 30_000));
+    expect((await deliver()).attempted).toBe(0); // not before the receiver's retry time
+    clockNow = new Date(OPEN.getTime() + 30_000);
+    await deliver();
+    expect(await readEarliestPendingDelivery(db.current.sql)).toEqual(new Date(OPEN.getTime() + 90_000)); // 30 s, then 60 s
+    await outcome(calls[2]!, 'completed');
+    mode = 'up';
+    clockNow = new Date(OPEN.getTime() + 90_000);
+    await deliver(); // one run: the probe succeeds and the whole backlog follows
+    const rows = await db.current.sql<{ status: string }[]>`select status from webhook_deliveries`;
+    expect(rows.every((r) => r.status === 'delivered')).toBe(true);
+    expect(rows).toHaveLength(7);
+    expect(await readEarliestPendingDelivery(db.current.sql)).toBeNull();
+    const [sub] = await db.current.sql<{ consecutive_failures: number; retry_at: Date | null }[]>`select consecutive_failures, retry_at from webhook_subscriptions`;
+    expect(sub).toEqual({ consecutive_failures: 0, retry_at: null });
+  });
+
   it('plans the next retry as the earliest pending delivery (the head of each call only)', async () => {
     await subscribe();
     const { calls } = await dialingCampaign(1);
