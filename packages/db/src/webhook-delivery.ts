@@ -119,8 +119,9 @@ export async function claimDueDeliveries(sql: Sql, at: Date, token: string, limi
 
 /**
  * Records results under the claim's lease token (a failure past give_up_at is
- * `failed` for good), then each receiver's health: a success resets its backoff
- * and makes its whole backlog due now; failures with no success back it off.
+ * `failed` for good), then each receiver's health: a success of a receiver that
+ * was failing resets its backoff and makes its whole backlog due now; failures
+ * with no success back it off.
  */
 async function recordDeliveryResults(
   sql: Sql, results: { d: OutgoingDelivery; result: SendResult }[], token: string, at: Date,
@@ -135,7 +136,9 @@ async function recordDeliveryResults(
     const r = receivers.get(d.subscriptionId) ?? { ok: false, failures: d.subscriptionFailures };
     receivers.set(d.subscriptionId, { ok: r.ok || result.ok, failures: r.failures });
   }
-  const healthy = [...receivers].filter(([, r]) => r.ok).map(([id]) => id);
+  // A receiver that answered and was not failing changes nothing: the common case is one statement.
+  const recovered = [...receivers].filter(([, r]) => r.ok && r.failures > 0).map(([id]) => id);
+  if (recovered.length === 0 && [...receivers.values()].every((r) => r.ok)) return recordEach(sql, json, token, at);
   const failing = JSON.stringify([...receivers].filter(([, r]) => !r.ok).map(([id, r]) => ({
     id, failures: r.failures + 1, retry_at: new Date(at.getTime() + deliveryBackoffMs(r.failures + 1)).toISOString(),
   })));
@@ -145,10 +148,10 @@ async function recordDeliveryResults(
     // serialise here instead of deadlocking over each other's deliveries.
     await tx`select id from webhook_subscriptions where id = any(${all}::uuid[]) order by id for no key update`;
     const recorded = await recordEach(tx, json, token, at);
-    if (healthy.length > 0) {
-      await tx`update webhook_subscriptions set consecutive_failures = 0, retry_at = null where id = any(${healthy}::uuid[])`;
+    if (recovered.length > 0) {
+      await tx`update webhook_subscriptions set consecutive_failures = 0, retry_at = null where id = any(${recovered}::uuid[])`;
       await tx`update webhook_deliveries set next_attempt_at = ${at}
-               where subscription_id = any(${healthy}::uuid[]) and status = 'pending' and next_attempt_at > ${at}`;
+               where subscription_id = any(${recovered}::uuid[]) and status = 'pending' and next_attempt_at > ${at}`;
     }
     await tx`
       update webhook_subscriptions s set consecutive_failures = v.failures, retry_at = v.retry_at
@@ -157,7 +160,7 @@ async function recordDeliveryResults(
   });
 }
 
-async function recordEach(sql: TransactionSql, json: string, token: string, at: Date): Promise<{ failedForGood: number }> {
+async function recordEach(sql: Sql | TransactionSql, json: string, token: string, at: Date): Promise<{ failedForGood: number }> {
   const rows = await sql<{ status: string }[]>`
     with v as (select * from json_to_recordset(${json}::text::json)
                as v(id bigint, ok boolean, status_code int, error text, retry_at timestamptz)),
