@@ -1,4 +1,4 @@
-// The transactional outbox of webhook events (migration 004): events are written
+// The transactional outbox of webhook events (migration 005): events are written
 // by the transaction that makes the change they report, one delivery row per
 // subscription that asked for the event's type.
 //

@@ -1,4 +1,4 @@
-// SQL of the webhook routes: subscriptions and the delivery log (migration 004).
+// SQL of the webhook routes: subscriptions and the delivery log (migration 005).
 // Writing events and sending them is @wakeplan/db outbox.ts / webhook-delivery.ts.
 import type { Queryable } from '@wakeplan/db';
 import type { WebhookValues } from '../webhooks/webhook-input.ts';
