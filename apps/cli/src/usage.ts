@@ -12,7 +12,7 @@ Usage:
                                                      re-send recorded notifications, keeping their spacing / N
   wakeplan plan [--days N] [--json]                  the coming wakes and each campaign's open windows
   wakeplan status [--json]                           the same data as GET /api/scheduler/status
-  wakeplan simulate --scenario F.json [--days N] [--suspend-after MIN] [--cu N] [--json] [--svg OUT.svg]
+  wakeplan simulate --scenario F.json [--days N] [--suspend-after MIN] [--cu N] [--json] [--svg OUT.svg] [--modes M,…]
                                                      run a scenario on a virtual clock: wake plan vs polling
 
 Database: DATABASE_URL, else the embedded development Postgres (see README).
