@@ -54,7 +54,7 @@ export async function runCommand(ctx: CliContext, command: string, values: Value
       await runSimulate(ctx, {
         scenario: str('scenario'), days: numberOption(values, 'days', { min: 0.01, max: 366 }),
         suspendAfterMinutes: numberOption(values, 'suspend-after', { min: 0.1, max: 1440 }),
-        cu: numberOption(values, 'cu', { min: 0.25, max: 56 }), json: flag('json'), svg: str('svg'),
+        cu: numberOption(values, 'cu', { min: 0.25, max: 56 }), json: flag('json'), svg: str('svg'), modes: str('modes'),
       });
       return 0;
     default:

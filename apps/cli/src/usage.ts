@@ -16,7 +16,7 @@ Usage:
                                                      campaign with nothing pending, no two live attempts for one contact;
                                                      exits 1 with one line per violation (in flight past its deadline by
                                                      more than --grace minutes, default 10, counts as one)
-  wakeplan simulate --scenario F.json [--days N] [--suspend-after MIN] [--cu N] [--json] [--svg OUT.svg]
+  wakeplan simulate --scenario F.json [--days N] [--suspend-after MIN] [--cu N] [--json] [--svg OUT.svg] [--modes M,…]
                                                      run a scenario on a virtual clock: wake plan vs polling
 
 Database: DATABASE_URL, else the embedded development Postgres (see README).

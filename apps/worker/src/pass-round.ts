@@ -5,9 +5,10 @@
 //
 // Invariants: a plan read records the hint seq it reflects (`readSeq`), which is
 // what lets the Worker refuse to rest on a stale plan (no lost wake-ups); a
+// webhook deliveries due are sent after the dials (webhook-wake.ts); a
 // campaign whose claim came back empty for a reason the plan cannot show is
 // skipped for the rest of the pass (no spinning) until a hint names it again.
-import type { Sql } from '@wakeplan/db';
+import type { Sql, WebhookSender } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
 import type { WorkerCounters } from './counters.ts';
 import type { Dialer } from './dialers/dialer.ts';
@@ -16,6 +17,7 @@ import type { TakenHints } from './hints.ts';
 import { isOpenInPlan, type PlanEvaluation } from './plan-evaluation.ts';
 import { readPlanAndExpire } from './plan-reader.ts';
 import { listUnconfirmedClaims } from './sql/dial-results.ts';
+import { deliverWhileAwake } from './webhook-wake.ts';
 
 /** What the worker knows of the plan between passes. */
 export interface KnownPlan {
@@ -42,6 +44,7 @@ export interface RoundDeps {
   accountCap: number;
   callbackUrl: string;
   stopping: () => boolean;
+  webhookSender: WebhookSender;
 }
 
 export function newPassProgress(): PassProgress {
@@ -72,12 +75,19 @@ export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: P
     campaigns = [...new Set([...evaluation.dueCampaignIds.filter((id) => !p.skip.has(id)), ...campaigns])];
     direct ||= evaluation.directDue && !p.skipDirect;
   }
-  if (campaigns.length === 0 && !direct) return;
-  const result = await d.dispatcher.dispatch(sql, campaigns, direct, d.stopping);
-  p.dialed += result.claimed;
-  p.progress ||= result.claimed > 0 || result.rejected > 0;
-  for (const id of result.emptyCampaignIds) p.skip.add(id);
-  if (direct && result.directEmpty) p.skipDirect = true;
+  if (campaigns.length > 0 || direct) {
+    const result = await d.dispatcher.dispatch(sql, campaigns, direct, d.stopping);
+    p.dialed += result.claimed;
+    p.progress ||= result.claimed > 0 || result.rejected > 0;
+    for (const id of result.emptyCampaignIds) p.skip.add(id);
+    if (direct && result.directEmpty) p.skipDirect = true;
+  }
+  // Webhooks go out while the worker is awake anyway, after the dials; sending changes the
+  // earliest pending delivery, so a pass that sent reads the plan again before resting.
+  if (read && plan.evaluation?.webhookDeliveryDue && !d.stopping()) {
+    const sent = await deliverWhileAwake(sql, () => d.clock.now(), d.webhookSender, d.counters, d.logger);
+    p.progress ||= sent > 0;
+  }
 }
 
 /** Campaigns named by hints, minus those the last plan knows to be outside their window. */

@@ -16,11 +16,13 @@
 //     in a paused campaign outcomes are recorded and retries queued as usual
 //     (due after resume), and the campaign is not completed while paused:
 //     resume completes it (apps/api campaigns/lifecycle.ts says why);
-//   * NOTIFY call_finished is sent inside the transaction (delivered on commit).
-import { buildNotification, isProgressStatus, type ProviderEvent } from '@wakeplan/contract';
+//   * NOTIFY call_finished is sent inside the transaction (delivered on commit),
+//     and so are the webhook events (outbox.ts) the change produces.
+import { buildNotification, isProgressStatus, type ProviderEvent, type WebhookEventType } from '@wakeplan/contract';
 import { decideAfterAttempt, type NextCallState, type RetryPolicy } from '@wakeplan/schedule-core';
 import type { Queryable, Sql, TransactionSql } from './client.ts';
 import { notifySchedulerChanged } from './notify.ts';
+import { enqueueCallEvents, enqueueCampaignEvent } from './outbox.ts';
 import {
   CAMPAIGN_COLUMNS, campaignWindow, FINAL_OUTCOMES, type AttemptOutcome, type CampaignRow, type CampaignStatus,
 } from './rows.ts';
@@ -161,6 +163,7 @@ export async function settleCall(
            last_outcome = ${outcome}, provider_call_id = coalesce(${providerCallId}, provider_call_id), updated_at = ${at}
     where id = ${call.id} and attempt = ${call.attempt}`;
   await notifySchedulerChanged(tx, buildNotification('call_finished', at, { campaignId: call.campaign_id, callId: call.id }));
+  await enqueueCallEvents(tx, callEventTypes(next.status), call.id, call.attempt, at);
   if (call.campaign_id && next.status !== 'queued') await completeCampaignIfDone(tx, call.campaign_id, at);
   if (call.campaign_id && next.status === 'queued') await reactivateCampaign(tx, call.campaign_id, at);
   return next;
@@ -187,5 +190,13 @@ export async function completeCampaignIfDone(tx: TransactionSql, campaignId: str
       and not exists (select 1 from calls where campaign_id = ${campaignId}
                       and status in ('queued', 'dialing', 'in_progress', 'unknown'))
     returning id`;
+  if (rows.length > 0) await enqueueCampaignEvent(tx, 'campaign.completed', campaignId, at);
   return rows.length > 0;
+}
+
+/** The webhook events an ended attempt produces: always call.attempt_ended, then the call's own end if it ended. */
+function callEventTypes(status: SettledCallState['status']): WebhookEventType[] {
+  if (status === 'completed') return ['call.attempt_ended', 'call.completed'];
+  if (status === 'failed') return ['call.attempt_ended', 'call.failed'];
+  return ['call.attempt_ended'];
 }

@@ -58,11 +58,11 @@ export async function setCampaignStatus(tx: Queryable, id: string, status: Campa
 }
 
 /**
- * Resume: active again — or completed at once when it has contacts and none is
- * pending (its last call ended while it was paused). The caller holds the row lock.
+ * Resume, after the row is active again: completed at once when it has
+ * contacts and none is pending (its last call ended while it was paused).
+ * The caller holds the row lock; `row` is the resumed row.
  */
-export async function resumeCampaign(tx: TransactionSql, id: string, at: Date): Promise<CampaignRow> {
-  const row = await setCampaignStatus(tx, id, 'active', at);
+export async function completeResumedCampaign(tx: TransactionSql, id: string, at: Date, row: CampaignRow): Promise<CampaignRow> {
   const [hasContacts] = await tx`select 1 from calls where campaign_id = ${id} limit 1`;
   if (!hasContacts || !(await completeCampaignIfDone(tx, id, at))) return row;
   return (await findCampaign(tx, id))!;

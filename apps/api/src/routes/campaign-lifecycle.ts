@@ -1,11 +1,14 @@
 // POST /api/campaigns/:id/pause · /resume · /cancel. Each locks the campaign row,
 // applies the lifecycle rule, and (when something changed) sends
-// `campaign_changed` in the same transaction. Repeating an action is harmless.
+// `campaign_changed` and the webhook event (campaign.paused / resumed /
+// cancelled) in the same transaction. Repeating an action is harmless.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { enqueueCampaignEvent } from '@wakeplan/db';
+import type { WebhookEventType } from '@wakeplan/contract';
 import type { RouteDeps } from '../deps.ts';
 import { changeCampaign } from '../campaigns/change-campaign.ts';
 import { nextStatus, type LifecycleAction } from '../campaigns/lifecycle.ts';
-import { cancelQueuedCalls, resumeCampaign, setCampaignStatus } from '../repositories/campaigns.ts';
+import { cancelQueuedCalls, completeResumedCampaign, setCampaignStatus } from '../repositories/campaigns.ts';
 import { Campaign } from '../schemas/campaign.ts';
 import { Envelope, errorResponses, IdParams, ok } from '../schemas/common.ts';
 
@@ -14,6 +17,9 @@ const SUMMARY: Record<LifecycleAction, string> = {
   resume: 'Resume a paused campaign; one with nothing left pending completes at once',
   cancel: 'Cancel a campaign: its queued contacts are cancelled; calls in flight finish, and none is retried',
 };
+
+/** The webhook event each action sends when it changed the campaign (written in the same transaction). */
+const EVENT: Record<LifecycleAction, WebhookEventType> = { pause: 'campaign.paused', resume: 'campaign.resumed', cancel: 'campaign.cancelled' };
 
 const OPERATION_ID: Record<LifecycleAction, string> = { pause: 'pauseCampaign', resume: 'resumeCampaign', cancel: 'cancelCampaign' };
 
@@ -35,9 +41,10 @@ export const campaignLifecycleRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asy
       return ok(await changeCampaign(deps, id, at, async (tx, current) => {
         const target = nextStatus(action, current.status);
         if (target === null) return null;
-        if (target === 'active') return resumeCampaign(tx, id, at);
         if (target === 'cancelled') await cancelQueuedCalls(tx, id, at);
-        return setCampaignStatus(tx, id, target, at);
+        const updated = await setCampaignStatus(tx, id, target, at);
+        await enqueueCampaignEvent(tx, EVENT[action], id, at);
+        return target === 'active' ? completeResumedCampaign(tx, id, at, updated) : updated;
       }, request.id));
     });
   }
