@@ -2,6 +2,7 @@
 // every command gets typed, validated values.
 import { usageError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
+import { runCheck } from './commands/check.ts';
 import { runMigrate } from './commands/migrate.ts';
 import { runNotify } from './commands/notify.ts';
 import { runPlan } from './commands/plan.ts';
@@ -47,6 +48,8 @@ export async function runCommand(ctx: CliContext, command: string, values: Value
     case 'status':
       await runStatus(ctx, { json: flag('json') });
       return 0;
+    case 'check':
+      return runCheck(ctx, { json: flag('json'), graceMinutes: numberOption(values, 'grace', { min: 0, max: 10080 }) });
     case 'simulate':
       await runSimulate(ctx, {
         scenario: str('scenario'), days: numberOption(values, 'days', { min: 0.01, max: 366 }),

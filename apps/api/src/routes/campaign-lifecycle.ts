@@ -8,14 +8,14 @@ import type { WebhookEventType } from '@wakeplan/contract';
 import type { RouteDeps } from '../deps.ts';
 import { changeCampaign } from '../campaigns/change-campaign.ts';
 import { nextStatus, type LifecycleAction } from '../campaigns/lifecycle.ts';
-import { cancelQueuedCalls, setCampaignStatus } from '../repositories/campaigns.ts';
+import { cancelQueuedCalls, completeResumedCampaign, setCampaignStatus } from '../repositories/campaigns.ts';
 import { Campaign } from '../schemas/campaign.ts';
 import { Envelope, errorResponses, IdParams, ok } from '../schemas/common.ts';
 
 const SUMMARY: Record<LifecycleAction, string> = {
-  pause: 'Pause a campaign: nothing more is dialed until it is resumed',
-  resume: 'Resume a paused campaign',
-  cancel: 'Cancel a campaign: its queued contacts are cancelled; calls in flight finish',
+  pause: 'Pause a campaign: nothing more is dialed until it is resumed; calls in flight finish and their outcomes are recorded',
+  resume: 'Resume a paused campaign; one with nothing left pending completes at once',
+  cancel: 'Cancel a campaign: its queued contacts are cancelled; calls in flight finish, and none is retried',
 };
 
 /** The webhook event each action sends when it changed the campaign (written in the same transaction). */
@@ -44,7 +44,7 @@ export const campaignLifecycleRoutes: FastifyPluginAsyncTypebox<RouteDeps> = asy
         if (target === 'cancelled') await cancelQueuedCalls(tx, id, at);
         const updated = await setCampaignStatus(tx, id, target, at);
         await enqueueCampaignEvent(tx, EVENT[action], id, at);
-        return updated;
+        return target === 'active' ? completeResumedCampaign(tx, id, at, updated) : updated;
       }, request.id));
     });
   }
