@@ -3,6 +3,7 @@
 import { usageError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
 import { MAX_AUDIT_DAYS, runAudit } from './commands/audit.ts';
+import { runCheck } from './commands/check.ts';
 import { runMigrate } from './commands/migrate.ts';
 import { runNotify } from './commands/notify.ts';
 import { runPlan } from './commands/plan.ts';
@@ -52,11 +53,13 @@ export async function runCommand(ctx: CliContext, command: string, values: Value
       const audit = await runAudit(ctx, { days: numberOption(values, 'days', { min: 0.001, max: MAX_AUDIT_DAYS }), json: flag('json') });
       return audit.violations.length === 0 ? 0 : 1;
     }
+    case 'check':
+      return runCheck(ctx, { json: flag('json'), graceMinutes: numberOption(values, 'grace', { min: 0, max: 10080 }) });
     case 'simulate':
       await runSimulate(ctx, {
         scenario: str('scenario'), days: numberOption(values, 'days', { min: 0.01, max: 366 }),
         suspendAfterMinutes: numberOption(values, 'suspend-after', { min: 0.1, max: 1440 }),
-        cu: numberOption(values, 'cu', { min: 0.25, max: 56 }), json: flag('json'), svg: str('svg'),
+        cu: numberOption(values, 'cu', { min: 0.25, max: 56 }), json: flag('json'), svg: str('svg'), modes: str('modes'),
       });
       return 0;
     default:

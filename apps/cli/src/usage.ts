@@ -15,7 +15,11 @@ Usage:
   wakeplan audit [--days N] [--json]                 dials of the last N days (default 1) against the dial rule:
                                                      outside window or recipient hours, campaign not active, a
                                                      second live attempt; exits 1 when it finds any
-  wakeplan simulate --scenario F.json [--days N] [--suspend-after MIN] [--cu N] [--json] [--svg OUT.svg]
+  wakeplan check [--json] [--grace MIN]              every contact terminal or pending with a known due time, no active
+                                                     campaign with nothing pending, no two live attempts for one contact;
+                                                     exits 1 with one line per violation (in flight past its deadline by
+                                                     more than --grace minutes, default 10, counts as one)
+  wakeplan simulate --scenario F.json [--days N] [--suspend-after MIN] [--cu N] [--json] [--svg OUT.svg] [--modes M,…]
                                                      run a scenario on a virtual clock: wake plan vs polling
 
 Database: DATABASE_URL, else the embedded development Postgres (see README).

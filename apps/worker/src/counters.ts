@@ -2,7 +2,7 @@
 // worker_state. Kept in memory only.
 const COUNTER_NAMES = [
   'wakes', 'planReads', 'claims', 'dialed', 'confirmed', 'rejected', 'unconfirmed', 'refused', 'resent', 'closedUnsent', 'deadlinesExpired',
-  'contactsExpired', 'notifications', 'doorbells', 'resyncs', 'listenerLost', 'refusedWakes', 'errors',
+  'contactsExpired', 'webhooksSent', 'webhooksDelivered', 'notifications', 'doorbells', 'resyncs', 'listenerLost', 'refusedWakes', 'errors',
 ] as const;
 
 export type WorkerCounters = Record<(typeof COUNTER_NAMES)[number], number>;

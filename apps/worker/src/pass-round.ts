@@ -7,13 +7,14 @@
 //
 // Invariants: a plan read records the hint seq it reflects (`readSeq`), which is
 // what lets the Worker refuse to rest on a stale plan (no lost wake-ups); a
+// webhook deliveries due are sent after the dials (webhook-wake.ts); a
 // campaign whose claim came back empty for a reason the plan cannot show is
 // skipped for the rest of the pass (no spinning) until a hint names it again;
 // a claim refused for pacing or a closed window leaves "campaign X not before
 // T" in plan.refusals (refusal-wakes.ts), which the worker's rest honours; a
 // round woken only by dial answers that changed nothing reads no plan (the
 // answers cannot have made anything due) unless they freed dialing room.
-import type { Sql } from '@wakeplan/db';
+import type { Sql, WebhookSender } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
 import type { WorkerCounters } from './counters.ts';
 import type { Dispatcher } from './dispatch.ts';
@@ -21,6 +22,7 @@ import type { TakenHints } from './hints.ts';
 import { isOpenInPlan, type PlanEvaluation } from './plan-evaluation.ts';
 import { readPlanAndExpire } from './plan-reader.ts';
 import { RefusalWakes } from './refusal-wakes.ts';
+import { deliverWhileAwake } from './webhook-wake.ts';
 
 /** What the worker knows of the plan between passes. */
 export interface KnownPlan {
@@ -51,6 +53,7 @@ export interface RoundDeps {
   logger: Logger;
   accountCap: number;
   stopping: () => boolean;
+  webhookSender: WebhookSender;
 }
 
 export function newPassProgress(): PassProgress {
@@ -89,14 +92,21 @@ export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: P
   if (work.resendUnconfirmed || (read && plan.evaluation!.resendDue)) {
     p.progress ||= (await d.dispatcher.resendDue(sql, work.resendUnconfirmed)) > 0;
   }
-  if (campaigns.length === 0 && !direct) return;
-  const result = await d.dispatcher.dispatch(sql, campaigns, direct, d.stopping);
-  p.dialed += result.claimed;
-  p.progress ||= result.claimed > 0;
-  for (const id of result.emptyCampaignIds) p.skip.add(id);
-  for (const id of result.claimedCampaignIds) plan.refusals.forget(id);
-  for (const r of result.notBefore) plan.refusals.note(r.campaignId, r.at);
-  if (direct && result.directEmpty) p.skipDirect = true;
+  if (campaigns.length > 0 || direct) {
+    const result = await d.dispatcher.dispatch(sql, campaigns, direct, d.stopping);
+    p.dialed += result.claimed;
+    p.progress ||= result.claimed > 0;
+    for (const id of result.emptyCampaignIds) p.skip.add(id);
+    for (const id of result.claimedCampaignIds) plan.refusals.forget(id);
+    for (const r of result.notBefore) plan.refusals.note(r.campaignId, r.at);
+    if (direct && result.directEmpty) p.skipDirect = true;
+  }
+  // Webhooks go out while the worker is awake anyway, after the dials; sending changes the
+  // earliest pending delivery, so a pass that sent reads the plan again before resting.
+  if (read && plan.evaluation?.webhookDeliveryDue && !d.stopping()) {
+    const sent = await deliverWhileAwake(sql, () => d.clock.now(), d.webhookSender, d.counters, d.logger);
+    p.progress ||= sent > 0;
+  }
 }
 
 /** Campaigns named by hints, minus those the last plan knows to be outside their window. */

@@ -10,6 +10,7 @@
 // reached, nothing is. Campaigns whose window has ended for good while work is
 // queued are reported for expiry.
 import { planInputFromSnapshot, type PlanSnapshot } from '@wakeplan/db';
+import type { WebhookWake } from './webhook-wake.ts';
 import { computeWakePlan, isWindowOpen, windowHasEnded, type CallingWindow, type PlanInput, type WakeDecision } from '@wakeplan/schedule-core';
 
 export interface PlanEvaluation {
@@ -20,7 +21,9 @@ export interface PlanEvaluation {
   /** An unconfirmed dial request is due to be sent again. */
   resendDue: boolean;
   /** Strictly after `at`, or null when nothing is ever due again. */
-  nextWake: WakeDecision | null;
+  nextWake: WakeDecision | WebhookWake | null;
+  /** A webhook delivery is due now (webhook-wake.ts: a separate input, folded in after the plan). */
+  webhookDeliveryDue: boolean;
   /** Campaigns with queued work whose window never opens again: expire it. */
   endedCampaignIds: string[];
   /** Calls in flight account-wide (any worker). */
@@ -44,6 +47,7 @@ export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: numbe
     deadlinePassed: plan.deadlinePassed,
     resendDue: plan.resendDue,
     nextWake: plan.nextWake,
+    webhookDeliveryDue: false,
     endedCampaignIds: withWork.filter((c) => windowHasEnded(c.window, at)).map((c) => c.id),
     inFlight: snapshot.inFlightTotal,
     accountFull,

@@ -32,8 +32,8 @@ export class RefusalWakes {
   }
 
   /** `planned`, or the earliest owed wake when it comes first. */
-  earlierThan(planned: WakeDecision | null): WakeDecision | null {
-    let best = planned;
+  earlierThan<W extends { at: Date }>(planned: W | null): W | WakeDecision | null {
+    let best: W | WakeDecision | null = planned;
     for (const [campaignId, at] of this.byCampaign) {
       if (!best || at.getTime() < best.at.getTime()) best = { at, reason: 'claim_refused', campaignId };
     }

@@ -15,7 +15,7 @@
 //
 // This file holds the life itself: hints in, passes, rest, timers, errors. What a
 // round of a pass does is pass-round.ts; the connections are worker-connections.ts.
-import type { Sql } from '@wakeplan/db';
+import { httpWebhookSender, type Sql, type WebhookSender } from '@wakeplan/db';
 import type { Clock, Logger, TimerHandle } from '@wakeplan/runtime';
 import { newCounters } from './counters.ts';
 import type { DatabaseConnector } from './database-connector.ts';
@@ -42,6 +42,8 @@ export interface WorkerDeps {
   logger: Logger;
   settings: WorkerSettings;
   mode: SchedulingMode;
+  /** How webhook deliveries are sent (HTTP by default; `simulate` and tests pass their own). */
+  webhookSender?: WebhookSender;
   /** The activity ledger (wake-ledger.ts): told when a wake starts and ends; writes with the wake's pool. */
   ledger?: WakeLedger;
   /** Prometheus metrics (worker-metrics.ts): told of wakes, timer lateness and listener reconnects. */
@@ -72,6 +74,7 @@ export class Worker {
     this.round = {
       clock: deps.clock, counters: this.counters, logger: deps.logger, dispatcher: this.dispatcher,
       accountCap: deps.settings.accountCap, stopping: () => this.stopping,
+      webhookSender: deps.webhookSender ?? httpWebhookSender(),
     };
     this.connections = new WorkerConnections(deps.connector, deps.mode, {
       notification: (payload) => this.onNotification(payload),

@@ -58,6 +58,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
         { name: 'scheduler', description: 'wake plan and worker state' },
         { name: 'provider', description: 'call outcomes posted by the telephony provider (HMAC-signed)' },
         { name: 'audit', description: 'compliance: dials checked against the dial rule' },
+        { name: 'webhooks', description: 'events pushed to your system: registration and the delivery log' },
         { name: 'health', description: 'liveness' },
       ],
     },

@@ -149,7 +149,7 @@ async function closeUnsent(tx: TransactionSql, locked: LockedAttempt, reason: st
     : null;
   // Dated at the deadline: the request that may have left before is given its full time before any retry.
   const outcomeAt = call.result_deadline !== null && call.result_deadline > at ? call.result_deadline : at;
-  const next = await settleCall(tx, { call, policy }, 'unknown', outcomeAt, at);
+  const next = await settleCall(tx, { call, policy, campaignStatus: campaign?.status ?? null }, 'unknown', outcomeAt, at);
   return { verdict: 'closed', reason, callStatus: next.status };
 }
 
