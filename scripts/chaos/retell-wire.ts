@@ -87,7 +87,7 @@ const REASON: Partial<Record<ProviderEventStatus, string>> = {
 };
 
 /** Retell sends call_started only for a call that connected (an answered call, or a voicemail greeting). */
-export function connected(outcome: ProviderEventStatus): boolean {
+function connected(outcome: ProviderEventStatus): boolean {
   return outcome === 'completed' || outcome === 'voicemail';
 }
 

@@ -181,7 +181,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     }
     const liveness = await settle(sql, provider, o.settleSeconds * 1000);
     await provider.drain(10_000);
-    const { findings, auditRan } = await judge({ sql, databaseUrl: db.url, provider, live: referee.violations, liveness, at: new Date() });
+    const { findings, auditRan } = await judge({ sql, databaseUrl: db.url, provider, live: referee.finish(), liveness, at: new Date() });
     stopping = true;
     const contactRows = await sql<{ status: string; n: number }[]>`select status, count(*)::int as n from calls group by status order by status`;
     const recovery = outageEnds.map((end) => recoveryAfter(provider, end));
@@ -298,7 +298,6 @@ async function lifecycle(http: ApiClient, referee: ChaosReferee, c: Campaign, ki
     return;
   }
   const res = await http.send('POST', `/api/campaigns/${c.id}/${kind}`);
-  if (process.env.CHAOS_TRACE) console.error(`TRACE ${c.role} ${kind} sent ${new Date(res.sentAt).toISOString()} answered ${new Date(res.answeredAt).toISOString()} ${res.status} ${res.data?.status ?? ''}`);
   if (res.status === 409) return; // completed: nothing left to pause or cancel
   if (kind === 'pause') referee.block(c.id, 'paused', res.answeredAt);
   if (kind === 'resume') referee.unblock(c.id, 'paused', res.sentAt);
