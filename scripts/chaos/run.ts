@@ -21,7 +21,7 @@
 // schedule (timing of the processes themselves is real and varies).
 import { isContactCallable, type CallingWindow, type RecipientHours } from '@wakeplan/schedule-core';
 import { createMigratedDatabase, createSql, resolveDatabase, withDatabase, type Sql } from '@wakeplan/db';
-import { CALM, FakeProvider, type ProviderFaults, type ProviderMode } from './fake-provider.ts';
+import { CALM, FakeProvider, type LookupCounts, type ProviderFaults, type ProviderMode } from './fake-provider.ts';
 import { spawnApi, spawnWorker, startDoorbellFanout, type Spawned } from './processes.ts';
 import { seeded, type Random } from './random.ts';
 import { ChaosReferee } from './referee.ts';
@@ -55,6 +55,8 @@ export interface ChaosReport {
   lifecycle: number;
   dials: number;
   calls: number;
+  /** Reconciling mode: the workers' list-calls lookups, by what they found. */
+  lookups: LookupCounts;
   contacts: Record<string, number>;
   seconds: number;
 }
@@ -186,7 +188,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const contactRows = await sql<{ status: string; n: number }[]>`select status, count(*)::int as n from calls group by status order by status`;
     const recovery = outageEnds.map((end) => recoveryAfter(provider, end));
     return {
-      findings, auditRan, ...counts, crashes, recovery, dials: provider.arrivals.length, calls: provider.calls.length,
+      findings, auditRan, ...counts, crashes, recovery, dials: provider.arrivals.length, calls: provider.calls.length, lookups: provider.lookups,
       contacts: Object.fromEntries(contactRows.map((r) => [r.status, r.n])), seconds: (Date.now() - started) / 1000,
     };
   } finally {
