@@ -110,7 +110,8 @@ const EDITS = {
   ],
 };
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The repository root; a test passes another (a copy of node_modules/postgres under a temporary root).
+const root = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Every installed copy of postgres: hoisted to the root, or nested under a workspace. */
 function installedCopies() {
@@ -123,6 +124,7 @@ function installedCopies() {
   return candidates.filter((dir) => existsSync(join(dir, 'package.json')));
 }
 
+/** @param {string} message @returns {never} */
 function fail(message) {
   console.error(`patch-postgres: ${message}`);
   console.error('patch-postgres: scripts/patch-postgres.mjs fixes postgres.js ' + PINNED_VERSION +
@@ -130,6 +132,7 @@ function fail(message) {
   process.exit(1);
 }
 
+/** @param {string} file @param {{ find: string, replace: string }[]} edits */
 function patchFile(file, edits) {
   const original = readFileSync(file, 'utf8');
   if (original.includes(MARK)) return 'already patched';
