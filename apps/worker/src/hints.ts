@@ -4,7 +4,8 @@
 //
 // Invariant (no lost wake-ups): every hint bumps `seq`. The loop remembers the
 // seq at which its last plan read began and may only settle (wait or sleep)
-// when no hint has arrived since; otherwise it reads the plan once more.
+// when no hint has arrived since; otherwise it reads the plan once more. A dial
+// answer is a hint too (it must be recorded), but one that changes no plan.
 export type Hint =
   | { kind: 'startup' }
   | { kind: 'timer'; reason: string }
@@ -13,7 +14,8 @@ export type Hint =
   | { kind: 'listener_lost' }
   | { kind: 'campaign'; campaignId: string; reason: string }
   | { kind: 'direct'; reason: string }
-  | { kind: 'plan_changed'; reason: string };
+  | { kind: 'plan_changed'; reason: string }
+  | { kind: 'dial_answered' };
 
 export interface TakenHints {
   /** seq when taken: a plan read begun now reflects every hint up to here. */
@@ -23,6 +25,8 @@ export interface TakenHints {
   readPlan: boolean;
   direct: boolean;
   campaigns: Set<string>;
+  /** Every hint folded in was a dial answer (they change no plan unless recording them does). */
+  answersOnly: boolean;
   reasons: string[];
 }
 
@@ -32,6 +36,7 @@ export class HintBook {
   private seqValue = 0;
   private takenSeq = 0;
   private folded = HintBook.empty(0);
+  private otherSinceTake = false;
 
   get seq(): number {
     return this.seqValue;
@@ -46,6 +51,11 @@ export class HintBook {
     this.seqValue++;
     const f = this.folded;
     if (f.reasons.length < MAX_REASONS) f.reasons.push(describe(hint));
+    if (hint.kind === 'dial_answered') f.answersOnly = !this.otherSinceTake;
+    else {
+      this.otherSinceTake = true;
+      f.answersOnly = false;
+    }
     switch (hint.kind) {
       case 'startup': f.fullResync = true; f.resendUnconfirmed = true; break;
       case 'resync': f.fullResync = true; break;
@@ -54,6 +64,7 @@ export class HintBook {
       case 'doorbell': f.readPlan ||= hint.needsPlanRead; break;
       case 'campaign': f.campaigns.add(hint.campaignId); break;
       case 'direct': f.direct = true; break;
+      case 'dial_answered': break;
     }
   }
 
@@ -61,6 +72,7 @@ export class HintBook {
     const taken = { ...this.folded, seq: this.seqValue };
     this.takenSeq = this.seqValue;
     this.folded = HintBook.empty(this.seqValue);
+    this.otherSinceTake = false;
     return taken;
   }
 
@@ -70,7 +82,7 @@ export class HintBook {
   }
 
   private static empty(seq: number): TakenHints {
-    return { seq, fullResync: false, resendUnconfirmed: false, readPlan: false, direct: false, campaigns: new Set(), reasons: [] };
+    return { seq, fullResync: false, resendUnconfirmed: false, readPlan: false, direct: false, campaigns: new Set(), answersOnly: false, reasons: [] };
   }
 }
 
@@ -84,5 +96,6 @@ function describe(hint: Hint): string {
     case 'campaign': return `${hint.reason} campaign ${hint.campaignId}`;
     case 'direct': return `${hint.reason} (direct call)`;
     case 'plan_changed': return hint.reason;
+    case 'dial_answered': return 'dial request answered';
   }
 }

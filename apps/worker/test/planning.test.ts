@@ -17,7 +17,7 @@ function campaign(fields: Partial<CampaignPlanRow> = {}): CampaignPlanRow {
     pending: [{ timezone: null, earliestDueAt: new Date(0), count: 3 }], ...fields };
 }
 function snapshot(fields: Partial<PlanSnapshot> = {}): PlanSnapshot {
-  return { campaigns: [campaign()], directQueued: 0, directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, ...fields };
+  return { campaigns: [campaign()], directQueued: 0, directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null, ...fields };
 }
 
 describe('evaluatePlan', () => {

@@ -2,7 +2,8 @@
 // window, caps, pacing and calls in flight, and the earliest instant each group of
 // pending work becomes due — grouped by contact time zone when recipient calling
 // hours apply; the earliest direct call; the earliest result deadline in flight
-// (including calls a crashed worker left behind).
+// (including calls a crashed worker left behind); the earliest re-send of an
+// unconfirmed dial request.
 //
 // Invariants: no `now()` in here: the snapshot is a fact about the data, and the
 // caller decides with its own clock what is due. Queued work with no
@@ -29,6 +30,8 @@ export interface PlanSnapshot {
   directEarliestDueAt: Date | null;
   inFlightTotal: number;
   earliestResultDeadline: Date | null;
+  /** The earliest next send of an unconfirmed dial request (the worker's re-sends). */
+  earliestResendAt: Date | null;
 }
 
 interface RawRow {
@@ -41,6 +44,7 @@ interface RawRow {
   direct_earliest_due_at: Date | null;
   in_flight_total: number;
   earliest_result_deadline: Date | null;
+  earliest_resend_at: Date | null;
 }
 
 /** How many calls of the campaign are queued, over all its pending groups. */
@@ -84,7 +88,9 @@ export async function readPlanSnapshot(sql: Queryable): Promise<PlanSnapshot> {
       (select min(coalesce(next_attempt_at, 'epoch'::timestamptz)) from calls
         where campaign_id is null and status = 'queued') as direct_earliest_due_at,
       (select count(*)::int from calls where status in ('dialing', 'in_progress')) as in_flight_total,
-      (select min(result_deadline) from calls where status in ('dialing', 'in_progress')) as earliest_result_deadline`;
+      (select min(result_deadline) from calls where status in ('dialing', 'in_progress')) as earliest_result_deadline,
+      (select min(a.next_send_at) from call_attempts a join calls c on c.id = a.call_id and c.attempt = a.attempt
+        where a.next_send_at is not null and c.status = 'dialing') as earliest_resend_at`;
   if (!row) throw new Error('plan snapshot query returned no row');
   return {
     campaigns: row.campaigns.map((c) => ({
@@ -101,5 +107,6 @@ export async function readPlanSnapshot(sql: Queryable): Promise<PlanSnapshot> {
     directEarliestDueAt: row.direct_earliest_due_at,
     inFlightTotal: row.in_flight_total,
     earliestResultDeadline: row.earliest_result_deadline,
+    earliestResendAt: row.earliest_resend_at,
   };
 }

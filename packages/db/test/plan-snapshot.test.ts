@@ -16,7 +16,7 @@ async function call(fields: Record<string, unknown>): Promise<void> {
 describe('readPlanSnapshot', () => {
   it('is empty on an empty database', async () => {
     expect(await readPlanSnapshot(db.current.sql)).toEqual({
-      campaigns: [], directQueued: 0, directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null,
+      campaigns: [], directQueued: 0, directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null,
     });
   });
 
