@@ -1,33 +1,46 @@
-// One round of a dispatching pass (DESIGN.md §3): fold in the hints taken, read
-// the plan again when it may be stale (expiring what it says is over), then
-// claim and dial what is due or what a hint named. The Worker runs rounds until
-// one makes no progress and no hint has arrived since its last plan read began.
+// One round of a dispatching pass (DESIGN.md §3): fold in the hints taken,
+// bring the in-memory plan up to date — the whole plan when it cannot be
+// trusted (start-up, resync, a LISTEN that was not open throughout, overdue
+// calls just expired), else only the campaigns hints or the last round's claims
+// named — expire what it says is over, then claim and dial what is due or what
+// a hint named. The Worker runs rounds until one makes no progress and no hint
+// has arrived since its last round began.
 //
-// Invariants: a plan read records the hint seq it reflects (`readSeq`), which is
-// what lets the Worker refuse to rest on a stale plan (no lost wake-ups); a
-// campaign whose claim came back empty for a reason the plan cannot show is
-// skipped for the rest of the pass (no spinning) until a hint names it again.
+// Invariants: a round records the hint seq its plan reflects (`readSeq`) before
+// it reads, which is what lets the Worker refuse to rest on a stale plan (no
+// lost wake-ups: a hint arriving during a refresh is taken by the next round,
+// which refreshes that campaign again); every campaign a round claimed for is
+// refreshed by the next round (its calls in flight, pacing and earliest due
+// changed); a campaign whose claim came back empty for a reason the plan cannot
+// show is skipped for the rest of the pass (no spinning) until a hint names it again.
 import type { Sql } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
+import type { CampaignPlan } from './campaign-plan.ts';
 import type { WorkerCounters } from './counters.ts';
 import type { Dialer } from './dialers/dialer.ts';
 import type { Dispatcher } from './dispatch.ts';
 import type { TakenHints } from './hints.ts';
-import { isOpenInPlan, type PlanEvaluation } from './plan-evaluation.ts';
+import type { PlanEvaluation } from './plan-evaluation.ts';
 import { readPlanAndExpire } from './plan-reader.ts';
 import { listUnconfirmedClaims } from './sql/dial-results.ts';
 
 /** What the worker knows of the plan between passes. */
 export interface KnownPlan {
+  campaigns: CampaignPlan;
   evaluation: PlanEvaluation | null;
-  /** The hint seq the last plan read reflects. */
+  /** The hint seq the plan reflects. */
   readSeq: number;
+  /** Campaigns whose entry is out of date (claimed for, expired): read again by the next round, even of a later pass. */
+  stale: Set<string>;
 }
 
 /** What one pass carries from round to round. */
 export interface PassProgress {
   progress: boolean;
-  needRead: boolean;
+  /** Read the whole plan next round. */
+  readAll: boolean;
+  /** Read the account-wide totals next round (direct calls were claimed). */
+  refreshTotals: boolean;
   dialed: number;
   skip: Set<string>;
   skipDirect: boolean;
@@ -45,43 +58,43 @@ export interface RoundDeps {
 }
 
 export function newPassProgress(): PassProgress {
-  return { progress: false, needRead: false, dialed: 0, skip: new Set(), skipDirect: false };
+  return { progress: false, readAll: false, refreshTotals: false, dialed: 0, skip: new Set(), skipDirect: false };
 }
 
-export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: PassProgress, d: RoundDeps): Promise<void> {
+/** `trusted`: LISTEN was open throughout since the plan was read, so every change reached it as a hint. */
+export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: PassProgress, d: RoundDeps, trusted: boolean): Promise<void> {
   if (work.fullResync) {
     d.counters.resyncs++;
-    plan.evaluation = null;
     p.skip.clear();
   }
   for (const id of work.campaigns) p.skip.delete(id);
+  for (const id of work.changedCampaigns) plan.campaigns.clearDeferral(id);
   if (work.direct) p.skipDirect = false;
   if (work.resendUnconfirmed && d.dialer.resend === 'deduplicates') {
     await d.dispatcher.resend(sql, await listUnconfirmedClaims(sql, d.callbackUrl));
   }
-  const read = p.progress || p.needRead || work.readPlan || work.fullResync || plan.evaluation === null;
+  const readAll = work.fullResync || p.readAll || !plan.campaigns.loaded || (work.readPlan && !trusted);
+  const ids = new Set([...work.campaigns, ...plan.stale]);
+  const refresh = readAll ? 'all' : ids.size > 0 || work.direct || p.refreshTotals ? ids : null;
   p.progress = false;
-  p.needRead = false;
-  let campaigns = openTargets(plan.evaluation, work.campaigns, d.clock.now());
-  let direct = work.direct;
-  if (read) {
-    plan.readSeq = work.seq;
-    const { evaluation, changed } = await readPlanAndExpire(sql, d.clock, d.accountCap, d.counters, d.logger);
-    plan.evaluation = evaluation;
-    p.progress = changed > 0;
-    campaigns = [...new Set([...evaluation.dueCampaignIds.filter((id) => !p.skip.has(id)), ...campaigns])];
-    direct ||= evaluation.directDue && !p.skipDirect;
-  }
+  p.readAll = false;
+  p.refreshTotals = false;
+  plan.stale = new Set();
+  plan.readSeq = work.seq;
+  const { evaluation, overdueExpired, expiredCampaignIds } = await readPlanAndExpire(sql, plan.campaigns, refresh, d);
+  plan.evaluation = evaluation;
+  p.readAll = overdueExpired;
+  for (const id of expiredCampaignIds) plan.stale.add(id);
+  p.progress = overdueExpired || expiredCampaignIds.length > 0;
+  // Hinted campaigns were just read again: the plan says whether they are due.
+  const campaigns = evaluation.dueCampaignIds.filter((id) => !p.skip.has(id));
+  const direct = work.direct || (evaluation.directDue && !p.skipDirect);
   if (campaigns.length === 0 && !direct) return;
   const result = await d.dispatcher.dispatch(sql, campaigns, direct, d.stopping);
   p.dialed += result.claimed;
   p.progress ||= result.claimed > 0 || result.rejected > 0;
+  for (const id of campaigns) plan.stale.add(id);
+  p.refreshTotals ||= direct;
   for (const id of result.emptyCampaignIds) p.skip.add(id);
   if (direct && result.directEmpty) p.skipDirect = true;
-}
-
-/** Campaigns named by hints, minus those the last plan knows to be outside their window. */
-function openTargets(ev: PlanEvaluation | null, ids: Set<string>, now: Date): string[] {
-  if (!ev) return [...ids];
-  return [...ids].filter((id) => !ev.windows.has(id) || ev.dueCampaignIds.includes(id) || isOpenInPlan(ev, id, now));
 }

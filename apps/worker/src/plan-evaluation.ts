@@ -1,5 +1,5 @@
-// From the one-query plan snapshot to decisions, as a pure function of the
-// snapshot, `now` and the account cap (so it is table-testable and `simulate`
+// From the plan snapshot (the worker's in-memory plan, campaign-plan.ts, or one
+// read) to decisions, as a pure function of the snapshot, `now` and the account cap (so it is table-testable and `simulate`
 // computes exactly what the worker computes).
 //
 // The snapshot is shaped before schedule-core sees it by planInputFromSnapshot
@@ -26,7 +26,6 @@ export interface PlanEvaluation {
   accountFull: boolean;
   /** True when some campaign with queued work has its window open now (window_polling). */
   openWindowWithWork: boolean;
-  windows: ReadonlyMap<string, CallingWindow>;
   skipped: { campaignId: string; error: string }[];
 }
 
@@ -45,7 +44,6 @@ export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: numbe
     inFlight: snapshot.inFlightTotal,
     accountFull,
     openWindowWithWork: withWork.some((c) => safeIsOpen(c.window, at)),
-    windows: new Map(snapshot.campaigns.map((c) => [c.id, c.window])),
     skipped: plan.skippedCampaigns,
   };
 }
@@ -61,10 +59,4 @@ function safeIsOpen(w: CallingWindow, at: Date): boolean {
   } catch {
     return false;
   }
-}
-
-/** Whether the plan knows campaign `id` and its window is open at `now`. */
-export function isOpenInPlan(ev: PlanEvaluation, id: string, now: Date): boolean {
-  const window = ev.windows.get(id);
-  return window !== undefined && safeIsOpen(window, now);
 }

@@ -1,38 +1,58 @@
-// One plan read and what it obliges the worker to do at once: the single plan
-// query (packages/db plan-snapshot.ts), its evaluation at the clock's now, and
-// the two kinds of giving up on time the plan can reveal — calls past their
-// result deadline (→ unknown → retry policy) and campaigns whose window has
-// ended for good (→ queued contacts expired). Reports how many rows changed, so
-// the caller reads again before resting when something did.
-import { readPlanSnapshot, type Sql } from '@wakeplan/db';
+// Reading the plan into the worker's memory (campaign-plan.ts) and what a plan
+// obliges the worker to do at once: the whole plan (start-up, resync, a
+// reconnect) or only the campaigns hints named (one statement, cost independent
+// of how many contacts are queued: packages/db plan-snapshot.ts); its
+// evaluation at the clock's now; and the two kinds of giving up on time the
+// plan can reveal — calls past their result deadline (→ unknown → retry
+// policy) and campaigns whose window has ended for good (→ queued contacts
+// expired). Says what changed, so the caller reads again before resting.
+import { readCampaignPlans, readPlanSnapshot, type Sql } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
+import type { CampaignPlan } from './campaign-plan.ts';
 import type { WorkerCounters } from './counters.ts';
 import { evaluatePlan, type PlanEvaluation } from './plan-evaluation.ts';
 import { expireEndedCampaign, expireOverdueCalls } from './sql/expiry.ts';
 
 export interface PlanRead {
   evaluation: PlanEvaluation;
-  changed: number;
+  /** Overdue calls changed state: campaigns unknown to this read changed, read the whole plan again. */
+  overdueExpired: boolean;
+  /** Campaigns whose queued contacts were just expired: refresh them. */
+  expiredCampaignIds: string[];
 }
 
-export async function readPlanAndExpire(sql: Sql, clock: Clock, accountCap: number, counters: WorkerCounters, logger: Logger): Promise<PlanRead> {
-  const snapshot = await readPlanSnapshot(sql);
-  counters.planReads++;
-  const now = clock.now();
-  const evaluation = evaluatePlan(snapshot, now, accountCap);
-  for (const s of evaluation.skipped) logger.warn({ campaignId: s.campaignId, error: s.error }, 'campaign left out of the plan');
-  let changed = 0;
+export interface ReadDeps {
+  clock: Clock;
+  accountCap: number;
+  counters: WorkerCounters;
+  logger: Logger;
+}
+
+/** `refresh`: 'all' for a full read, else the campaigns to read again (empty: the totals only); null reads nothing. */
+export async function readPlanAndExpire(sql: Sql, plan: CampaignPlan, refresh: 'all' | Set<string> | null, d: ReadDeps): Promise<PlanRead> {
+  if (refresh === 'all') {
+    plan.replaceAll(await readPlanSnapshot(sql));
+    d.counters.planReads++;
+  } else if (refresh !== null) {
+    plan.refresh(refresh, await readCampaignPlans(sql, [...refresh]));
+    d.counters.campaignRefreshes++;
+  }
+  const now = d.clock.now();
+  const evaluation = evaluatePlan(plan.snapshot(now), now, d.accountCap);
+  for (const s of evaluation.skipped) d.logger.warn({ campaignId: s.campaignId, error: s.error }, 'campaign left out of the plan');
+  let overdueExpired = false;
   if (evaluation.deadlinePassed) {
     const n = await expireOverdueCalls(sql, now);
-    counters.deadlinesExpired += n;
-    if (n > 0) logger.info({ calls: n }, 'calls past their result deadline: unknown, retry policy applied');
-    changed += n;
+    d.counters.deadlinesExpired += n;
+    if (n > 0) d.logger.info({ calls: n }, 'calls past their result deadline: unknown, retry policy applied');
+    overdueExpired = n > 0;
   }
+  const expiredCampaignIds: string[] = [];
   for (const id of evaluation.endedCampaignIds) {
     const n = await expireEndedCampaign(sql, id, now);
-    counters.contactsExpired += n;
-    if (n > 0) logger.info({ campaignId: id, contacts: n }, 'campaign ended for good: queued contacts expired');
-    changed += n;
+    d.counters.contactsExpired += n;
+    if (n > 0) d.logger.info({ campaignId: id, contacts: n }, 'campaign ended for good: queued contacts expired');
+    if (n > 0) expiredCampaignIds.push(id);
   }
-  return { evaluation, changed };
+  return { evaluation, overdueExpired, expiredCampaignIds };
 }

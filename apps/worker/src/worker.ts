@@ -21,6 +21,7 @@ import { newCounters } from './counters.ts';
 import type { DatabaseConnector } from './database-connector.ts';
 import type { Dialer } from './dialers/dialer.ts';
 import { Dispatcher, type DispatchSettings } from './dispatch.ts';
+import { CampaignPlan } from './campaign-plan.ts';
 import { HintBook, type Hint, type TakenHints } from './hints.ts';
 import { hintsForNotification } from './notification-hints.ts';
 import { newPassProgress, runRound, type KnownPlan, type RoundDeps } from './pass-round.ts';
@@ -48,7 +49,7 @@ export class Worker {
   private readonly connections: WorkerConnections;
   private readonly hints = new HintBook();
   private readonly round: RoundDeps;
-  private readonly plan: KnownPlan = { evaluation: null, readSeq: -1 };
+  private readonly plan: KnownPlan = { campaigns: new CampaignPlan(), evaluation: null, readSeq: -1, stale: new Set() };
   private planned: PlannedWake | null = null;
   private timer: TimerHandle | null = null;
   private running: Promise<void> | null = null;
@@ -165,13 +166,10 @@ export class Worker {
     let sql: Sql | null = null;
     while (!this.stopping) {
       const work = this.hints.take();
-      sql = await this.connect(work);
-      await runRound(sql, work, this.plan, p, this.round);
-      if (p.progress) continue;
-      if (this.hints.seq > this.plan.readSeq) {
-        p.needRead = true;
-        continue;
-      }
+      const connected = await this.connect(work);
+      sql = connected.sql;
+      await runRound(sql, work, this.plan, p, this.round, connected.trusted);
+      if (p.progress || this.hints.seq > this.plan.readSeq) continue; // a hint came during the round: take it
       break;
     }
     if (p.dialed > 0) this.deps.logger.info({ dialed: p.dialed }, 'dialed');
@@ -204,13 +202,20 @@ export class Worker {
     return { workerId: this.deps.settings.workerId, state, wake, inFlight: this.plan.evaluation?.inFlight ?? 0, counters: this.counters };
   }
 
-  private async connect(work: TakenHints): Promise<Sql> {
+  /**
+   * `trusted`: LISTEN was already open when the pass began, so the in-memory
+   * plan has heard of every change since it was read; a pass that had to start
+   * LISTEN (after sleeping, or in a mode that does not listen) reads the whole
+   * plan before a timer or doorbell may rely on it.
+   */
+  private async connect(work: TakenHints): Promise<{ sql: Sql; trusted: boolean }> {
+    const wasListening = this.connections.isListening;
     const { sql, relistened } = await this.connections.open();
     if (relistened) {
       work.fullResync = true; // notifications may have been missed while it was down
       this.deps.logger.info('listening again after the connection was lost: full resync');
     }
-    return sql;
+    return { sql, trusted: wasListening && !relistened };
   }
 
   private async recover(error: unknown): Promise<void> {
@@ -218,6 +223,7 @@ export class Worker {
     this.errorStreak++;
     const delayMs = Math.min(1000 * 2 ** (this.errorStreak - 1), 60_000);
     this.deps.logger.error({ err: error, retryInMs: delayMs }, 'pass failed; dropping connections and retrying with a full resync');
+    this.plan.campaigns.forget();
     await this.connections.close().catch(() => {});
     const at = new Date(this.deps.clock.now().getTime() + delayMs);
     this.backoffUntil = at.getTime();
@@ -244,9 +250,8 @@ export class Worker {
     this.counters.notifications++;
     const { hints, problem } = hintsForNotification(payload);
     if (problem) this.deps.logger.warn({ problem, payload: payload.slice(0, 200) }, 'unreadable NOTIFY: full resync');
-    if (this.plan.evaluation?.accountFull && hints.some((h) => h.kind === 'campaign' || h.kind === 'direct')) {
-      hints.push({ kind: 'plan_changed', reason: 'a slot freed under the account cap' });
-    }
+    // Under the account cap a finished call frees a slot for any campaign: every
+    // read brings the account-wide totals, and the evaluation covers the whole plan.
     for (const h of hints) this.hints.add(h);
     this.kick();
   }
