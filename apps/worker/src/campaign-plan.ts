@@ -58,12 +58,16 @@ export class CampaignPlan {
     this.deferrals.delete(id);
   }
 
-  /** The plan as a snapshot at `now`: deferrals still ahead applied, those passed dropped. */
-  snapshot(now: Date): PlanSnapshot {
+  /**
+   * The plan as a snapshot at `now` — of every campaign, or only of `only` (what
+   * a refresh just read) — with deferrals still ahead applied, those passed dropped.
+   */
+  snapshot(now: Date, only?: Iterable<string>): PlanSnapshot {
     if (!this.totals) throw new Error('the campaign plan has not been read yet');
     for (const [id, until] of this.deferrals) if (until <= now) this.deferrals.delete(id);
     const campaigns: CampaignPlanRow[] = [];
-    for (const row of this.rows.values()) {
+    const rows = only ? [...only].map((id) => this.rows.get(id)).filter((r) => r !== undefined) : this.rows.values();
+    for (const row of rows) {
       const until = this.deferrals.get(row.id);
       campaigns.push(until ? deferred(row, until) : row);
     }

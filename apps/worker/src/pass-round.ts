@@ -41,6 +41,8 @@ export interface PassProgress {
   readAll: boolean;
   /** Read the account-wide totals next round (direct calls were claimed). */
   refreshTotals: boolean;
+  /** The last round evaluated only what it refreshed: evaluate the whole plan before resting. */
+  evaluateAll: boolean;
   dialed: number;
   skip: Set<string>;
   skipDirect: boolean;
@@ -58,7 +60,7 @@ export interface RoundDeps {
 }
 
 export function newPassProgress(): PassProgress {
-  return { progress: false, readAll: false, refreshTotals: false, dialed: 0, skip: new Set(), skipDirect: false };
+  return { progress: false, readAll: false, refreshTotals: false, evaluateAll: false, dialed: 0, skip: new Set(), skipDirect: false };
 }
 
 /** `trusted`: LISTEN was open throughout since the plan was read, so every change reached it as a hint. */
@@ -76,13 +78,17 @@ export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: P
   const readAll = work.fullResync || p.readAll || !plan.campaigns.loaded || (work.readPlan && !trusted);
   const ids = new Set([...work.campaigns, ...plan.stale]);
   const refresh = readAll ? 'all' : ids.size > 0 || work.direct || p.refreshTotals ? ids : null;
+  // A round that only refreshes campaigns evaluates only them (due now or not);
+  // the whole plan is evaluated by a timer's round, and before the pass rests.
+  const partial = refresh !== 'all' && refresh !== null && !work.readPlan && !p.evaluateAll;
   p.progress = false;
   p.readAll = false;
   p.refreshTotals = false;
   plan.stale = new Set();
   plan.readSeq = work.seq;
-  const { evaluation, overdueExpired, expiredCampaignIds } = await readPlanAndExpire(sql, plan.campaigns, refresh, d);
+  const { evaluation, overdueExpired, expiredCampaignIds } = await readPlanAndExpire(sql, plan.campaigns, refresh, d, partial ? ids : undefined);
   plan.evaluation = evaluation;
+  p.evaluateAll = false;
   p.readAll = overdueExpired;
   for (const id of expiredCampaignIds) plan.stale.add(id);
   p.progress = overdueExpired || expiredCampaignIds.length > 0;

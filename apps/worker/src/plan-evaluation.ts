@@ -14,6 +14,12 @@ import { computeWakePlan, isWindowOpen, windowHasEnded, type CallingWindow, type
 
 export interface PlanEvaluation {
   at: Date;
+  /**
+   * False when only some campaigns were evaluated (those a refresh just read):
+   * what it says of them holds, but nextWake, due and ended campaigns cover only
+   * them — the worker evaluates the whole plan before it rests.
+   */
+  complete: boolean;
   dueCampaignIds: string[];
   directDue: boolean;
   deadlinePassed: boolean;
@@ -29,13 +35,14 @@ export interface PlanEvaluation {
   skipped: { campaignId: string; error: string }[];
 }
 
-export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: number): PlanEvaluation {
+export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: number, complete = true): PlanEvaluation {
   const accountFull = snapshot.inFlightTotal >= accountCap;
   const input = planInputFromSnapshot(snapshot);
   const plan = computeWakePlan(accountFull ? withNothingDispatchable(input) : input, at);
   const withWork = snapshot.campaigns.filter((c) => c.pending.length > 0);
   return {
     at,
+    complete,
     dueCampaignIds: plan.dueNowCampaignIds,
     directDue: plan.directCallsDueNow,
     deadlinePassed: plan.deadlinePassed,

@@ -28,8 +28,15 @@ export interface ReadDeps {
   logger: Logger;
 }
 
-/** `refresh`: 'all' for a full read, else the campaigns to read again (empty: the totals only); null reads nothing. */
-export async function readPlanAndExpire(sql: Sql, plan: CampaignPlan, refresh: 'all' | Set<string> | null, d: ReadDeps): Promise<PlanRead> {
+/**
+ * `refresh`: 'all' for a full read, else the campaigns to read again (empty: the
+ * totals only); null reads nothing. `evaluateOnly`: evaluate just those
+ * campaigns (the CPU of a whole evaluation grows with the campaigns in memory;
+ * a refresh round needs only to know whether what it read is due).
+ */
+export async function readPlanAndExpire(
+  sql: Sql, plan: CampaignPlan, refresh: 'all' | Set<string> | null, d: ReadDeps, evaluateOnly?: Set<string>,
+): Promise<PlanRead> {
   if (refresh === 'all') {
     plan.replaceAll(await readPlanSnapshot(sql));
     d.counters.planReads++;
@@ -38,7 +45,9 @@ export async function readPlanAndExpire(sql: Sql, plan: CampaignPlan, refresh: '
     d.counters.campaignRefreshes++;
   }
   const now = d.clock.now();
-  const evaluation = evaluatePlan(plan.snapshot(now), now, d.accountCap);
+  const evaluation = evaluateOnly
+    ? evaluatePlan(plan.snapshot(now, evaluateOnly), now, d.accountCap, false)
+    : evaluatePlan(plan.snapshot(now), now, d.accountCap);
   for (const s of evaluation.skipped) d.logger.warn({ campaignId: s.campaignId, error: s.error }, 'campaign left out of the plan');
   let overdueExpired = false;
   if (evaluation.deadlinePassed) {

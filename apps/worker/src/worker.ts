@@ -170,6 +170,10 @@ export class Worker {
       sql = connected.sql;
       await runRound(sql, work, this.plan, p, this.round, connected.trusted);
       if (p.progress || this.hints.seq > this.plan.readSeq) continue; // a hint came during the round: take it
+      if (!this.plan.evaluation!.complete) {
+        p.evaluateAll = true; // rest only on a plan evaluated whole: it may hold campaigns due now (a freed account slot)
+        continue;
+      }
       break;
     }
     if (p.dialed > 0) this.deps.logger.info({ dialed: p.dialed }, 'dialed');

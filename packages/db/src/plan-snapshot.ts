@@ -64,8 +64,21 @@ interface RawRow extends Partial<CampaignWindowColumns> {
   earliest_result_deadline: Date | null;
 }
 
-/** The whole plan: start-up, `reload`, a reconnect. */
-export function readPlanSnapshot(sql: Queryable): Promise<PlanSnapshot> {
+/**
+ * The whole plan: start-up, `reload`, a reconnect (and the API's status and
+ * preview). Its estimated cost grows with the number of campaigns (one index
+ * probe each) and passes jit_above_cost at a few thousand: JIT compilation would
+ * then cost more than the query (seconds at 100,000 campaigns), so it is turned
+ * off for this one transaction.
+ */
+export async function readPlanSnapshot(sql: Queryable): Promise<PlanSnapshot> {
+  if ('begin' in sql) {
+    return (await sql.begin(async (tx) => {
+      await tx`set local jit = off`;
+      return readPlan(tx, null);
+    })) as PlanSnapshot;
+  }
+  await sql`set local jit = off`;
   return readPlan(sql, null);
 }
 
@@ -88,10 +101,12 @@ async function readPlan(sql: Queryable, ids: readonly string[] | null): Promise<
                order by c.next_attempt_at nulls first limit 1) as earliest_due_at
       from campaigns k where k.status = 'active' ${only}
     ), zones (campaign_id, tz) as (
-      select t.id, (select c.timezone from calls c
-                     where c.campaign_id = t.id and c.status = 'queued' and c.timezone is not null
+      -- from campaigns (with statistics), not from targets: a CTE scan's default
+      -- estimates made this recursion look costly enough to be JIT-compiled (seconds)
+      select k.id, (select c.timezone from calls c
+                     where c.campaign_id = k.id and c.status = 'queued' and c.timezone is not null
                      order by c.timezone limit 1)
-      from targets t where t.recipient_calling_hours is not null and t.earliest_due_at is not null
+      from campaigns k where k.status = 'active' and k.recipient_calling_hours is not null ${only}
       union all
       select z.campaign_id, (select c.timezone from calls c
                               where c.campaign_id = z.campaign_id and c.status = 'queued' and c.timezone > z.tz
