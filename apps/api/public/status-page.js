@@ -10,12 +10,14 @@ import { REFRESH_EVERY_MS, idleAfterMsFrom, msUntilIdle, shouldRefresh } from '.
 import { describeWorker, humanizeKey } from './describe-status.js';
 import { describeShown, readCampaigns, readCounters, readPlan } from './read-api-data.js';
 import { drawTimeline, localDayStarts } from './timeline-svg.js';
+import { awakeHeadline, drawAwakeBand } from './awake-band.js';
 import { drawCampaignProgress } from './progress-svg.js';
 import { el } from './markup.js';
 
 /** @typedef {import('./read-api-data.js').StatusData} StatusData */
 /** @typedef {import('./read-api-data.js').PlanView} PlanView */
 /** @typedef {import('./read-api-data.js').CampaignView} CampaignView */
+/** @typedef {import('./awake-band.js').ActivityData} ActivityData */
 
 const TOKEN_KEY = 'wakeplan.apiToken';
 const idleAfterMs = idleAfterMsFrom(location.search);
@@ -46,11 +48,11 @@ async function refresh() {
   if (loading) return;
   loading = true;
   try {
-    const [status, plan, campaigns] = await Promise.allSettled([
-      apiGet('/api/scheduler/status'), apiGet('/api/scheduler/plan?days=7'), apiGet('/api/campaigns'),
+    const [status, plan, campaigns, activity] = await Promise.allSettled([
+      apiGet('/api/scheduler/status'), apiGet('/api/scheduler/plan?days=7'), apiGet('/api/campaigns'), apiGet('/api/scheduler/activity?days=7'),
     ]);
     /** @type {[string, PromiseSettledResult<unknown>][]} */
-    const loads = [['status', status], ['plan', plan], ['campaigns', campaigns]];
+    const loads = [['status', status], ['plan', plan], ['campaigns', campaigns], ['database activity', activity]];
     if (loads.some(([, r]) => r.status === 'rejected' && r.reason instanceof Unauthorized)) {
       askForToken('The API did not accept that token. Please enter it again.');
       return;
@@ -60,6 +62,7 @@ async function refresh() {
       status: status.status === 'fulfilled' ? status.value : null,
       plan: plan.status === 'fulfilled' ? readPlan(plan.value) : null,
       campaigns: campaigns.status === 'fulfilled' ? readCampaigns(campaigns.value) : [],
+      activity: activity.status === 'fulfilled' ? activity.value : null,
       errors: loads.flatMap(([what, r]) => (r.status === 'rejected' ? [`Could not load the ${what}: ${r.reason?.message ?? r.reason}`] : [])),
     });
   } finally {
@@ -67,8 +70,8 @@ async function refresh() {
   }
 }
 
-/** @param {{ status: StatusData | null, plan: PlanView | null, campaigns: CampaignView[], errors: string[] }} data */
-function render({ status, plan, campaigns, errors }) {
+/** @param {{ status: StatusData | null, plan: PlanView | null, campaigns: CampaignView[], activity: ActivityData | null, errors: string[] }} data */
+function render({ status, plan, campaigns, activity, errors }) {
   const now = Date.now();
   const names = new Map(campaigns.map((c) => [c.id, c]));
   renderWorker(status, plan, campaigns, now);
@@ -84,6 +87,7 @@ function render({ status, plan, campaigns, errors }) {
     ? sorted.map((c) => drawCampaignProgress(c, { now, axisTimeZone })).join('')
     : el('li', { class: 'empty' }, 'No campaigns yet. Create one with POST /api/campaigns.').markup;
   renderCounters(status);
+  renderAwake(activity);
   $('error-banner').hidden = errors.length === 0;
   $('error-banner').textContent = errors.join(' ');
   $('updated').textContent = `Updated ${new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(now)}`;
@@ -129,6 +133,16 @@ function wakeZone(status, plan, campaigns) {
   if (zone) return zone;
   const zones = new Set(campaigns.flatMap((c) => (c.status === 'active' && c.timezone ? [c.timezone] : [])));
   return zones.size === 1 ? [...zones][0] ?? axisTimeZone : axisTimeZone;
+}
+
+/** @param {ActivityData | null} activity */
+function renderAwake(activity) {
+  $('awake').hidden = activity === null;
+  if (!activity) return;
+  $('awake-headline').textContent = awakeHeadline(activity, 7);
+  $('awake-band').innerHTML = drawAwakeBand(activity, { axisTimeZone });
+  $('awake-note').textContent = `Modelled as Neon does: awake from any statement or new connection until ${activity.suspend_minutes} idle minutes pass. `
+    + `It cannot see ${activity.cannot_see?.[0] ?? 'other clients of the same database'}.`;
 }
 
 /** @param {StatusData | null} status */

@@ -12,6 +12,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import sensible from '@fastify/sensible';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createBearerMatcher } from '@wakeplan/contract';
+import { createActivityService } from './activity/activity-service.ts';
+import { installLedgerHooks } from './activity/ledger-hooks.ts';
+import { RequestLedger } from './activity/request-ledger.ts';
 import type { AppDeps, RouteDeps } from './deps.ts';
 import { ApiError, handleError } from './errors.ts';
 import { createUserActivity } from './plugins/activity.ts';
@@ -29,6 +32,9 @@ import { campaignContactRoutes } from './routes/campaign-contacts.ts';
 import { campaignImportRoutes } from './routes/campaign-import.ts';
 import { campaignLifecycleRoutes } from './routes/campaign-lifecycle.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { ApiMetrics } from './metrics/api-metrics.ts';
+import { activityRoutes } from './routes/activity.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { healthRoutes } from './routes/health.ts';
 import { providerEventsRoutes } from './routes/provider-events.ts';
 import { schedulerRoutes } from './routes/scheduler.ts';
@@ -46,6 +52,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...requestIdOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const ledger = deps.ledger ?? new RequestLedger(now);
+  installLedgerHooks(app, { ledger, sql });
+  const metrics = deps.metrics ?? new ApiMetrics();
+  metrics.install(app);
   echoRequestId(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(handleError);
@@ -69,15 +79,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const status = createStatusService({ sql, workerBaseUrl: config.workerBaseUrl, activity });
   const planWriter = createPlanWriter({
     sql, logger, doorbellUrl: config.workerWakeUrl, wakeToken: config.wakeToken, onCommitted: () => status.invalidate(),
+    onRing: (result) => metrics.ring(result),
   });
-  installConditionalGets(app, {
-    changes: createChangeToken({ writes: () => planWriter.version(), workerBaseUrl: config.workerBaseUrl, now }),
-    now,
+  const changes = createChangeToken({ writes: () => planWriter.version(), workerBaseUrl: config.workerBaseUrl, now });
+  installConditionalGets(app, { changes, now });
+  const activityReports = createActivityService({
+    sql, ledger, changes, now,
+    settings: { suspendMinutes: config.neonSuspendMinutes, cuHourPrice: config.neonCuHourPrice, computeUnits: config.neonComputeUnits },
   });
   await registerOpenApi(app, { serverUrl: config.publicUrl ?? `http://127.0.0.1:${config.port}` });
   const routeDeps: RouteDeps = { sql, config, now, planWriter, status };
 
   await app.register(healthRoutes);
+  await app.register(metricsRoutes, { metrics, token: config.metricsToken });
   await app.register(statusPageRoutes);
   await app.register(campaignRoutes, routeDeps);
   await app.register(campaignImportRoutes, routeDeps);
@@ -85,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(campaignLifecycleRoutes, routeDeps);
   await app.register(callRoutes, routeDeps);
   await app.register(schedulerRoutes, routeDeps);
+  await app.register(activityRoutes, { activity: activityReports });
   await app.register(providerEventsRoutes, routeDeps);
 
   app.addHook('onClose', async () => {

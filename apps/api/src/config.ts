@@ -38,9 +38,18 @@ export interface ApiConfig {
   /** PUBLIC_URL: the API's public base URL, named in the API description's `servers`. */
   publicUrl: string | undefined;
   logLevel: LogLevel;
+  /** The activity report's compute model: Neon suspends after this many idle minutes. */
+  neonSuspendMinutes: number;
+  /** USD per CU-hour (Neon's Launch plan by default) and the compute size in CU, for `saved_cost`. */
+  neonCuHourPrice: number;
+  neonComputeUnits: number;
+  /** Bearer token for GET /metrics; unset = open (keep the port private). */
+  metricsToken: string | undefined;
 }
 
 export const DEV_TOKEN = 'dev-token-change-me';
+/** Neon's Launch plan, USD per CU-hour (neon.com/docs/introduction/plans, 2025-08): the same figure `simulate` uses. */
+const NEON_LAUNCH_CU_HOUR_PRICE = 0.14;
 
 export function loadApiConfig(env: Record<string, string | undefined>): Readonly<ApiConfig> {
   const r = new EnvReader(env);
@@ -82,6 +91,10 @@ export function loadApiConfig(env: Record<string, string | undefined>): Readonly
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1024 * 1024, { min: 1024, max: 1024 * 1024 * 1024 }),
     trustProxy: r.bool('TRUST_PROXY', false),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    neonSuspendMinutes: r.number('NEON_SUSPEND_MINUTES', 5, { min: 1, max: 7 * 24 * 60 }),
+    neonCuHourPrice: r.number('NEON_CU_HOUR_PRICE', NEON_LAUNCH_CU_HOUR_PRICE, { min: 0, max: 1000 }),
+    neonComputeUnits: r.number('NEON_COMPUTE_UNITS', 0.25, { min: 0.25, max: 64 }),
+    metricsToken: r.string('METRICS_TOKEN'),
   });
 }
 

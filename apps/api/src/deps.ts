@@ -2,7 +2,9 @@
 // Tests build the same deps with a real database and their own config/clock.
 import type { Sql } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
+import type { RequestLedger } from './activity/request-ledger.ts';
 import type { ApiConfig } from './config.ts';
+import type { ApiMetrics } from './metrics/api-metrics.ts';
 import type { PlanWriter } from './plan-writer.ts';
 import type { StatusService } from './scheduler/status-service.ts';
 
@@ -12,6 +14,10 @@ export interface AppDeps {
   logger: Logger;
   /** Where instants come from (the system clock by default); the API sets no timers, so `now` is all it reads. */
   clock?: Pick<Clock, 'now'>;
+  /** The activity ledger fed by `sql`'s debug hook (main.ts); without one, nothing is recorded. */
+  ledger?: RequestLedger;
+  /** Prometheus metrics (GET /metrics); a fresh registry when not given. */
+  metrics?: ApiMetrics;
 }
 
 /** Everything a route needs; built once in buildApp. */

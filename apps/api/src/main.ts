@@ -10,6 +10,7 @@
 // queries on a timer, so an idle API holds no connection and the database sleeps.
 import { createSql, resolveDatabase } from '@wakeplan/db';
 import { closeGracefully, createProcessLogger, exitOnStartupFailure, redactUrl, wantsPrettyLogs } from '@wakeplan/runtime';
+import { RequestLedger } from './activity/request-ledger.ts';
 import { buildApp } from './app.ts';
 import { loadApiConfig, type ApiConfig } from './config.ts';
 
@@ -17,8 +18,9 @@ async function main(): Promise<void> {
   const config = loadApiConfig(process.env);
   const logger = await createProcessLogger('wakeplan-api', config.logLevel, wantsPrettyLogs(config.nodeEnv, Boolean(process.stdout.isTTY)));
   const db = await resolveDatabase(process.env, (line) => logger.info(line));
-  const sql = createSql({ url: db.url, idleTimeoutS: config.dbIdleTimeoutS, applicationName: 'wakeplan-api' });
-  const app = await buildApp({ sql, config, logger });
+  const ledger = new RequestLedger(() => new Date());
+  const sql = createSql({ url: db.url, idleTimeoutS: config.dbIdleTimeoutS, applicationName: 'wakeplan-api', debug: () => ledger.statement() });
+  const app = await buildApp({ sql, config, logger, ledger });
   closeGracefully({ delayMs: config.shutdownGraceS * 1000, logger }, async () => {
     await app.close();
     await sql.end({ timeout: config.shutdownGraceS });

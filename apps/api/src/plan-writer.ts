@@ -18,7 +18,7 @@
 import { buildNotification, type NotifyKind } from '@wakeplan/contract';
 import { notifySchedulerChanged, type Sql, type TransactionSql } from '@wakeplan/db';
 import type { Logger } from '@wakeplan/runtime';
-import { ringDoorbell } from './worker-link/doorbell.ts';
+import { ringDoorbell, type RingResult } from './worker-link/doorbell.ts';
 
 interface PlanWrite<T> {
   result: T;
@@ -45,6 +45,8 @@ export interface PlanWriterOptions {
   wakeToken: string | undefined;
   /** Called after each committed plan change (the status cache drops its copy). */
   onCommitted?: () => void;
+  /** Called with each doorbell ring's result (metrics). */
+  onRing?: (result: RingResult) => void;
 }
 
 const MAX_RING_REQUEST_IDS = 20;
@@ -65,7 +67,7 @@ export function createPlanWriter(options: PlanWriterOptions): PlanWriter {
       requestIds,
       onFailure: (reason) => options.logger.warn({ kind, reason }, 'worker doorbell failed; the worker will see the change at its next wake'),
     }).then(
-      () => undefined,
+      (result) => void options.onRing?.(result),
       (error: unknown) => void options.logger.warn({ err: error }, 'worker doorbell threw'),
     ).finally(() => {
       ringing = null;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createSql, type Sql } from '@wakeplan/db';
 import { T0, useTestDatabase, type TestDatabase } from '@wakeplan/db/testing';
 import { createLogger } from '@wakeplan/runtime';
+import { RequestLedger } from '../src/activity/request-ledger.ts';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
 
@@ -75,6 +76,9 @@ export interface TestApi {
   worker: FakeWorker;
   clock: { now(): Date; set(d: Date): void };
   logLines: string[];
+  ledger: RequestLedger;
+  /** Statements the API's pool has sent so far (its debug hook). */
+  statements(): number;
   close(): Promise<void>;
 }
 
@@ -84,15 +88,20 @@ export async function startApi(db: TestDatabase, env: Record<string, string> = {
     NODE_ENV: 'test', API_TOKENS: `${TOKEN},test-token-2`, WAKE_TOKEN, WORKER_WAKE_URL: `${worker.url}/wake`,
     RATE_LIMIT_PER_MINUTE: '100000', DB_IDLE_TIMEOUT_S: '5', ...env,
   });
-  const sql = createSql({ url: db.url, idleTimeoutS: config.dbIdleTimeoutS, applicationName: 'wakeplan-api' });
-  const logLines: string[] = [];
-  const logger = createLogger('wakeplan-api', 'info', { write: (line: string) => void logLines.push(line) });
   let now = T0;
   const clock = { now: () => now, set: (d: Date) => void (now = d) };
-  const app = await buildApp({ sql, config, logger, clock });
+  const ledger = new RequestLedger(clock.now);
+  let statements = 0;
+  const sql = createSql({
+    url: db.url, idleTimeoutS: config.dbIdleTimeoutS, applicationName: 'wakeplan-api',
+    debug: () => { statements++; ledger.statement(); },
+  });
+  const logLines: string[] = [];
+  const logger = createLogger('wakeplan-api', 'info', { write: (line: string) => void logLines.push(line) });
+  const app = await buildApp({ sql, config, logger, clock, ledger });
   await app.ready();
   return {
-    app, sql, worker, clock, logLines,
+    app, sql, worker, clock, logLines, ledger, statements: () => statements,
     async close() {
       await app.close();
       await sql.end({ timeout: 2 });

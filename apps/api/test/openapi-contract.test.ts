@@ -118,6 +118,8 @@ describe('every answer conforms to the served API description', () => {
     await call('GET', '/api/scheduler/status', '/api/scheduler/status', { headers: { 'if-none-match': status.headers.etag as string } });
     await call('GET', '/api/scheduler/plan', '/api/scheduler/plan?days=3');
     await call('GET', '/api/scheduler/plan', '/api/scheduler/plan?days=99');
+    await call('GET', '/api/scheduler/activity', '/api/scheduler/activity?days=7');
+    await call('GET', '/api/scheduler/activity', '/api/scheduler/activity?days=36');
     await call('POST', '/api/scheduler/reload', '/api/scheduler/reload');
     await call('GET', '/api/scheduler/status', '/api/scheduler/status', { headers: { authorization: 'Basic eA==' } });
     await call('POST', '/api/scheduler/reload', '/api/scheduler/reload', { headers: { authorization: 'Bearer nope' } });

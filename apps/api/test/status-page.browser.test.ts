@@ -2,14 +2,16 @@
 // against the real API on a real database: a campaign created through the API
 // shows up on the timeline and in the progress list after the token is entered;
 // a wrong token is asked for again; when interaction goes stale the page stops
-// polling and says so, and it resumes on interaction. Saves a screenshot to
-// test-artifacts/status-page.png.
+// polling and says so, and it resumes on interaction; the last 7 days' band of
+// when the database was awake (from the activity ledger) and its headline are
+// drawn, checked on screenshots. Saves a screenshot to test-artifacts/status-page.png.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeLedgerEntries } from '@wakeplan/db';
 import { useTestDatabase } from '@wakeplan/db/testing';
 import { createLogger } from '@wakeplan/runtime';
 import { buildApp } from '../src/app.ts';
@@ -65,6 +67,14 @@ beforeAll(async () => {
   await sql`update calls set status = 'failed', attempt = 3, updated_at = ${now} where campaign_id = ${east} and phone = '+12125550103'`;
   await sql`insert into worker_state (worker_id, state, calls_in_flight, counters, updated_at)
     values ('browser-test', 'asleep', 0, ${sql.json({ wakes: 4, callsDialed: 9 })}, ${new Date(now.getTime() - 120_000)})`;
+  // The worker's wakes of the last 7 days, as it writes them to the activity ledger: 20 minutes each, twice a day,
+  // the first one straddling the start of the 7 days (so the whole week was observed).
+  const hourMs = 3_600_000;
+  const wakes = Array.from({ length: 14 }, (_, i) => now.getTime() - 7 * 24 * hourMs - 10 * 60_000 + i * 12 * hourMs);
+  await writeLedgerEntries(sql, wakes.map((t, i) => ({
+    id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`, process: 'worker' as const, startedAt: new Date(t),
+    endedAt: new Date(t + 20 * 60_000), reason: 'timer (window opens)', statements: 40, details: { dialed: 3, outcomes: 3 },
+  })), now);
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -130,8 +140,26 @@ describe.skipIf(skipBrowser)('the status page', () => {
     expect(await page.locator('#paused-notice').isVisible()).toBe(false);
     expect(await page.evaluate(() => sessionStorage.getItem('wakeplan.apiToken'))).toBe(TOKEN);
 
+    // The last 7 days: a band of awake periods and the headline against polling.
+    const headline = page.locator('#awake-headline');
+    await expect.poll(() => headline.textContent(), { timeout: 10_000 })
+      .toMatch(/^The database slept \d+% of the last 7 days — [\d.]+ of 168 hours; polling would have kept it awake all 168\.$/);
+    const band = page.locator('#awake-band svg.awake-band');
+    expect(await band.locator('rect.awake').count()).toBe(14);
+    expect(await page.locator('#awake-note').textContent()).toContain('other clients of the same database');
+
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'status-page.png'), fullPage: true });
+    // On screen, not only in the markup: element screenshots fail if the band or the headline is missing or
+    // hidden, and the band's pixels change when its awake marks are hidden (they are drawn, and visible).
+    const headlineShot = await headline.screenshot({ timeout: 5000 });
+    expect((await headline.boundingBox())!.height).toBeGreaterThan(10);
+    expect(headlineShot.length).toBeGreaterThan(500);
+    const withMarks = await band.screenshot({ path: join(ARTIFACTS, 'status-page-awake-band.png'), timeout: 5000 });
+    await page.evaluate(() => document.querySelectorAll('#awake-band rect.awake').forEach((r) => r.setAttribute('visibility', 'hidden')));
+    const withoutMarks = await band.screenshot({ timeout: 5000 });
+    await page.evaluate(() => document.querySelectorAll('#awake-band rect.awake').forEach((r) => r.removeAttribute('visibility')));
+    expect(withMarks.equals(withoutMarks)).toBe(false);
     expect(browserProblems).toEqual([]); // no CSP violation, no script error
   });
 

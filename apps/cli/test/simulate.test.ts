@@ -31,6 +31,10 @@ const small = scenarioFile('small', {
   ],
 });
 
+// A day of polling is 8,640 real statements: ~10 s on an idle machine, ~40 s on a loaded one. The
+// limit only keeps a hung run from blocking the suite; speed is measured by `npm run bench -- simulate`.
+const SIMULATE_TIMEOUT_MS = 180_000;
+
 describe('wakeplan simulate', () => {
   it('gives identical numbers on two runs, and polling is awake the whole period', async () => {
     const ctx = testContext(() => db.current);
@@ -51,7 +55,7 @@ describe('wakeplan simulate', () => {
     expect(first.modes.window_polling.compute_hours).toBeLessThan(first.modes.polling.compute_hours);
     expect(first.modes.wakeplan.worker_statements).toBeLessThan(first.modes.polling.worker_statements / 5);
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*morning window[\s\S]*wakeplan[\s\S]*<\/svg>$/);
-  });
+  }, SIMULATE_TIMEOUT_MS);
 
   it('after start-up, a scenario with nothing due costs the wake plan no statement at all', async () => {
     const nothing = scenarioFile('nothing', {
@@ -70,7 +74,7 @@ describe('wakeplan simulate', () => {
     expect(w.wakes).toBe(1);
     expect(w.compute_hours).toBeCloseTo(report.lower_bound_hours, 1);
     expect(report.modes.polling.compute_hours).toBeCloseTo(24, 6);
-  });
+  }, SIMULATE_TIMEOUT_MS);
 
   it('names the field of a bad scenario file', async () => {
     const bad = scenarioFile('bad', { start: '2026-03-02', calls: { duration_seconds: 60, outcomes: { completed: 1 } } });

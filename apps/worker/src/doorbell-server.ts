@@ -1,6 +1,7 @@
 // The worker's tiny HTTP server (DESIGN.md §3), listening before anything else
 // in main.ts so the doorbell answers from the first moment:
 //   GET  /health — state and next wake from memory; never touches the database.
+//   GET  /metrics — Prometheus text (worker-metrics.ts), from memory; never touches the database.
 //   POST /wake   — `Authorization: Bearer $WAKE_TOKEN` (the API's constant-time check),
 //                  401 otherwise; 202 once its small body is read, then one wake per event-loop turn,
 //                  so a burst of rings coalesces. The ring names the API requests
@@ -25,6 +26,8 @@ export interface DoorbellServerOptions {
   wakeToken: string | undefined;
   host?: string;
   logger?: Logger;
+  /** What GET /metrics serves; 404 without it. */
+  metrics?: { contentType: string; metrics(): Promise<string> };
 }
 
 /** A ring's body is `{ reason, request_ids }`: small. */
@@ -83,6 +86,15 @@ export class DoorbellServer {
     if (req.method === 'GET' && path === '/health') {
       req.resume();
       return send(res, 200, this.target ? this.target.health() : { status: 'ok', state: 'starting' });
+    }
+    if (req.method === 'GET' && path === '/metrics' && this.options.metrics) {
+      req.resume();
+      const registry = this.options.metrics;
+      void registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      }, () => send(res, 500, { error: 'metrics unavailable' }));
+      return;
     }
     if (req.method === 'POST' && path === '/wake') {
       if (this.authorised(req.headers.authorization) === null) {

@@ -20,6 +20,8 @@ import { SimulatedDialer, type SimulatedOutcome } from './dialers/simulated.ts';
 import { WebhookDialer } from './dialers/webhook.ts';
 import { DoorbellServer } from './doorbell-server.ts';
 import type { SchedulingMode } from './scheduling-mode.ts';
+import { WakeLedger } from './wake-ledger.ts';
+import { WorkerMetrics } from './worker-metrics.ts';
 import { Worker } from './worker.ts';
 
 /** Room left after the dial requests' wait for ending connections, within SHUTDOWN_GRACE_S. */
@@ -28,15 +30,17 @@ const CLOSE_RESERVE_S = 1;
 async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env);
   const logger = await createProcessLogger('wakeplan-worker', config.logLevel, wantsPrettyLogs(config.nodeEnv, Boolean(process.stdout.isTTY)));
-  const server = new DoorbellServer({ host: config.host, port: config.port, wakeToken: config.wakeToken, logger });
+  const metrics = new WorkerMetrics();
+  const server = new DoorbellServer({ host: config.host, port: config.port, wakeToken: config.wakeToken, logger, metrics: metrics.registry });
   const port = await server.listen();
   logger.info({ port }, 'doorbell listening');
 
   const db = await resolveDatabase(process.env, (line) => logger.info(line));
   const clock = new SystemClock();
   const dialer = buildDialer(config, clock, logger);
-  const worker = buildWorker(config, db.url, { clock, dialer, logger });
+  const worker = buildWorker(config, db.url, { clock, dialer, logger, metrics });
   server.attach(worker);
+  metrics.attach(() => worker.health());
 
   closeGracefully({ delayMs: config.shutdownGraceS * 1000, logger, keepSignals: ['SIGHUP'] }, async () => {
     await worker.stop();
@@ -48,7 +52,7 @@ async function main(): Promise<void> {
   worker.start();
 }
 
-function buildWorker(config: Readonly<WorkerConfig>, databaseUrl: string, parts: { clock: Clock; dialer: Dialer; logger: Logger }): Worker {
+function buildWorker(config: Readonly<WorkerConfig>, databaseUrl: string, parts: { clock: Clock; dialer: Dialer; logger: Logger; metrics: WorkerMetrics }): Worker {
   const { logger, dialer } = parts;
   const listenUrl = config.databaseListenUrl ?? databaseUrl;
   if (/-pooler\./.test(safeHost(listenUrl))) {
@@ -57,10 +61,19 @@ function buildWorker(config: Readonly<WorkerConfig>, databaseUrl: string, parts:
   const workerId = config.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const mode: SchedulingMode = config.inMemoryScheduler ? { kind: 'wakeplan' } : { kind: 'polling', intervalMs: config.pollIntervalMs };
   logger.info({ workerId, mode: mode.kind, dialer: dialer.name, database: redactUrl(databaseUrl) }, 'worker starting');
+  const ledger = new WakeLedger();
   return new Worker({
     ...parts,
-    connector: new PostgresConnector({ url: databaseUrl, listenUrl, applicationName: 'wakeplan-worker', idleTimeoutS: config.dbIdleTimeoutS }),
+    connector: new PostgresConnector({
+      url: databaseUrl, listenUrl, applicationName: 'wakeplan-worker', idleTimeoutS: config.dbIdleTimeoutS,
+      observer: {
+        statement: () => ledger.statement(),
+        connectionOpened: (role) => parts.metrics.connectionOpened(role),
+        connectionClosed: (role) => parts.metrics.connectionClosed(role),
+      },
+    }),
     mode,
+    ledger,
     settings: {
       workerId,
       accountCap: config.maxConcurrentCalls,

@@ -27,7 +27,9 @@ import { hintsForNotification } from './notification-hints.ts';
 import { newPassProgress, runRound, type KnownPlan, type RoundDeps } from './pass-round.ts';
 import { decideRest, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
 import type { WorkerStateName } from './sql/worker-state.ts';
+import type { WakeLedger } from './wake-ledger.ts';
 import { WorkerConnections } from './worker-connections.ts';
+import type { WorkerMetrics } from './worker-metrics.ts';
 import { publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
 
 interface WorkerSettings extends DispatchSettings {
@@ -41,6 +43,10 @@ export interface WorkerDeps {
   logger: Logger;
   settings: WorkerSettings;
   mode: SchedulingMode;
+  /** The activity ledger (wake-ledger.ts): told when a wake starts and ends; writes with the wake's pool. */
+  ledger?: WakeLedger;
+  /** Prometheus metrics (worker-metrics.ts): told of wakes, timer lateness and listener reconnects. */
+  metrics?: WorkerMetrics;
 }
 
 export class Worker {
@@ -124,7 +130,10 @@ export class Worker {
       const finished = (await Promise.race([wasRunning.then(() => 'done'), grace])) === 'done';
       if (graceTimer) this.deps.clock.clearTimer(graceTimer);
       if (!finished) this.deps.logger.warn('shutdown grace period over with dial requests still in flight');
-      else if (this.connections.pool) await publishRest(this.connections.pool, this.deps.clock.now(), this.report('stopping', null)).catch(() => {});
+      else if (this.connections.pool) {
+        await this.deps.ledger?.wakeEnded(this.connections.pool, this.deps.clock.now(), this.counters); // still connected: the last wake is kept
+        await publishRest(this.connections.pool, this.deps.clock.now(), this.report('stopping', null)).catch(() => {});
+      }
     }
     await this.connections.close();
     this.deps.logger.info('stopped');
@@ -160,6 +169,8 @@ export class Worker {
     if (this.stateName !== 'dispatching') {
       this.counters.wakes++;
       this.deps.logger[this.isRoutinePoll() ? 'debug' : 'info']({ reasons: this.hints.pendingReasons() }, 'woke');
+      this.deps.ledger?.wakeStarted(this.deps.clock.now(), this.hints.pendingReasons(), this.counters);
+      this.deps.metrics?.wakeStarted(this.hints.pendingReasons());
     }
     this.stateName = 'dispatching';
     const p = newPassProgress();
@@ -190,12 +201,14 @@ export class Worker {
       this.deps.logger.error({ refused: refused.at.toISOString(), reason: refused.reason },
         'refusing a next wake at or before now with nothing dispatchable (it would spin); backing off');
     }
+    const unrecorded = await this.deps.ledger?.wakeEnded(sql, now, this.counters);
+    if (unrecorded) this.deps.logger.warn({ err: unrecorded }, 'could not write the activity ledger; kept for the next wake');
     await publishRest(sql, now, this.report(decision.state, wake)).catch((error: unknown) =>
       this.deps.logger.warn({ err: error }, 'could not publish worker state'));
     if (decision.state === 'asleep') await this.connections.close();
     this.stateName = decision.state;
     this.planned = wake;
-    if (wake) this.timer = this.deps.clock.setTimer(wake.at, () => this.onTimer(wake.reason));
+    if (wake) this.timer = this.deps.clock.setTimer(wake.at, () => this.onTimer(wake.reason, wake.at));
     const gist = `${decision.state} ${wake?.reason ?? ''} ${ev.inFlight}`; // the same rest again is not news
     const fields = { nextWake: wake?.at.toISOString() ?? null, reason: wake?.reason ?? 'nothing planned', inFlight: ev.inFlight };
     this.deps.logger[gist === this.lastRestLine ? 'debug' : 'info'](fields, decision.state);
@@ -217,6 +230,7 @@ export class Worker {
     const { sql, relistened } = await this.connections.open();
     if (relistened) {
       work.fullResync = true; // notifications may have been missed while it was down
+      this.deps.metrics?.listenerReconnected();
       this.deps.logger.info('listening again after the connection was lost: full resync');
     }
     return { sql, trusted: wasListening && !relistened };
@@ -228,6 +242,7 @@ export class Worker {
     const delayMs = Math.min(1000 * 2 ** (this.errorStreak - 1), 60_000);
     this.deps.logger.error({ err: error, retryInMs: delayMs }, 'pass failed; dropping connections and retrying with a full resync');
     this.plan.campaigns.forget();
+    this.deps.ledger?.wakeAborted(this.deps.clock.now(), this.counters);
     await this.connections.close().catch(() => {});
     const at = new Date(this.deps.clock.now().getTime() + delayMs);
     this.backoffUntil = at.getTime();
@@ -240,8 +255,9 @@ export class Worker {
     });
   }
 
-  private onTimer(reason: string): void {
+  private onTimer(reason: string, plannedAt: Date): void {
     this.timer = null;
+    this.deps.metrics?.timerFired(plannedAt, this.deps.clock.now());
     this.hint({ kind: 'timer', reason });
   }
 

@@ -14,6 +14,7 @@
 //   outcomes.ts           the outcome logic (provider events, worker, simulate)
 //   plan-snapshot.ts      the plan input in one query (worker, API status, CLI)
 //   plan-input.ts         the snapshot → schedule-core's PlanInput
+//   activity-ledger.ts    when each process touched the database: buffer, write (with pruning), read
 // Tests import the per-file database helpers and fixtures from @wakeplan/db/testing.
 export * from './client.ts';
 export * from './errors.ts';
@@ -26,3 +27,4 @@ export * from './rows.ts';
 export * from './plan-snapshot.ts';
 export * from './plan-input.ts';
 export * from './outcomes.ts';
+export * from './activity-ledger.ts';

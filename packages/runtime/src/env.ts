@@ -43,6 +43,20 @@ export class EnvReader {
     return n;
   }
 
+  /** A decimal number (prices, compute sizes). */
+  number(name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    const { min = -Infinity, max = Infinity } = range;
+    if (!/^-?(\d+\.?\d*|\.\d+)$/.test(raw) || n < min || n > max) {
+      const bounds = [Number.isFinite(min) ? `>= ${min}` : '', Number.isFinite(max) ? `<= ${max}` : ''].filter(Boolean).join(' and ');
+      this.problems.push(`${name} must be a number${bounds ? ` ${bounds}` : ''}, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const raw = this.raw(name)?.toLowerCase();
     if (raw === undefined) return fallback;

@@ -31,3 +31,4 @@ export {
 } from './wake-plan.ts';
 export { grantPacingSlots, pacingReadyAt, type PacingGrant } from './pacing.ts';
 export { decideAfterAttempt, windowHasEnded, type NextCallState, type RetryPolicy } from './retry-policy.ts';
+export { awakeFromActivity, computeUsage, type AwakeInterval, type ComputeUsage } from './awake-model.ts';

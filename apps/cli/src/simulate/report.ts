@@ -1,7 +1,7 @@
 // The simulation report: per mode the statements, connections, wakes, calls,
 // latency and modelled compute hours (with cost), the shared lower bound, and
 // each mode's ratio to it — as one JSON object (`--json`) or a table.
-import { computeUsage, type Interval } from './compute-model.ts';
+import { computeUsage, type AwakeInterval as Interval } from '@wakeplan/schedule-core';
 import { idealSchedule, type IdealCampaign } from './ideal-schedule.ts';
 import { queueToDialLatency } from './latency.ts';
 import type { ModeRun, SimMode } from './run-mode.ts';

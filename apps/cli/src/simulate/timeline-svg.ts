@@ -3,8 +3,7 @@
 // awake (wakes are where a bar starts), with day ticks. Plain SVG, no library;
 // text escaped by the status page's own escape (@wakeplan/api/markup).
 import { escapeXml } from '@wakeplan/api/markup';
-import { openIntervals } from '@wakeplan/schedule-core';
-import type { Interval } from './compute-model.ts';
+import { openIntervals, type AwakeInterval as Interval } from '@wakeplan/schedule-core';
 import type { ModeRun, SimMode } from './run-mode.ts';
 
 export interface TimelineInput {

@@ -1,7 +1,7 @@
 // The simulator's pure parts: scenario checking, the compute model, the ideal
 // schedule that gives the lower bound, and deterministic outcomes.
 import { describe, expect, it } from 'vitest';
-import { computeUsage } from '../../src/simulate/compute-model.ts';
+import { computeUsage } from '@wakeplan/schedule-core';
 import { idealSchedule, type IdealCampaign } from '../../src/simulate/ideal-schedule.ts';
 import { parseScenario, ScenarioError } from '../../src/simulate/scenario.ts';
 import { simulatedOutcome, simulatedPhone, unitHash } from '../../src/simulate/sim-outcomes.ts';

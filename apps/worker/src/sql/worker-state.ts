@@ -7,7 +7,7 @@
 // opens a connection to a sleeping database by itself.
 import type { Queryable } from '@wakeplan/db';
 
-const WORKER_STATES = ['starting', 'dispatching', 'waiting', 'asleep', 'stopping'] as const;
+export const WORKER_STATES = ['starting', 'dispatching', 'waiting', 'asleep', 'stopping'] as const;
 export type WorkerStateName = (typeof WORKER_STATES)[number];
 
 export interface PublishedWorkerState {

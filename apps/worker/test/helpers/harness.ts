@@ -7,6 +7,8 @@ import { createLogger, FakeClock, type Clock } from '@wakeplan/runtime';
 import { PostgresConnector, type ConnectionRole } from '../../src/database-connector.ts';
 import type { Dialer } from '../../src/dialers/dialer.ts';
 import type { SchedulingMode } from '../../src/scheduling-mode.ts';
+import type { WakeLedger } from '../../src/wake-ledger.ts';
+import type { WorkerMetrics } from '../../src/worker-metrics.ts';
 import { Worker } from '../../src/worker.ts';
 import { RecordingDialer } from './recording-dialer.ts';
 
@@ -36,6 +38,10 @@ export interface HarnessOptions<D extends Dialer> {
   applicationName?: string;
   dialer?: (clock: Clock) => D;
   clock?: FakeClock;
+  /** The activity ledger, told of every statement and handed to the worker. */
+  ledger?: WakeLedger;
+  /** Prometheus metrics, told of connections and handed to the worker. */
+  metrics?: WorkerMetrics;
 }
 
 let harnesses = 0;
@@ -57,15 +63,24 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
     observer: {
       statement: (_role, query) => {
         stats.statements++;
+        o.ledger?.statement();
         stats.queries.push(query.replace(/\s+/g, ' ').slice(0, 80));
       },
-      connectionOpened: (role) => void stats.opened[role]++,
-      connectionClosed: (role) => void stats.closed[role]++,
+      connectionOpened: (role) => {
+        stats.opened[role]++;
+        o.metrics?.connectionOpened(role);
+      },
+      connectionClosed: (role) => {
+        stats.closed[role]++;
+        o.metrics?.connectionClosed(role);
+      },
     },
   });
   const worker = new Worker({
     clock, connector, dialer, logger,
     mode: o.mode ?? { kind: 'wakeplan' },
+    ...(o.ledger ? { ledger: o.ledger } : {}),
+    ...(o.metrics ? { metrics: o.metrics } : {}),
     settings: {
       workerId: `test-${++harnesses}`,
       accountCap: o.accountCap ?? 100,

@@ -54,3 +54,4 @@ export function useTestDatabase(): { readonly current: TestDatabase } {
     },
   };
 }
+export * from './prometheus.ts';
