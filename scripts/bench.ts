@@ -1,6 +1,6 @@
 // `npm run bench [-- NAME…]`: every benchmark, one after the other (never in
 // parallel: they would measure each other), each as its own process. Benchmarks
-// are never part of `npm test`. Names: schedule-core, api, worker, simulate, startup, scale.
+// are never part of `npm test`. Names: schedule-core, api, export, worker, simulate, startup, scale.
 // Arguments starting with `--` are passed to every benchmark run (e.g. `-- scale --sizes=1000x1000`).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -10,6 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benches: Record<string, string[]> = {
   'schedule-core': ['packages/schedule-core/bench/schedule-core.bench.ts'],
   api: ['apps/api/bench/api.bench.ts'],
+  export: ['apps/api/bench/export.bench.ts'],
   worker: ['apps/worker/bench/worker.bench.ts'],
   simulate: ['apps/cli/src/main.ts', 'simulate', '--scenario', 'apps/cli/scenarios/seed-story.json'],
   startup: ['scripts/startup.bench.ts'],

@@ -63,7 +63,8 @@ export function drawCampaignProgress(campaign, { now, axisTimeZone }) {
       el('span', { class: `badge status-${campaign.status}` }, campaign.status)),
     el('p', { class: 'campaign-meta' }, [campaign.window ? `${campaign.window} ${zone}` : null, opens].filter(Boolean).join(' · ')),
     bar,
-    el('p', { class: 'campaign-counts' }, `${counts.total ? `${pct}% done` : 'no contacts yet'} — ${countsText(campaign.stats)}`)).markup;
+    el('p', { class: 'campaign-counts' }, `${counts.total ? `${pct}% done` : 'no contacts yet'} — ${countsText(campaign.stats)}`),
+    el('button', { type: 'button', class: 'link-button open-detail', 'data-campaign-id': campaign.id, 'data-campaign-name': campaign.name }, 'View contacts')).markup;
 }
 
 /**

@@ -1,7 +1,8 @@
 // The status page's one entry script: asks for the API token once (kept in
 // sessionStorage for this tab), loads status, plan and campaigns with
 // `Authorization: Bearer`, draws them, and refreshes while the refresh policy
-// allows it.
+// allows it. A campaign's "View contacts" opens its detail view
+// (campaign-detail.js), refreshed with the rest.
 //
 // Invariant: no request leaves this page unless shouldRefresh() says so (or the
 // user has just submitted a token). A hidden or idle tab stops polling and says
@@ -13,6 +14,7 @@ import { drawTimeline, localDayStarts } from './timeline-svg.js';
 import { awakeHeadline, drawAwakeBand } from './awake-band.js';
 import { drawCampaignProgress } from './progress-svg.js';
 import { el } from './markup.js';
+import { openDetail, refreshDetail, setUpDetail } from './campaign-detail.js';
 
 /** @typedef {import('./read-api-data.js').StatusData} StatusData */
 /** @typedef {import('./read-api-data.js').PlanView} PlanView */
@@ -32,12 +34,14 @@ let timer = 0;
 let paused = false;
 let loading = false;
 
+/** @param {string} path  @param {string} [accept] */
+function apiFetch(path, accept = 'application/json') {
+  return fetch(path, { headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}`, accept }, cache: 'no-store' });
+}
+
 /** @param {string} path  @returns {Promise<any>} the envelope's `data` */
 async function apiGet(path) {
-  const response = await fetch(path, {
-    headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}`, accept: 'application/json' },
-    cache: 'no-store',
-  });
+  const response = await apiFetch(path);
   if (response.status === 401) throw new Unauthorized('unauthorized');
   const body = await response.json().catch(() => null);
   if (!response.ok || body?.success !== true) throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
@@ -50,6 +54,7 @@ async function refresh() {
   try {
     const [status, plan, campaigns, activity] = await Promise.allSettled([
       apiGet('/api/scheduler/status'), apiGet('/api/scheduler/plan?days=7'), apiGet('/api/campaigns'), apiGet('/api/scheduler/activity?days=7'),
+      refreshDetail(apiGet),
     ]);
     /** @type {[string, PromiseSettledResult<unknown>][]} */
     const loads = [['status', status], ['plan', plan], ['campaigns', campaigns], ['database activity', activity]];
@@ -238,6 +243,11 @@ $('token-form').addEventListener('submit', (event) => {
   void showDashboard();
 });
 $('forget-token').addEventListener('click', () => askForToken());
+setUpDetail(apiGet, (path) => apiFetch(path, 'text/csv'));
+$('campaigns').addEventListener('click', (event) => {
+  const button = /** @type {HTMLElement | null} */ ((/** @type {HTMLElement} */ (event.target)).closest('button.open-detail'));
+  if (button?.dataset.campaignId) void openDetail(apiGet, { id: button.dataset.campaignId, name: button.dataset.campaignName ?? '' });
+});
 
 if (signedIn()) void showDashboard();
 else askForToken();

@@ -1,10 +1,10 @@
 // Rows → the API's resources (snake_case, instants as ISO strings): a campaign
 // with its window label, per-status contact counts and when its window next
 // opens (from the caller's `at`; null when it never opens again); a call with
-// its attempts.
+// its attempts and the provider events received for it.
 import { campaignWindow, type CampaignRow } from '@wakeplan/db';
 import { nextWindowOpen, windowLabel } from '@wakeplan/schedule-core';
-import type { AttemptRecord, CallRecord } from './repositories/calls.ts';
+import type { AttemptRecord, CallRecord, ProviderEventRecord } from './repositories/calls.ts';
 import type { CampaignStats } from './repositories/campaigns.ts';
 import type { Call } from './schemas/calls.ts';
 import type { Campaign } from './schemas/campaign.ts';
@@ -51,7 +51,7 @@ export function presentCall(c: CallRecord): Call {
 
 export function presentAttempt(a: AttemptRecord) {
   return {
-    attempt: a.attempt, status: a.status, provider_call_id: a.provider_call_id, claimed_at: a.claimed_at.toISOString(),
+    attempt: a.attempt, status: a.status, worker_id: a.worker_id, provider_call_id: a.provider_call_id, claimed_at: a.claimed_at.toISOString(),
     confirmed_at: iso(a.confirmed_at), last_event_at: iso(a.last_event_at), ended_at: iso(a.ended_at),
     duration_seconds: a.duration_seconds, error: a.error,
   };
@@ -59,4 +59,11 @@ export function presentAttempt(a: AttemptRecord) {
 
 function iso(d: Date | null): string | null {
   return d ? d.toISOString() : null;
+}
+
+export function presentProviderEvent(e: ProviderEventRecord) {
+  return {
+    id: e.id, attempt: e.attempt, status: e.status, provider_call_id: e.provider_call_id, duration_seconds: e.duration_seconds,
+    occurred_at: e.occurred_at.toISOString(), received_at: e.received_at.toISOString(), applied: e.applied,
+  };
 }

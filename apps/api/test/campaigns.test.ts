@@ -36,7 +36,7 @@ describe('POST /api/campaigns', () => {
     expect(res.statusCode).toBe(201);
     const { data } = json(res);
     expect(data.default_country).toBe('US');
-    expect(data.import).toEqual({ received: 3, imported: 2, duplicates: 1, invalid: 0, errors: [], errors_truncated: false });
+    expect(data.import).toEqual({ received: 3, imported: 2, duplicates: 1, suppressed: 0, invalid: 0, errors: [], errors_truncated: false });
     expect(data.stats).toMatchObject({ queued: 2, total: 2 });
     const rows = await db.current.sql`select phone, name, timezone, variables from calls order by phone`;
     expect(rows).toEqual([

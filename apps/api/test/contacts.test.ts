@@ -23,7 +23,7 @@ describe('CSV contacts', () => {
   it('reads BOM, CRLF, any-case headers, variables and time zones', async () => {
     const res = await csv(`\uFEFFName,PHONE,TimeZone,plan\r\nAnn,+1 212 200 0001,America/Chicago,gold\r\n\r\nBob,(212) 200-0002,,silver\r\n`, '?default_country=US');
     expect(res.statusCode).toBe(200);
-    expect(json(res).data).toEqual({ received: 2, imported: 2, duplicates: 0, invalid: 0, errors: [], errors_truncated: false, campaign_status: 'active' });
+    expect(json(res).data).toEqual({ received: 2, imported: 2, duplicates: 0, suppressed: 0, invalid: 0, errors: [], errors_truncated: false, campaign_status: 'active' });
     expect(await calls()).toEqual([
       { phone: phoneNumber(1), name: 'Ann', timezone: 'America/Chicago', variables: { plan: 'gold' } },
       { phone: phoneNumber(2), name: 'Bob', timezone: null, variables: { plan: 'silver' } },

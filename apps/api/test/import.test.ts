@@ -31,7 +31,7 @@ describe('POST /api/campaigns/import', () => {
       recipient_calling_hours: { start: '08:00', end: '21:00' }, blackout_dates: ['2026-12-25'],
       stats: { queued: 2, total: 2 },
     });
-    expect(data.import).toEqual({ received: 3, imported: 2, duplicates: 1, invalid: 0, errors: [], errors_truncated: false });
+    expect(data.import).toEqual({ received: 3, imported: 2, duplicates: 1, suppressed: 0, invalid: 0, errors: [], errors_truncated: false });
     const rows = await db.current.sql`select name, variables from calls order by phone`;
     expect(rows).toEqual([{ name: 'Ann', variables: { plan: 'gold' } }, { name: 'Bob', variables: { plan: 'silver' } }]);
   });

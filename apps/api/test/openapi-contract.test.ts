@@ -48,6 +48,9 @@ function conforms(method: string, path: string, res: LightMyRequestResponse): vo
   if (response.headers?.ETag && status === '200') expect(res.headers.etag, 'ETag').toBeDefined();
   if (!response.content) {
     expect(res.body).toBe('');
+  } else if (!response.content['application/json']) {
+    const media = Object.keys(response.content)[0]!;
+    expect(res.headers['content-type'], `${method} ${path} ${status} is ${media}`).toMatch(new RegExp(`^${media}`));
   } else {
     const ref = `openapi#/${pointer(...location, 'content', 'application/json', 'schema')}`;
     if (!validators.has(ref)) validators.set(ref, ajv.getSchema(ref)!);
@@ -111,6 +114,31 @@ describe('every answer conforms to the served API description', () => {
     await call('POST', '/api/calls', '/api/calls', { payload: { phone: '12', agent_id: '' } });
     await call('GET', '/api/calls/{id}', `/api/calls/${json(queued).data.id}`);
     await call('GET', '/api/calls/{id}', '/api/calls/00000000-0000-4000-8000-000000000000');
+  });
+
+  it('results', async () => {
+    const campaign = await insertCampaign(db.current.sql);
+    await insertContacts(db.current.sql, campaign, 3);
+    const first = await call('GET', '/api/campaigns/{id}/calls', `/api/campaigns/${campaign}/calls?limit=2&status=queued`);
+    await call('GET', '/api/campaigns/{id}/calls', `/api/campaigns/${campaign}/calls?cursor=${json(first).data.next_cursor}`);
+    await call('GET', '/api/campaigns/{id}/calls', `/api/campaigns/${campaign}/calls?cursor=nope`);
+    await call('GET', '/api/campaigns/{id}/calls', '/api/campaigns/00000000-0000-4000-8000-000000000000/calls');
+    await call('GET', '/api/campaigns/{id}/calls.csv', `/api/campaigns/${campaign}/calls.csv?outcome=dnc`);
+    await call('GET', '/api/campaigns/{id}/calls.csv', `/api/campaigns/${campaign}/calls.csv?phone=x`);
+  });
+
+  it('do-not-call', async () => {
+    await call('POST', '/api/dnc', '/api/dnc', { payload: { phones: [phoneNumber(40), phoneNumber(41)], reason: 'asked' } });
+    await call('POST', '/api/dnc', '/api/dnc', { payload: { phones: ['nope'] } });
+    const csv = { 'content-type': 'text/csv' };
+    await call('POST', '/api/dnc/import', '/api/dnc/import', { payload: `phone,reason\n${phoneNumber(42)},by mail\n`, headers: csv });
+    await call('POST', '/api/dnc/import', '/api/dnc/import', { payload: 'phone\nnope\n', headers: csv });
+    const page = await call('GET', '/api/dnc', '/api/dnc?limit=1');
+    await call('GET', '/api/dnc', `/api/dnc?cursor=${json(page).data.next_cursor}`);
+    await call('GET', '/api/dnc', '/api/dnc?limit=0');
+    await call('DELETE', '/api/dnc/{phone}', `/api/dnc/${encodeURIComponent(phoneNumber(41))}`);
+    await call('DELETE', '/api/dnc/{phone}', `/api/dnc/${encodeURIComponent(phoneNumber(41))}`);
+    await call('POST', '/api/calls', '/api/calls', { payload: { phone: phoneNumber(40), agent_id: 'a' } });
   });
 
   it('scheduler, health and provider events', async () => {

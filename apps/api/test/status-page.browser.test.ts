@@ -1,11 +1,13 @@
 // The status page in a real browser (Debian's chromium driven by playwright-core)
 // against the real API on a real database: a campaign created through the API
 // shows up on the timeline and in the progress list after the token is entered;
-// a wrong token is asked for again; when interaction goes stale the page stops
-// polling and says so, and it resumes on interaction; the last 7 days' band of
-// when the database was awake (from the activity ledger) and its headline are
-// drawn, checked on screenshots. Saves a screenshot to test-artifacts/status-page.png.
-import { existsSync, mkdirSync } from 'node:fs';
+// a wrong token is asked for again; the campaign detail view lists its contacts,
+// filters them and exports them as CSV (a real download); when interaction goes
+// stale the page stops polling (the detail view too) and says so, and it resumes
+// on interaction; the last 7 days' band of when the database was awake (from the
+// activity ledger) and its headline are drawn, checked on screenshots. Saves
+// screenshots to test-artifacts/status-page.png and status-page-detail.png.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +30,7 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 let browser: Browser;
 let page: Page;
 let baseUrl: string;
+let eastId: string;
 const apiRequests: string[] = [];
 const browserProblems: string[] = [];
 
@@ -48,7 +51,7 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
   // Two campaigns created through the API, in two zones.
-  const east = await createCampaign({
+  const east = eastId = await createCampaign({
     name: CAMPAIGN, agent_id: 'agent-7', timezone: 'America/New_York',
     first_call_time: '09:00', last_call_time: '17:00', days_of_week: [1, 2, 3, 4, 5],
     contacts: ['+12125550101', '+12125550102', '+12125550103', '+12125550104', '+12125550105', '+12125550106'].map((phone) => ({ phone })),
@@ -161,6 +164,38 @@ describe.skipIf(skipBrowser)('the status page', () => {
     await page.evaluate(() => document.querySelectorAll('#awake-band rect.awake').forEach((r) => r.removeAttribute('visibility')));
     expect(withMarks.equals(withoutMarks)).toBe(false);
     expect(browserProblems).toEqual([]); // no CSP violation, no script error
+  });
+
+  it('opens a campaign\'s contacts, filters them, and exports them as CSV', async () => {
+    browserProblems.length = 0;
+    const card = page.locator('.campaign-card', { hasText: CAMPAIGN });
+    await card.getByRole('button', { name: 'View contacts' }).click();
+    const detail = page.locator('#campaign-detail');
+    await detail.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.locator('#detail-heading').textContent()).toBe(`Contacts — ${CAMPAIGN}`);
+    const rows = page.locator('#contact-rows tr');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(6);
+    expect(await rows.first().locator('td').first().textContent()).toBe('+12125550101');
+    const queuedRow = page.locator('#contact-rows tr', { hasText: '+12125550104' });
+    expect(await queuedRow.locator('td').nth(5).textContent()).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)( \d+ \w+)? 09:00 America\/New_York$/);
+
+    await detail.getByLabel('completed').check();
+    await detail.getByLabel('failed').check();
+    const filtered = waitForApiRequest(`/api/campaigns/${eastId}/calls`);
+    await detail.getByRole('button', { name: 'Apply filters' }).click();
+    await filtered;
+    await expect.poll(() => rows.allTextContents(), { timeout: 10_000 }).toHaveLength(3);
+    expect((await rows.locator('td:first-child').allTextContents()).sort()).toEqual(['+12125550101', '+12125550102', '+12125550103']);
+    await page.screenshot({ path: join(ARTIFACTS, 'status-page-detail.png'), fullPage: true });
+
+    const download = page.waitForEvent('download', { timeout: 10_000 });
+    await detail.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('campaign-spring-renewals-east-calls.csv');
+    const csv = readFileSync((await file.path())!, 'utf8');
+    expect(csv.startsWith('\uFEFF"id","phone","name"')).toBe(true);
+    expect(csv.trim().split('\r\n')).toHaveLength(4); // the header and the three filtered contacts
+    expect(browserProblems).toEqual([]);
   });
 
   it('stops polling when interaction goes stale, says so, and resumes on interaction', async () => {

@@ -15,6 +15,7 @@ export interface ImportReport {
   received: number;
   imported: number;
   duplicates: number;
+  suppressed: number;
   invalid: number;
   errors: RowError[];
   errors_truncated: boolean;
@@ -70,19 +71,21 @@ export class ContactCollector {
     throw validationFailed(this.errors.map((e) => ({ field: `contacts[${e.index ?? 0}]${e.field ? `.${e.field}` : ''}`, message: e.message })), summary);
   }
 
-  /** The report once `imported` rows were written (the rest of the valid ones already existed). */
-  report(imported: number): ImportReport {
+  /** The report once `imported` rows were written, `suppressed` left out as listed do-not-call (the rest already existed). */
+  report(imported: number, suppressed = 0): ImportReport {
     return {
       received: this.received,
       imported,
-      duplicates: this.duplicatesInUpload + (this.drafts.length - imported),
+      duplicates: this.duplicatesInUpload + (this.drafts.length - suppressed - imported),
+      suppressed,
       invalid: this.invalid,
       errors: this.errors,
       errors_truncated: this.truncated(),
     };
   }
 
-  private truncated(): boolean {
+  /** Whether more problems were found than `errors` lists. */
+  truncated(): boolean {
     return this.problemCount > this.errors.length;
   }
 }

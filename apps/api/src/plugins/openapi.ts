@@ -53,6 +53,8 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
       tags: [
         { name: 'campaigns', description: 'campaigns and their contacts' },
         { name: 'calls', description: 'direct calls' },
+        { name: 'results', description: "what happened to each of a campaign's contacts: pages and the CSV export" },
+        { name: 'do-not-call', description: 'numbers never to be dialed, by any campaign or direct call' },
         { name: 'scheduler', description: 'wake plan and worker state' },
         { name: 'provider', description: 'call outcomes posted by the telephony provider (HMAC-signed)' },
         { name: 'health', description: 'liveness' },

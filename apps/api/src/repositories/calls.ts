@@ -29,6 +29,7 @@ export interface CallRecord {
 export interface AttemptRecord {
   attempt: number;
   status: string;
+  worker_id: string | null;
   provider_call_id: string | null;
   claimed_at: Date;
   confirmed_at: Date | null;
@@ -69,6 +70,24 @@ export async function findCall(sql: Queryable, id: string): Promise<CallRecord |
 
 export async function findAttempts(sql: Queryable, callId: string): Promise<AttemptRecord[]> {
   return sql<AttemptRecord[]>`
-    select attempt, status, provider_call_id, claimed_at, confirmed_at, last_event_at, ended_at, duration_seconds, error
+    select attempt, status, worker_id, provider_call_id, claimed_at, confirmed_at, last_event_at, ended_at, duration_seconds, error
     from call_attempts where call_id = ${callId} order by attempt`;
+}
+
+export interface ProviderEventRecord {
+  id: string;
+  attempt: number;
+  status: string;
+  provider_call_id: string | null;
+  duration_seconds: number | null;
+  occurred_at: Date;
+  received_at: Date;
+  applied: boolean;
+}
+
+/** Every provider event received for the call, in the order received (duplicates and ignored ones included). */
+export async function findProviderEvents(sql: Queryable, callId: string): Promise<ProviderEventRecord[]> {
+  return sql<ProviderEventRecord[]>`
+    select id::text as id, attempt, status, provider_call_id, duration_seconds, occurred_at, received_at, applied
+    from provider_events where call_id = ${callId} order by id`;
 }

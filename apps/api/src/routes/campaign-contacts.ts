@@ -1,7 +1,8 @@
 // POST /api/campaigns/:id/contacts — append contacts as a JSON array or as a
 // `text/csv` body (streamed, never buffered whole). All-or-nothing unless
 // ?skip_invalid=true; duplicates (after E.164 normalisation, in the upload or
-// already in the campaign) are skipped and counted. A completed campaign becomes
+// already in the campaign) are skipped and counted, and numbers on the
+// do-not-call list are not imported (`suppressed`). A completed campaign becomes
 // active again; a cancelled one refuses (409).
 import type { Readable } from 'node:stream';
 import { httpErrors } from '@fastify/sensible';
@@ -67,12 +68,12 @@ export const campaignContactRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async
       const locked = await lockCampaign(tx, id);
       if (!locked) throw notFound('campaign', id);
       if (locked.status === 'cancelled') throw cancelledConflict();
-      const imported = await insertContacts(tx, id, collector.drafts, at);
+      const { imported, suppressed } = await insertContacts(tx, id, collector.drafts, at);
       if (imported > 0) await reactivateCampaign(tx, id, at); // appending contacts re-activates a completed campaign
       const status = imported > 0 && locked.status === 'completed' ? 'active' : locked.status;
-      return { result: { imported, status }, notify: imported > 0 ? { campaignId: id } : null };
+      return { result: { imported, suppressed, status }, notify: imported > 0 ? { campaignId: id } : null };
     }, request.id);
-    return ok({ ...collector.report(result.imported), campaign_status: result.status });
+    return ok({ ...collector.report(result.imported, result.suppressed), campaign_status: result.status });
   });
 };
 

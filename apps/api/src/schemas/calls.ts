@@ -1,4 +1,4 @@
-// Direct-call schemas: `POST /api/calls` and `GET /api/calls/:id` (with attempts).
+// Direct-call schemas: `POST /api/calls` and `GET /api/calls/:id` (with the attempt history and provider events).
 import { Type, type Static } from 'typebox';
 import { CALL_STATUSES } from '@wakeplan/db';
 import { Instant, NullableInstant, Uuid } from './common.ts';
@@ -19,17 +19,31 @@ export const CreateCallHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'a retried request with the same key returns the same call' })),
 });
 
+const NullableString = (description?: string) => Type.Union([Type.String(), Type.Null()], description ? { description } : {});
+
 const CallAttempt = Type.Object({
   attempt: Type.Integer(),
-  status: Type.String(),
-  provider_call_id: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String({ description: 'dialing, in_progress, unknown, or how it ended (completed, no_answer, busy, voicemail, failed, canceled)' }),
+  worker_id: NullableString('the worker that claimed it'),
+  provider_call_id: NullableString(),
   claimed_at: Instant,
   confirmed_at: NullableInstant,
   last_event_at: NullableInstant,
   ended_at: NullableInstant,
   duration_seconds: Type.Union([Type.Integer(), Type.Null()]),
-  error: Type.Union([Type.String(), Type.Null()]),
+  error: NullableString(),
 }, { title: 'CallAttempt' });
+
+const ProviderEventRecord = Type.Object({
+  id: Type.String({ description: 'the event\'s sequence number as received (a 64-bit integer, as a string)' }),
+  attempt: Type.Integer(),
+  status: Type.String(),
+  provider_call_id: NullableString(),
+  duration_seconds: Type.Union([Type.Integer(), Type.Null()]),
+  occurred_at: Instant,
+  received_at: Instant,
+  applied: Type.Boolean({ description: 'false for a duplicate, late or out-of-order event that changed nothing' }),
+}, { title: 'ProviderEventRecord' });
 
 export const Call = Type.Object({
   id: Uuid,
@@ -51,4 +65,8 @@ export const Call = Type.Object({
 }, { title: 'Call' });
 export type Call = Static<typeof Call>;
 
-export const CallWithAttempts = Type.Object({ ...Call.properties, attempts: Type.Array(CallAttempt) }, { title: 'CallDetail' });
+export const CallWithAttempts = Type.Object({
+  ...Call.properties,
+  attempts: Type.Array(CallAttempt, { description: 'every attempt, oldest first' }),
+  events: Type.Array(ProviderEventRecord, { description: 'every provider event received for this call, in the order received' }),
+}, { title: 'CallDetail' });

@@ -21,7 +21,7 @@ export const ContactsQuery = Type.Object({
   default_country: Type.Optional(DefaultCountry),
 }, { additionalProperties: false });
 
-const RowError = Type.Object({
+export const RowError = Type.Object({
   line: Type.Optional(Type.Integer({ description: 'CSV line number (header = 1)' })),
   index: Type.Optional(Type.Integer({ description: 'position in a JSON array (from 0)' })),
   field: Type.Optional(Type.String()),
@@ -32,6 +32,7 @@ export const ImportReport = Type.Object({
   received: Type.Integer(),
   imported: Type.Integer(),
   duplicates: Type.Integer({ description: 'skipped: same E.164 number earlier in the upload or already in the campaign' }),
+  suppressed: Type.Integer({ description: 'not imported: the number is on the do-not-call list' }),
   invalid: Type.Integer(),
   errors: Type.Array(RowError, { maxItems: MAX_REPORTED_ROW_ERRORS }),
   errors_truncated: Type.Boolean(),

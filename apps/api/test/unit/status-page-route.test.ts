@@ -67,7 +67,8 @@ describe('GET /assets/:file', () => {
   });
 
   it('every module the page imports is served', async () => {
-    const files = ['status-page.js', 'timeline-svg.js', 'progress-svg.js', 'describe-status.js', 'read-api-data.js', 'markup.js', 'refresh-policy.js', 'duration-words.js', 'awake-band.js'];
+    const files = ['status-page.js', 'timeline-svg.js', 'progress-svg.js', 'describe-status.js', 'read-api-data.js', 'markup.js', 'refresh-policy.js', 'duration-words.js',
+      'awake-band.js', 'campaign-detail.js', 'contact-table.js'];
     for (const file of files) {
       const body = (await app.inject({ method: 'GET', url: `/assets/${file}` })).body;
       for (const [, imported] of body.matchAll(/from '\.\/([\w-]+\.js)'/g)) expect(files).toContain(imported);

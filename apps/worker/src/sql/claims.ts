@@ -11,10 +11,11 @@
 // so caps hold across any number of workers (SKIP LOCKED alone would not); the
 // primary key of call_attempts makes a second claim of the same attempt fail
 // the whole transaction; a claim re-checks everything itself (status, window,
-// recipient hours, caps, pacing), so a stale plan or a hint can never make it
+// recipient hours, caps, pacing, the do-not-call list), so a stale plan or a hint can never make it
 // dial what it must not; `at` comes from the caller's clock (no now()).
 import { CAMPAIGN_COLUMNS, campaignWindow, type CampaignRow, type Sql, type TransactionSql } from '@wakeplan/db';
 import { grantPacingSlots, isContactCallable, isWindowOpen } from '@wakeplan/schedule-core';
+import { lockCallable } from './do-not-call.ts';
 
 export interface ClaimedCall {
   callId: string;
@@ -67,7 +68,8 @@ export async function claimCampaignCalls(sql: Sql, campaignId: string, o: ClaimO
         safeIsOpen(() => isContactCallable(window, c.recipient_calling_hours, zone, o.at)));
       if (zones.length === 0) return blocked('nothing_due');
     }
-    const ids = await lockDueCampaignCalls(tx, campaignId, c.timezone, zones, o.at, pacing.count);
+    // the do-not-call list: listed numbers among the locked calls end cancelled and are replaced
+    const ids = await lockCallable(tx, campaignId, o.at, pacing.count, (n) => lockDueCampaignCalls(tx, campaignId, c.timezone, zones, o.at, n));
     if (ids.length === 0) return blocked('nothing_due');
     const claimed = await markDialing(tx, ids, c.agent_id, o);
     const lastDialAt = c.calls_per_minute === null ? o.at : grantPacingSlots(c.calls_per_minute, c.last_dial_at, o.at, claimed.length).lastSlotAt;
@@ -85,13 +87,13 @@ export async function claimDirectCalls(sql: Sql, o: ClaimOptions): Promise<Claim
     const room = await lockAndCountRoom(tx, o.accountCap, null);
     const wanted = Math.min(room.accountRoom, o.maxBatch ?? DEFAULT_MAX_BATCH);
     if (wanted <= 0) return blocked('account_cap');
-    const rows = await tx<{ id: string }[]>`
+    const ids = await lockCallable(tx, null, o.at, wanted, async (n) => (await tx<{ id: string }[]>`
       select id from calls
       where campaign_id is null and status = 'queued' and coalesce(next_attempt_at, '-infinity') <= ${o.at}
       order by next_attempt_at nulls first, created_at, phone
-      limit ${wanted} for update skip locked`;
-    if (rows.length === 0) return blocked('nothing_due');
-    const claimed = await markDialing(tx, rows.map((r) => r.id), null, o);
+      limit ${n} for update skip locked`).map((r) => r.id));
+    if (ids.length === 0) return blocked('nothing_due');
+    const claimed = await markDialing(tx, ids, null, o);
     return { claimed, blockedBy: claimed.length < wanted ? 'nothing_due' : 'account_cap', pacingReadyAt: null };
   });
 }
