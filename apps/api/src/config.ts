@@ -1,6 +1,7 @@
 // The API's configuration, read once from the environment by main.ts, validated
 // with every problem reported at once, and frozen. Nothing else reads process.env.
 import { readDatabaseEnv, type DatabaseEnv } from '@wakeplan/db';
+import { readCallbackSecrets, type CallbackSecrets } from '@wakeplan/providers/env';
 import { DEV_SECRETS, EnvReader, LOG_LEVELS, type LogLevel } from '@wakeplan/runtime';
 import { isValidTimeZone } from '@wakeplan/schedule-core';
 import { workerBaseUrl } from './worker-link/worker-health.ts';
@@ -19,6 +20,8 @@ export interface ApiConfig {
   /** Base URL of the worker's tiny server (derived from WORKER_WAKE_URL), for its /health. */
   workerBaseUrl: string | undefined;
   providerEventsSecret: string | undefined;
+  /** What authenticates each provider's callbacks (TWILIO_AUTH_TOKEN, VAPI_WEBHOOK_SECRET, RETELL_API_KEY, BOLNA_WEBHOOK_TOKEN); unset → that route answers 401. */
+  providerSecrets: CallbackSecrets;
   defaultTimezone: string | undefined;
   dbIdleTimeoutS: number;
   csvMaxRows: number;
@@ -35,7 +38,7 @@ export interface ApiConfig {
   trustProxy: boolean;
   /** Browser origins allowed to call the API (CORS); empty = the API's own origin only; ['*'] = any (not in production). */
   corsOrigins: string[];
-  /** PUBLIC_URL: the API's public base URL, named in the API description's `servers`. */
+  /** PUBLIC_URL: the API's public base URL, named in the API description's `servers`; the URL Twilio signs. */
   publicUrl: string | undefined;
   logLevel: LogLevel;
   /** The activity report's compute model: Neon suspends after this many idle minutes. */
@@ -80,6 +83,7 @@ export function loadApiConfig(env: Record<string, string | undefined>): Readonly
     workerWakeUrl,
     workerBaseUrl: workerBaseUrl(workerWakeUrl),
     providerEventsSecret: r.string('PROVIDER_EVENTS_SECRET') ?? (nodeEnv === 'production' ? undefined : DEV_SECRETS.providerEventsSecret),
+    providerSecrets: readCallbackSecrets(r),
     defaultTimezone,
     dbIdleTimeoutS: r.int('DB_IDLE_TIMEOUT_S', 30, { min: 1, max: 3600 }),
     csvMaxRows: r.int('CSV_MAX_ROWS', 100_000, { min: 1, max: 10_000_000 }),

@@ -16,7 +16,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PgCodes, pgErrorCode } from '@wakeplan/db';
 
 export const ERROR_CODES = [
-  'VALIDATION_FAILED', 'CSV_INVALID', 'INVALID_JSON', 'BAD_REQUEST', 'UNAUTHORIZED', 'NOT_FOUND', 'METHOD_NOT_ALLOWED',
+  'VALIDATION_FAILED', 'CSV_INVALID', 'INVALID_JSON', 'BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'METHOD_NOT_ALLOWED',
   'CONFLICT', 'CAMPAIGN_STATE_CONFLICT', 'IDEMPOTENCY_KEY_REUSED', 'ON_DNC_LIST', 'PAYLOAD_TOO_LARGE', 'CSV_TOO_MANY_ROWS',
   'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'DATABASE_UNAVAILABLE', 'INTERNAL_ERROR',
 ] as const;
@@ -146,6 +146,7 @@ function mapPostgresError(error: unknown): { status: number; body: ErrorBody } |
 
 function codeForStatus(status: number): ErrorCode {
   if (status === 401) return 'UNAUTHORIZED';
+  if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
   if (status === 405) return 'METHOD_NOT_ALLOWED';
   if (status === 409) return 'CONFLICT';

@@ -54,6 +54,7 @@ export function presentAttempt(a: AttemptRecord) {
     attempt: a.attempt, status: a.status, worker_id: a.worker_id, provider_call_id: a.provider_call_id, claimed_at: a.claimed_at.toISOString(),
     confirmed_at: iso(a.confirmed_at), last_event_at: iso(a.last_event_at), ended_at: iso(a.ended_at),
     duration_seconds: a.duration_seconds, error: a.error,
+    ended_reason: a.ended_reason, recording_url: a.recording_url, transcript: a.transcript,
   };
 }
 

@@ -64,7 +64,7 @@ describe('GET /api/campaigns/:id/calls', () => {
     const byId = new Map(calls.map((c) => [c.id, c]));
     expect(byId.get(waiting!)).toMatchObject({
       status: 'queued', attempts: 0, timezone: 'America/Los_Angeles', not_before: null,
-      next_attempt_at: '2026-03-02T14:00:00.000Z', next_attempt_local: '2026-03-02T06:00:00-08:00', recording_url: null, transcript_url: null,
+      next_attempt_at: '2026-03-02T14:00:00.000Z', next_attempt_local: '2026-03-02T06:00:00-08:00', ended_reason: null, recording_url: null, transcript: null,
     });
     expect(byId.get(done!)).toMatchObject({
       status: 'completed', attempts: 1, last_outcome: 'completed', provider_call_id: 'prov-1', duration_seconds: 42, next_attempt_at: null,

@@ -50,3 +50,12 @@ describe('loadApiConfig', () => {
     }
   });
 });
+
+describe('the providers\' callback secrets', () => {
+  it('are optional, read when set, and a short Bolna token is refused by name', () => {
+    expect(loadApiConfig({}).providerSecrets).toEqual({ twilioAuthToken: undefined, vapiWebhookSecret: undefined, retellApiKey: undefined, bolnaWebhookToken: undefined });
+    expect(loadApiConfig({ TWILIO_AUTH_TOKEN: 't', VAPI_WEBHOOK_SECRET: 'v', RETELL_API_KEY: 'r', BOLNA_WEBHOOK_TOKEN: 'b'.repeat(16) }).providerSecrets)
+      .toEqual({ twilioAuthToken: 't', vapiWebhookSecret: 'v', retellApiKey: 'r', bolnaWebhookToken: 'b'.repeat(16) });
+    expect(() => loadApiConfig({ BOLNA_WEBHOOK_TOKEN: 'short' })).toThrow(/BOLNA_WEBHOOK_TOKEN must be at least 16/);
+  });
+});

@@ -9,11 +9,13 @@ import addFormats from 'ajv-formats';
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '@wakeplan/contract';
+import { retellSignature, twilioSignature } from '@wakeplan/providers';
 import { insertCampaign, insertContacts, markDialing } from '@wakeplan/db/testing';
 import { AUTH, campaignBody, json, multipart, phoneNumber, startApi, useTestApi } from './helpers.ts';
 
 const SECRET = 'contract-secret';
-const { db, api } = useTestApi({ env: { PROVIDER_EVENTS_SECRET: SECRET, BODY_LIMIT_BYTES: '4096' } });
+const PROVIDERS = { TWILIO_AUTH_TOKEN: 'tw-token', VAPI_WEBHOOK_SECRET: 'vapi-secret', RETELL_API_KEY: 'retell-key', BOLNA_WEBHOOK_TOKEN: 'bolna-token-0123456789', PUBLIC_URL: 'https://api.example.com' };
+const { db, api } = useTestApi({ env: { PROVIDER_EVENTS_SECRET: SECRET, BODY_LIMIT_BYTES: '4096', ...PROVIDERS } });
 let doc: any;
 let ajv: Ajv;
 const validators = new Map<string, ValidateFunction>();
@@ -167,6 +169,35 @@ describe('every answer conforms to the served API description', () => {
     }
   });
 
+  it("the providers' callbacks", async () => {
+    const at = api.clock.now();
+    const campaign = await insertCampaign(db.current.sql, { timezone: 'UTC', first_call_time: '00:00', last_call_time: '00:00' }, at);
+    const [a, b, c, d] = await insertContacts(db.current.sql, campaign, 4, at);
+    await markDialing(db.current.sql, [a!, b!, c!, d!], at, new Date(at.getTime() + 30 * 60_000));
+    await db.current.sql`update call_attempts set provider_call_id = 'exec-9' where call_id = ${d!}`;
+    const inject = (url: string, payload: string, headers: Record<string, string>) => api.app.inject({ method: 'POST', url, payload, headers });
+
+    const twilioPath = `/api/provider/twilio/status?call_id=${a}&attempt=1`;
+    const form = new URLSearchParams({ CallSid: 'CA9', CallStatus: 'completed' });
+    const twilio = (signature: string) => inject(twilioPath, form.toString(), { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature });
+    conforms('POST', '/api/provider/twilio/status', await twilio(twilioSignature('tw-token', `${PROVIDERS.PUBLIC_URL}${twilioPath}`, form).toString('base64')));
+    conforms('POST', '/api/provider/twilio/status', await twilio('bm9wZQ=='));
+
+    const vapi = JSON.stringify({ message: { type: 'end-of-call-report', endedReason: 'customer-busy', call: { id: 'v9', metadata: { wakeplan_call_id: b, wakeplan_attempt: '1' } } } });
+    conforms('POST', '/api/provider/vapi', await inject('/api/provider/vapi', vapi, { 'content-type': 'application/json', authorization: 'Bearer vapi-secret' }));
+    conforms('POST', '/api/provider/vapi', await inject('/api/provider/vapi', '{"message":{"type":"hang"}}', { 'content-type': 'application/json', authorization: 'Bearer vapi-secret' }));
+
+    const retell = JSON.stringify({ event: 'call_ended', call: { call_id: 'r9', disconnection_reason: 'dial_no_answer', metadata: { wakeplan_call_id: c, wakeplan_attempt: '1' } } });
+    const signed = (raw: string) => ({ 'content-type': 'application/json', 'x-retell-signature': `v=${at.getTime()},d=${retellSignature('retell-key', raw, at.getTime())}` });
+    conforms('POST', '/api/provider/retell', await inject('/api/provider/retell', retell, signed(retell)));
+    conforms('POST', '/api/provider/retell', await inject('/api/provider/retell', retell, { 'content-type': 'application/json' }));
+
+    const bolna = JSON.stringify({ id: 'exec-9', status: 'busy' });
+    conforms('POST', '/api/provider/bolna/{token}', await inject(`/api/provider/bolna/${PROVIDERS.BOLNA_WEBHOOK_TOKEN}`, bolna, { 'content-type': 'application/json' }));
+    conforms('POST', '/api/provider/bolna/{token}', await inject('/api/provider/bolna/wrong-token', bolna, { 'content-type': 'application/json' }));
+    conforms('POST', '/api/provider/bolna/{token}', await inject(`/api/provider/bolna/${PROVIDERS.BOLNA_WEBHOOK_TOKEN}`, '{"id":"exec-0","status":"busy"}', { 'content-type': 'application/json' }));
+  });
+
   it('rate limits', async () => {
     const limited = await startApi(db.current, { RATE_LIMIT_PER_MINUTE: '1' });
     try {
@@ -183,7 +214,7 @@ describe('every answer conforms to the served API description', () => {
       expect(checked.some((c) => c.startsWith(`${op} 2`)), `a success of ${op}`).toBe(true);
       if (op !== 'GET /health') expect(checked.some((c) => c.startsWith(`${op} 4`)), `a failure of ${op}`).toBe(true);
     }
-    expect(new Set(checked.map((c) => c.split(' ')[2]))).toEqual(new Set(['200', '201', '202', '304', '400', '401', '404', '409', '413', '415', '422', '429']));
+    expect(new Set(checked.map((c) => c.split(' ')[2]))).toEqual(new Set(['200', '201', '202', '304', '400', '401', '403', '404', '409', '413', '415', '422', '429']));
   });
 });
 

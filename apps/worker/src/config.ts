@@ -1,6 +1,7 @@
 // The worker's configuration, read once from the environment by main.ts, validated
 // with every problem reported at once, and frozen. Nothing else reads process.env.
 import { readDatabaseEnv, type DatabaseEnv } from '@wakeplan/db';
+import { PROVIDER_NAMES, readProviderDialerEnv, type ProviderDialerConfig } from '@wakeplan/providers/env';
 import { DEV_SECRETS, EnvReader, LOG_LEVELS, type LogLevel } from '@wakeplan/runtime';
 import { DEFAULT_SIMULATED_OUTCOMES } from './dialers/simulated.ts';
 
@@ -20,7 +21,9 @@ export interface WorkerConfig {
   callResultTimeoutMinutes: number;
   shutdownGraceS: number;
   dbIdleTimeoutS: number;
-  dialer: 'simulated' | 'webhook';
+  dialer: 'simulated' | 'webhook' | ProviderDialerConfig['provider'];
+  /** DIALER=twilio|vapi|retell|bolna: that provider's variables (packages/providers provider-env.ts). */
+  provider: ProviderDialerConfig | undefined;
   dialerWebhookUrl: string | undefined;
   dialerWebhookSecret: string | undefined;
   providerEventsUrl: string;
@@ -28,7 +31,7 @@ export interface WorkerConfig {
   logLevel: LogLevel;
   /** WORKER_ID: how this worker names itself in worker_state and call_attempts; main.ts makes one up when unset. */
   workerId: string | undefined;
-  /** DIALER_TIMEOUT_MS: per webhook request. */
+  /** DIALER_TIMEOUT_MS: per webhook or provider request. */
   dialerTimeoutMs: number;
   /** The simulated dialer: SIM_DIALER_SEED, SIM_CALL_SECONDS ("min-max"), SIM_OUTCOMES ("completed=70,no_answer=15,…"). */
   simulated: { seed: number; callSeconds: { min: number; max: number }; outcomes: Record<string, number> };
@@ -40,7 +43,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Reado
   const r = new EnvReader(env);
   const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const database = readDatabaseEnv(r);
-  const dialer = r.oneOf('DIALER', ['simulated', 'webhook'] as const, 'simulated');
+  const dialer = r.oneOf('DIALER', ['simulated', 'webhook', ...PROVIDER_NAMES] as const, 'simulated');
+  const provider = dialer === 'simulated' || dialer === 'webhook' ? undefined : readProviderDialerEnv(r, dialer);
   const dialerWebhookUrl = r.url('DIALER_WEBHOOK_URL');
   const dialerWebhookSecret = r.string('DIALER_WEBHOOK_SECRET');
   if (dialer === 'webhook' && !dialerWebhookUrl) r.problem('DIALER_WEBHOOK_URL is required when DIALER=webhook');
@@ -65,6 +69,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Reado
     shutdownGraceS: r.int('SHUTDOWN_GRACE_S', 10, { min: 0, max: 3600 }),
     dbIdleTimeoutS: r.int('DB_IDLE_TIMEOUT_S', 30, { min: 1, max: 3600 }),
     dialer,
+    provider,
     dialerWebhookUrl,
     dialerWebhookSecret,
     providerEventsUrl: r.url('PROVIDER_EVENTS_URL', 'http://127.0.0.1:3000/api/provider/events') ?? '',

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
 
   const db = await resolveDatabase(process.env, (line) => logger.info(line));
   const clock = new SystemClock();
-  const dialer = buildDialer(config, clock, logger);
+  const dialer = await buildDialer(config, clock, logger);
   const worker = buildWorker(config, db.url, { clock, dialer, logger, metrics });
   server.attach(worker);
   metrics.attach(() => worker.health());
@@ -84,7 +84,12 @@ function buildWorker(config: Readonly<WorkerConfig>, databaseUrl: string, parts:
   });
 }
 
-function buildDialer(c: Readonly<WorkerConfig>, clock: Clock, log: Logger): Dialer {
+async function buildDialer(c: Readonly<WorkerConfig>, clock: Clock, log: Logger): Promise<Dialer> {
+  if (c.provider) {
+    // Loaded only when a provider is chosen.
+    const { createProviderDialer } = await import('@wakeplan/providers');
+    return createProviderDialer(c.provider, { clock, timeoutMs: c.dialerTimeoutMs });
+  }
   if (c.dialer === 'webhook') {
     return new WebhookDialer({ url: c.dialerWebhookUrl!, secret: c.dialerWebhookSecret!, clock, timeoutMs: c.dialerTimeoutMs });
   }

@@ -27,6 +27,9 @@ export interface CallResultRow {
   next_attempt_at: Date | null;
   provider_call_id: string | null;
   duration_seconds: number | null;
+  ended_reason: string | null;
+  recording_url: string | null;
+  transcript: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -43,6 +46,7 @@ function selectResults(sql: Queryable, campaignId: string, f: ResultFilters, aft
   return sql`
     select c.id, c.phone, c.name, c.timezone, c.status, c.attempt, c.last_outcome, c.next_attempt_at,
            coalesce(a.provider_call_id, c.provider_call_id) as provider_call_id, a.duration_seconds,
+           a.ended_reason, a.recording_url, a.transcript,
            c.created_at, c.updated_at
     from calls c
     left join call_attempts a on a.call_id = c.id and a.attempt = c.attempt

@@ -37,6 +37,9 @@ export interface AttemptRecord {
   ended_at: Date | null;
   duration_seconds: number | null;
   error: string | null;
+  ended_reason: string | null;
+  recording_url: string | null;
+  transcript: string | null;
 }
 
 export interface NewDirectCall {
@@ -70,7 +73,8 @@ export async function findCall(sql: Queryable, id: string): Promise<CallRecord |
 
 export async function findAttempts(sql: Queryable, callId: string): Promise<AttemptRecord[]> {
   return sql<AttemptRecord[]>`
-    select attempt, status, worker_id, provider_call_id, claimed_at, confirmed_at, last_event_at, ended_at, duration_seconds, error
+    select attempt, status, worker_id, provider_call_id, claimed_at, confirmed_at, last_event_at, ended_at, duration_seconds, error,
+           ended_reason, recording_url, transcript
     from call_attempts where call_id = ${callId} order by attempt`;
 }
 

@@ -52,9 +52,9 @@ export function createResultPresenter(campaign: CampaignRow, at: Date): ResultPr
       next_attempt_local: next ? DateTime.fromJSDate(next, { zone }).toISO({ suppressMilliseconds: true }) : null,
       provider_call_id: row.provider_call_id,
       duration_seconds: row.duration_seconds,
-      // No provider reports these yet (issue 12 adds the columns); the fields are part of the shape already.
-      recording_url: null,
-      transcript_url: null,
+      ended_reason: row.ended_reason,
+      recording_url: row.recording_url,
+      transcript: row.transcript,
       created_at: row.created_at.toISOString(),
       updated_at: row.updated_at.toISOString(),
     };

@@ -13,7 +13,7 @@ import type { ResultPresenter } from './present-result.ts';
 
 const COLUMNS = [
   'id', 'phone', 'name', 'timezone', 'status', 'attempts', 'last_outcome', 'not_before', 'next_attempt_at',
-  'next_attempt_local', 'provider_call_id', 'duration_seconds', 'recording_url', 'transcript_url', 'created_at', 'updated_at',
+  'next_attempt_local', 'provider_call_id', 'duration_seconds', 'ended_reason', 'recording_url', 'transcript', 'created_at', 'updated_at',
 ] as const satisfies readonly (keyof CallResult)[];
 
 const BOM = '\uFEFF';

@@ -23,10 +23,13 @@ import { isProgressStatus, PROVIDER_EVENT_STATUSES, SIGNATURE_HEADER, TIMESTAMP_
 import type { RouteDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { limitSignedWebhook } from '../plugins/rate-limit.ts';
+import { registerProviderCallbackRoutes } from './provider-callbacks.ts';
 import { Envelope, errorResponses, Uuid, ok } from '../schemas/common.ts';
 
 /** Events are small; anything bigger is not one. */
 const MAX_EVENT_BYTES = 64 * 1024;
+/** A provider's end-of-call report carries the transcript and messages: larger, still bounded. */
+const MAX_CALLBACK_BYTES = 4 * 1024 * 1024;
 
 const ProviderEventBody = Type.Object({
   call_id: Uuid,
@@ -48,30 +51,29 @@ export const providerEventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
   const limit = limitSignedWebhook(app, deps.config.providerEventsPerMinute);
 
   app.addHook('preParsing', async (request, _reply, payload) => {
-    const raw = await readAll(payload, MAX_EVENT_BYTES);
+    const raw = await readAll(payload, request.routeOptions.url === '/api/provider/events' ? MAX_EVENT_BYTES : MAX_CALLBACK_BYTES);
     rawBodies.set(request, raw);
     const replay = Readable.from([raw], { objectMode: false }) as Readable & { receivedEncodedLength?: number };
     replay.receivedEncodedLength = raw.length;
     return replay;
   });
 
-  app.addHook('preValidation', async (request, reply) => {
-    const secret = deps.config.providerEventsSecret;
-    const check = secret
-      ? verifySignedBody({
-        secret,
-        timestampHeader: header(request, TIMESTAMP_HEADER),
-        signatureHeader: header(request, SIGNATURE_HEADER),
-        rawBody: rawBodies.get(request) ?? Buffer.alloc(0),
-        at: deps.now(),
-      })
-      : { ok: false as const, reason: 'PROVIDER_EVENTS_SECRET is not configured' };
-    await limit(request, reply, check.ok);
-    if (!check.ok) throw httpErrors.unauthorized(`provider event rejected: ${check.reason}`);
-  });
-
   app.post('/api/provider/events', {
-    config: { public: true, rateLimit: false, signedWebhook: true }, // limited above, by signature (plugins/rate-limit.ts)
+    config: { public: true, rateLimit: false, signedWebhook: true }, // limited in preValidation, by signature (plugins/rate-limit.ts)
+    preValidation: async (request, reply) => {
+      const secret = deps.config.providerEventsSecret;
+      const check = secret
+        ? verifySignedBody({
+          secret,
+          timestampHeader: header(request, TIMESTAMP_HEADER),
+          signatureHeader: header(request, SIGNATURE_HEADER),
+          rawBody: rawBodies.get(request) ?? Buffer.alloc(0),
+          at: deps.now(),
+        })
+        : { ok: false as const, reason: 'PROVIDER_EVENTS_SECRET is not configured' };
+      await limit(request, reply, check.ok);
+      if (!check.ok) throw httpErrors.unauthorized(`provider event rejected: ${check.reason}`);
+    },
     schema: {
       operationId: 'receiveProviderEvent',
       summary: 'A call outcome from the provider (HMAC-signed; no bearer token)',
@@ -102,6 +104,9 @@ export const providerEventsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async 
     if (outcome.result === 'stale') return ok({ result: outcome.result, reason: outcome.reason });
     return ok({ result: outcome.result });
   });
+
+  // The providers' own callbacks share this plugin's raw-body capture and signed-webhook bucket.
+  registerProviderCallbackRoutes(app, deps, { rawBodyOf: (request) => rawBodies.get(request) ?? Buffer.alloc(0), limit, maxBytes: MAX_CALLBACK_BYTES });
 };
 
 function header(request: FastifyRequest, name: string): string | undefined {

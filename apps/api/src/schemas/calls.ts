@@ -32,6 +32,9 @@ const CallAttempt = Type.Object({
   ended_at: NullableInstant,
   duration_seconds: Type.Union([Type.Integer(), Type.Null()]),
   error: NullableString(),
+  ended_reason: NullableString("the provider's own reason the call ended (Vapi endedReason, Retell disconnection_reason, …)"),
+  recording_url: NullableString(),
+  transcript: NullableString('the transcript as the provider sent it (text or URL)'),
 }, { title: 'CallAttempt' });
 
 const ProviderEventRecord = Type.Object({

@@ -44,8 +44,9 @@ export const CallResult = Type.Object({
   next_attempt_local: NullableString('the same instant in the contact\'s time zone, ISO 8601 with its offset'),
   provider_call_id: NullableString('the provider\'s id of the latest attempt'),
   duration_seconds: Type.Union([Type.Integer(), Type.Null()], { description: 'length of the latest attempt, when reported' }),
+  ended_reason: NullableString('why the provider says the latest attempt ended, in its own words (Vapi endedReason, Retell disconnection_reason, …); null until a provider reports one'),
   recording_url: NullableString('a recording the provider reported for the latest attempt; null until a provider reports one'),
-  transcript_url: NullableString('a transcript the provider reported for the latest attempt; null until a provider reports one'),
+  transcript: NullableString('the transcript (text, or a link) the provider reported for the latest attempt; null until a provider reports one'),
   created_at: Instant,
   updated_at: Instant,
 }, { title: 'CallResult' });
