@@ -43,6 +43,8 @@ import { schedulerRoutes } from './routes/scheduler.ts';
 import { statusPageRoutes } from './routes/status-page.ts';
 import { createStatusService } from './scheduler/status-service.ts';
 import { createPlanWriter } from './plan-writer.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { createWebhookKicker } from './webhooks/webhook-sender.ts';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, sql, logger } = deps;
@@ -79,8 +81,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAuth(app, { tokens, activity, now });
 
   const status = createStatusService({ sql, workerBaseUrl: config.workerBaseUrl, activity });
+  const webhooks = deps.webhooks ?? createWebhookKicker({ sql, logger, now });
   const planWriter = createPlanWriter({
-    sql, logger, doorbellUrl: config.workerWakeUrl, wakeToken: config.wakeToken, onCommitted: () => status.invalidate(),
+    sql, logger, doorbellUrl: config.workerWakeUrl, wakeToken: config.wakeToken,
+    onCommitted: (kind) => {
+      status.invalidate();
+      // an outcome or a lifecycle change may have enqueued webhook events: send them while the database is awake
+      if (kind === 'call_finished' || kind === 'campaign_changed') webhooks.kick();
+    },
     onRing: (result) => metrics.ring(result),
   });
   const changes = createChangeToken({ writes: () => planWriter.version(), workerBaseUrl: config.workerBaseUrl, now });
@@ -105,9 +113,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(schedulerRoutes, routeDeps);
   await app.register(activityRoutes, { activity: activityReports });
   await app.register(providerEventsRoutes, routeDeps);
+  await app.register(webhookRoutes, routeDeps);
 
   app.addHook('onClose', async () => {
     await planWriter.settled();
+    await webhooks.settled();
   });
   return app;
 }

@@ -6,6 +6,7 @@ import type { RequestLedger } from './activity/request-ledger.ts';
 import type { ApiConfig } from './config.ts';
 import type { ApiMetrics } from './metrics/api-metrics.ts';
 import type { PlanWriter } from './plan-writer.ts';
+import type { WebhookKicker } from './webhooks/webhook-sender.ts';
 import type { StatusService } from './scheduler/status-service.ts';
 
 export interface AppDeps {
@@ -14,6 +15,8 @@ export interface AppDeps {
   logger: Logger;
   /** Where instants come from (the system clock by default); the API sets no timers, so `now` is all it reads. */
   clock?: Pick<Clock, 'now'>;
+  /** Sends webhook deliveries after each commit (built from `sql` with the HTTP sender by default; `simulate` passes its own to await it). */
+  webhooks?: WebhookKicker;
   /** The activity ledger fed by `sql`'s debug hook (main.ts); without one, nothing is recorded. */
   ledger?: RequestLedger;
   /** Prometheus metrics (GET /metrics); a fresh registry when not given. */

@@ -43,8 +43,8 @@ export interface PlanWriterOptions {
   logger: Logger;
   doorbellUrl: string | undefined;
   wakeToken: string | undefined;
-  /** Called after each committed plan change (the status cache drops its copy). */
-  onCommitted?: () => void;
+  /** Called after each committed plan change, with its kind (the status cache drops its copy; webhooks are sent). */
+  onCommitted?: (kind: NotifyKind) => void;
   /** Called with each doorbell ring's result (metrics). */
   onRing?: (result: RingResult) => void;
 }
@@ -87,7 +87,7 @@ export function createPlanWriter(options: PlanWriterOptions): PlanWriter {
       });
       version++; // even a write that wakes nobody (a progress event) may have changed what a GET shows
       if (notified) {
-        options.onCommitted?.();
+        options.onCommitted?.(notified);
         ring(notified, requestId ? [requestId] : []);
       }
       return result;

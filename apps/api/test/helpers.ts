@@ -12,6 +12,7 @@ import { createLogger } from '@wakeplan/runtime';
 import { RequestLedger } from '../src/activity/request-ledger.ts';
 import { buildApp } from '../src/app.ts';
 import { loadApiConfig } from '../src/config.ts';
+import { createWebhookKicker, type WebhookKicker } from '../src/webhooks/webhook-sender.ts';
 
 export { phoneNumber, T0 } from '@wakeplan/db/testing';
 
@@ -75,6 +76,8 @@ export interface TestApi {
   sql: Sql;
   worker: FakeWorker;
   clock: { now(): Date; set(d: Date): void };
+  /** The API's after-commit webhook sender: `settled()` waits for what a write started in the background. */
+  webhooks: WebhookKicker;
   logLines: string[];
   ledger: RequestLedger;
   /** Statements the API's pool has sent so far (its debug hook). */
@@ -98,10 +101,11 @@ export async function startApi(db: TestDatabase, env: Record<string, string> = {
   });
   const logLines: string[] = [];
   const logger = createLogger('wakeplan-api', 'info', { write: (line: string) => void logLines.push(line) });
-  const app = await buildApp({ sql, config, logger, clock, ledger });
+  const webhooks = createWebhookKicker({ sql, logger, now: clock.now });
+  const app = await buildApp({ sql, config, logger, clock, ledger, webhooks });
   await app.ready();
   return {
-    app, sql, worker, clock, logLines, ledger, statements: () => statements,
+    app, sql, worker, clock, webhooks, logLines, ledger, statements: () => statements,
     async close() {
       await app.close();
       await sql.end({ timeout: 2 });
@@ -127,6 +131,7 @@ export function useTestApi(options: { env?: Record<string, string>; truncate?: s
   const tables = options.truncate;
   if (tables) {
     beforeEach(async () => {
+      await api.webhooks.settled(); // a previous test's background delivery must not race the truncate
       await db.current.sql`truncate ${db.current.sql(tables)} cascade`;
     });
   }

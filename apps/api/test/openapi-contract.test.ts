@@ -169,6 +169,20 @@ describe('every answer conforms to the served API description', () => {
     }
   });
 
+  it('webhooks', async () => {
+    const created = await call('POST', '/api/webhooks', '/api/webhooks', { payload: { url: 'https://receiver.invalid/hook', events: ['call.completed'] } });
+    const id = json(created).data.id as string;
+    await call('POST', '/api/webhooks', '/api/webhooks', { payload: { url: 'ftp://example.com/hook', events: ['call.completed'] } });
+    await call('GET', '/api/webhooks', '/api/webhooks');
+    await call('GET', '/api/webhooks', '/api/webhooks', { headers: { authorization: 'Bearer nope' } });
+    await call('GET', '/api/webhooks/{id}', `/api/webhooks/${id}`);
+    await call('GET', '/api/webhooks/{id}', '/api/webhooks/00000000-0000-4000-8000-000000000000');
+    await call('GET', '/api/webhooks/{id}/deliveries', `/api/webhooks/${id}/deliveries?limit=10`);
+    await call('GET', '/api/webhooks/{id}/deliveries', `/api/webhooks/${id}/deliveries?status=lost`);
+    await call('DELETE', '/api/webhooks/{id}', `/api/webhooks/${id}`);
+    await call('DELETE', '/api/webhooks/{id}', `/api/webhooks/${id}`);
+  });
+
   it("the providers' callbacks", async () => {
     const at = api.clock.now();
     const campaign = await insertCampaign(db.current.sql, { timezone: 'UTC', first_call_time: '00:00', last_call_time: '00:00' }, at);

@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' }, duration: { type: 'string' }, speed: { type: 'string' },
         'no-delay': { type: 'boolean' }, days: { type: 'string' }, json: { type: 'boolean' },
         scenario: { type: 'string' }, 'suspend-after': { type: 'string' }, cu: { type: 'string' },
-        svg: { type: 'string' },
+        svg: { type: 'string' }, grace: { type: 'string' }, modes: { type: 'string' },
       },
     });
   } catch (error) {

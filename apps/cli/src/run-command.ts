@@ -2,6 +2,7 @@
 // every command gets typed, validated values.
 import { usageError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
+import { runCheck } from './commands/check.ts';
 import { runMigrate } from './commands/migrate.ts';
 import { runNotify } from './commands/notify.ts';
 import { runPlan } from './commands/plan.ts';
@@ -47,11 +48,13 @@ export async function runCommand(ctx: CliContext, command: string, values: Value
     case 'status':
       await runStatus(ctx, { json: flag('json') });
       return 0;
+    case 'check':
+      return runCheck(ctx, { json: flag('json'), graceMinutes: numberOption(values, 'grace', { min: 0, max: 10080 }) });
     case 'simulate':
       await runSimulate(ctx, {
         scenario: str('scenario'), days: numberOption(values, 'days', { min: 0.01, max: 366 }),
         suspendAfterMinutes: numberOption(values, 'suspend-after', { min: 0.1, max: 1440 }),
-        cu: numberOption(values, 'cu', { min: 0.25, max: 56 }), json: flag('json'), svg: str('svg'),
+        cu: numberOption(values, 'cu', { min: 0.25, max: 56 }), json: flag('json'), svg: str('svg'), modes: str('modes'),
       });
       return 0;
     default:

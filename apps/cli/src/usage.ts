@@ -12,7 +12,11 @@ Usage:
                                                      re-send recorded notifications, keeping their spacing / N
   wakeplan plan [--days N] [--json]                  the coming wakes and each campaign's open windows
   wakeplan status [--json]                           the same data as GET /api/scheduler/status
-  wakeplan simulate --scenario F.json [--days N] [--suspend-after MIN] [--cu N] [--json] [--svg OUT.svg]
+  wakeplan check [--json] [--grace MIN]              every contact terminal or pending with a known due time, no active
+                                                     campaign with nothing pending, no two live attempts for one contact;
+                                                     exits 1 with one line per violation (in flight past its deadline by
+                                                     more than --grace minutes, default 10, counts as one)
+  wakeplan simulate --scenario F.json [--days N] [--suspend-after MIN] [--cu N] [--json] [--svg OUT.svg] [--modes M,…]
                                                      run a scenario on a virtual clock: wake plan vs polling
 
 Database: DATABASE_URL, else the embedded development Postgres (see README).

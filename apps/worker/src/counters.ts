@@ -2,7 +2,7 @@
 // worker_state. Kept in memory only.
 const COUNTER_NAMES = [
   'wakes', 'planReads', 'campaignRefreshes', 'claims', 'dialed', 'confirmed', 'rejected', 'unconfirmed', 'resent', 'deadlinesExpired',
-  'contactsExpired', 'notifications', 'doorbells', 'resyncs', 'listenerLost', 'refusedWakes', 'errors',
+  'contactsExpired', 'webhooksSent', 'webhooksDelivered', 'notifications', 'doorbells', 'resyncs', 'listenerLost', 'refusedWakes', 'errors',
 ] as const;
 
 export type WorkerCounters = Record<(typeof COUNTER_NAMES)[number], number>;

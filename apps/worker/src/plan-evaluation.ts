@@ -10,6 +10,7 @@
 // reached, nothing is. Campaigns whose window has ended for good while work is
 // queued are reported for expiry.
 import { planInputFromSnapshot, type PlanSnapshot } from '@wakeplan/db';
+import type { WebhookWake } from './webhook-wake.ts';
 import { computeWakePlan, isWindowOpen, windowHasEnded, type CallingWindow, type PlanInput, type WakeDecision } from '@wakeplan/schedule-core';
 
 export interface PlanEvaluation {
@@ -24,7 +25,9 @@ export interface PlanEvaluation {
   directDue: boolean;
   deadlinePassed: boolean;
   /** Strictly after `at`, or null when nothing is ever due again. */
-  nextWake: WakeDecision | null;
+  nextWake: WakeDecision | WebhookWake | null;
+  /** A webhook delivery is due now (webhook-wake.ts: a separate input, folded in after the plan). */
+  webhookDeliveryDue: boolean;
   /** Campaigns with queued work whose window never opens again: expire it. */
   endedCampaignIds: string[];
   /** Calls in flight account-wide (any worker). */
@@ -47,6 +50,7 @@ export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: numbe
     directDue: plan.directCallsDueNow,
     deadlinePassed: plan.deadlinePassed,
     nextWake: plan.nextWake,
+    webhookDeliveryDue: false,
     endedCampaignIds: withWork.filter((c) => windowHasEnded(c.window, at)).map((c) => c.id),
     inFlight: snapshot.inFlightTotal,
     accountFull,

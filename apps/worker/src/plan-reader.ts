@@ -5,13 +5,16 @@
 // evaluation at the clock's now; and the two kinds of giving up on time the
 // plan can reveal — calls past their result deadline (→ unknown → retry
 // policy) and campaigns whose window has ended for good (→ queued contacts
-// expired). Says what changed, so the caller reads again before resting.
-import { readCampaignPlans, readPlanSnapshot, type Sql } from '@wakeplan/db';
+// expired). Every read, whole or partial, also reads the earliest pending
+// webhook delivery, one separate input folded into the next wake
+// (webhook-wake.ts). Says what changed, so the caller reads again before resting.
+import { readCampaignPlans, readEarliestPendingDelivery, readPlanSnapshot, type Sql } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
 import type { CampaignPlan } from './campaign-plan.ts';
 import type { WorkerCounters } from './counters.ts';
 import { evaluatePlan, type PlanEvaluation } from './plan-evaluation.ts';
 import { expireEndedCampaign, expireOverdueCalls } from './sql/expiry.ts';
+import { withEarliestDelivery } from './webhook-wake.ts';
 
 export interface PlanRead {
   evaluation: PlanEvaluation;
@@ -28,14 +31,26 @@ export interface ReadDeps {
   logger: Logger;
 }
 
+/** The earliest pending webhook delivery as last read (outbox.ts), kept beside the campaign plan. */
+export interface KnownDeliveries {
+  earliestAt: Date | null;
+}
+
+export interface ReadOptions {
+  /** Evaluate just these campaigns (the CPU of a whole evaluation grows with the campaigns in memory; a refresh round needs only to know whether what it read is due). */
+  evaluateOnly?: Set<string>;
+  /** Read the earliest pending delivery even when `refresh` is null (deliveries were just sent). */
+  readDeliveries?: boolean;
+}
+
 /**
  * `refresh`: 'all' for a full read, else the campaigns to read again (empty: the
- * totals only); null reads nothing. `evaluateOnly`: evaluate just those
- * campaigns (the CPU of a whole evaluation grows with the campaigns in memory;
- * a refresh round needs only to know whether what it read is due).
+ * totals only); null reads nothing. Whenever it reads (or `readDeliveries`),
+ * the earliest pending webhook delivery is read too and kept in `deliveries`;
+ * every evaluation folds in what `deliveries` holds.
  */
 export async function readPlanAndExpire(
-  sql: Sql, plan: CampaignPlan, refresh: 'all' | Set<string> | null, d: ReadDeps, evaluateOnly?: Set<string>,
+  sql: Sql, plan: CampaignPlan, deliveries: KnownDeliveries, refresh: 'all' | Set<string> | null, d: ReadDeps, o: ReadOptions = {},
 ): Promise<PlanRead> {
   if (refresh === 'all') {
     plan.replaceAll(await readPlanSnapshot(sql));
@@ -44,10 +59,12 @@ export async function readPlanAndExpire(
     plan.refresh(refresh, await readCampaignPlans(sql, [...refresh]));
     d.counters.campaignRefreshes++;
   }
+  if (refresh !== null || o.readDeliveries) deliveries.earliestAt = await readEarliestPendingDelivery(sql);
   const now = d.clock.now();
-  const evaluation = evaluateOnly
-    ? evaluatePlan(plan.snapshot(now, evaluateOnly), now, d.accountCap, false)
+  const evaluated = o.evaluateOnly
+    ? evaluatePlan(plan.snapshot(now, o.evaluateOnly), now, d.accountCap, false)
     : evaluatePlan(plan.snapshot(now), now, d.accountCap);
+  const evaluation = withEarliestDelivery(evaluated, deliveries.earliestAt);
   for (const s of evaluation.skipped) d.logger.warn({ campaignId: s.campaignId, error: s.error }, 'campaign left out of the plan');
   let overdueExpired = false;
   if (evaluation.deadlinePassed) {

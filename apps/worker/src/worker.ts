@@ -15,7 +15,7 @@
 //
 // This file holds the life itself: hints in, passes, rest, timers, errors. What a
 // round of a pass does is pass-round.ts; the connections are worker-connections.ts.
-import type { Sql } from '@wakeplan/db';
+import { httpWebhookSender, type Sql, type WebhookSender } from '@wakeplan/db';
 import type { Clock, Logger, TimerHandle } from '@wakeplan/runtime';
 import { newCounters } from './counters.ts';
 import type { DatabaseConnector } from './database-connector.ts';
@@ -43,6 +43,8 @@ export interface WorkerDeps {
   logger: Logger;
   settings: WorkerSettings;
   mode: SchedulingMode;
+  /** How webhook deliveries are sent (HTTP by default; `simulate` and tests pass their own). */
+  webhookSender?: WebhookSender;
   /** The activity ledger (wake-ledger.ts): told when a wake starts and ends; writes with the wake's pool. */
   ledger?: WakeLedger;
   /** Prometheus metrics (worker-metrics.ts): told of wakes, timer lateness and listener reconnects. */
@@ -55,7 +57,7 @@ export class Worker {
   private readonly connections: WorkerConnections;
   private readonly hints = new HintBook();
   private readonly round: RoundDeps;
-  private readonly plan: KnownPlan = { campaigns: new CampaignPlan(), evaluation: null, readSeq: -1, stale: new Set() };
+  private readonly plan: KnownPlan = { campaigns: new CampaignPlan(), evaluation: null, readSeq: -1, stale: new Set(), deliveries: { earliestAt: null } };
   private planned: PlannedWake | null = null;
   private timer: TimerHandle | null = null;
   private running: Promise<void> | null = null;
@@ -71,6 +73,7 @@ export class Worker {
       clock: deps.clock, dialer: deps.dialer, counters: this.counters, logger: deps.logger,
       dispatcher: new Dispatcher(deps.clock, deps.dialer, deps.settings, this.counters, deps.logger),
       accountCap: deps.settings.accountCap, callbackUrl: deps.settings.callbackUrl, stopping: () => this.stopping,
+      webhookSender: deps.webhookSender ?? httpWebhookSender(),
     };
     this.connections = new WorkerConnections(deps.connector, deps.mode, {
       notification: (payload) => this.onNotification(payload),

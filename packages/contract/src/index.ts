@@ -13,3 +13,6 @@ export {
 export { REQUEST_ID_HEADER, saneRequestId } from './request-id.ts';
 export { SIGNATURE_HEADER, signedHeaders, TIMESTAMP_HEADER, verifySignedBody, type SignatureCheck } from './signing.ts';
 export type { WorkerHealthBody } from './worker-health.ts';
+export {
+  isWebhookEventType, WEBHOOK_EVENT_ID_HEADER, WEBHOOK_EVENT_TYPES, type WebhookEventBody, type WebhookEventType,
+} from './webhook-events.ts';

@@ -12,9 +12,12 @@
 //   notify.ts             NOTIFY scheduler_changed inside the writing transaction
 //   rows.ts               row shapes and the campaign row → calling window mapping
 //   outcomes.ts           the outcome logic (provider events, worker, simulate)
+//   consistency-check.ts  `wakeplan check`: every contact terminal or pending with a due time
 //   plan-snapshot.ts      the plan input in one query (worker, API status, CLI)
 //   plan-input.ts         the snapshot → schedule-core's PlanInput
 //   activity-ledger.ts    when each process touched the database: buffer, write (with pruning), read
+//   outbox.ts             webhook events written in the changing transaction; earliest pending delivery
+//   webhook-delivery.ts   claim (SKIP LOCKED, lease), signed POST, backoff for 24 h, then failed
 // Tests import the per-file database helpers and fixtures from @wakeplan/db/testing.
 export * from './client.ts';
 export * from './errors.ts';
@@ -27,4 +30,7 @@ export * from './rows.ts';
 export * from './plan-snapshot.ts';
 export * from './plan-input.ts';
 export * from './outcomes.ts';
+export * from './consistency-check.ts';
 export * from './activity-ledger.ts';
+export * from './outbox.ts';
+export * from './webhook-delivery.ts';

@@ -10,12 +10,22 @@
 //     row is what lets ONE conditional update complete a campaign safely when
 //     two last calls end at once;
 //   * every event is recorded in provider_events, applied or not;
-//   * NOTIFY call_finished is sent inside the transaction (delivered on commit).
-import { buildNotification, isProgressStatus, type ProviderEvent } from '@wakeplan/contract';
+//   * lifecycle is total: in a cancelled campaign an ended attempt never
+//     schedules a retry — what would have been one ends the contact as
+//     `cancelled` (a completed call stays completed, a final failure failed);
+//     in a paused campaign outcomes are recorded and retries queued as usual
+//     (due after resume), and the campaign is not completed while paused:
+//     resume completes it (apps/api campaigns/lifecycle.ts says why);
+//   * NOTIFY call_finished is sent inside the transaction (delivered on commit),
+//     and so are the webhook events (outbox.ts) the change produces.
+import { buildNotification, isProgressStatus, type ProviderEvent, type WebhookEventType } from '@wakeplan/contract';
 import { decideAfterAttempt, type NextCallState, type RetryPolicy } from '@wakeplan/schedule-core';
 import type { Queryable, Sql, TransactionSql } from './client.ts';
 import { notifySchedulerChanged } from './notify.ts';
-import { CAMPAIGN_COLUMNS, campaignWindow, FINAL_OUTCOMES, type AttemptOutcome, type CampaignRow } from './rows.ts';
+import { enqueueCallEvents, enqueueCampaignEvent } from './outbox.ts';
+import {
+  CAMPAIGN_COLUMNS, campaignWindow, FINAL_OUTCOMES, type AttemptOutcome, type CampaignRow, type CampaignStatus,
+} from './rows.ts';
 
 export type ApplyEventResult =
   | { result: 'applied'; callStatus: string; campaignId: string | null }
@@ -39,7 +49,12 @@ export interface LockedCall {
 export interface LockedForOutcome {
   call: LockedCall;
   policy: RetryPolicy | null;
+  /** The campaign's status under its row lock; null for a direct call. */
+  campaignStatus: CampaignStatus | null;
 }
+
+/** Where a call goes after an attempt: the retry policy's decision, or `cancelled` instead of a retry in a cancelled campaign. */
+export type SettledCallState = NextCallState | { status: 'cancelled'; nextAttemptAt: null };
 
 /** Applies one provider event in its own transaction (what `simulate` calls). */
 export async function applyProviderEvent(sql: Sql, event: ProviderEvent, at: Date, o: OutcomeOptions): Promise<ApplyEventResult> {
@@ -109,16 +124,28 @@ async function recordProgress(tx: TransactionSql, callId: string, event: Provide
 export async function lockCallForOutcome(tx: TransactionSql, callId: string): Promise<LockedForOutcome | null> {
   const [ref] = await tx<{ campaign_id: string | null }[]>`select campaign_id from calls where id = ${callId}`;
   if (!ref) return null;
-  const policy = ref.campaign_id ? await lockCampaignPolicy(tx, ref.campaign_id) : null;
+  const campaign = ref.campaign_id ? await lockCampaignPolicy(tx, ref.campaign_id) : null;
   const [call] = await tx<LockedCall[]>`
     select id, campaign_id, status, attempt, last_outcome from calls where id = ${callId} for update`;
-  return call ? { call, policy } : null;
+  return call ? { call, policy: campaign?.policy ?? null, campaignStatus: campaign?.status ?? null } : null;
 }
 
-async function lockCampaignPolicy(tx: TransactionSql, campaignId: string): Promise<RetryPolicy | null> {
+async function lockCampaignPolicy(tx: TransactionSql, campaignId: string): Promise<{ policy: RetryPolicy; status: CampaignStatus } | null> {
   const [row] = await tx<CampaignRow[]>`select ${tx.unsafe(CAMPAIGN_COLUMNS)} from campaigns where id = ${campaignId} for update`;
   if (!row) return null;
-  return { maxAttempts: row.max_attempts, retryDelayMinutes: row.retry_delay_minutes, retryOn: row.retry_on, window: campaignWindow(row) };
+  const policy = { maxAttempts: row.max_attempts, retryDelayMinutes: row.retry_delay_minutes, retryOn: row.retry_on, window: campaignWindow(row) };
+  return { policy, status: row.status };
+}
+
+/**
+ * The retry policy's decision, except that a cancelled campaign schedules no
+ * retry: the contact is cancelled instead (pure).
+ */
+export function decideSettlement(
+  policy: RetryPolicy | null, campaignStatus: CampaignStatus | null, attempt: number, outcome: AttemptOutcome, outcomeAt: Date,
+): SettledCallState {
+  const next = decideAfterAttempt(policy, attempt, outcome, outcomeAt);
+  return campaignStatus === 'cancelled' && next.status === 'queued' ? { status: 'cancelled', nextAttemptAt: null } : next;
 }
 
 /**
@@ -128,14 +155,15 @@ async function lockCampaignPolicy(tx: TransactionSql, campaignId: string): Promi
  */
 export async function settleCall(
   tx: TransactionSql, locked: LockedForOutcome, outcome: AttemptOutcome, outcomeAt: Date, at: Date, providerCallId: string | null = null,
-): Promise<NextCallState> {
-  const { call, policy } = locked;
-  const next = decideAfterAttempt(policy, call.attempt, outcome, outcomeAt);
+): Promise<SettledCallState> {
+  const { call, policy, campaignStatus } = locked;
+  const next = decideSettlement(policy, campaignStatus, call.attempt, outcome, outcomeAt);
   await tx`
     update calls set status = ${next.status}, next_attempt_at = ${next.nextAttemptAt}, result_deadline = null,
            last_outcome = ${outcome}, provider_call_id = coalesce(${providerCallId}, provider_call_id), updated_at = ${at}
     where id = ${call.id} and attempt = ${call.attempt}`;
   await notifySchedulerChanged(tx, buildNotification('call_finished', at, { campaignId: call.campaign_id, callId: call.id }));
+  await enqueueCallEvents(tx, callEventTypes(next.status), call.id, call.attempt, at);
   if (call.campaign_id && next.status !== 'queued') await completeCampaignIfDone(tx, call.campaign_id, at);
   if (call.campaign_id && next.status === 'queued') await reactivateCampaign(tx, call.campaign_id, at);
   return next;
@@ -150,7 +178,11 @@ export async function reactivateCampaign(tx: Queryable, campaignId: string, at: 
   await tx`update campaigns set status = 'active', completed_at = null, updated_at = ${at} where id = ${campaignId} and status = 'completed'`;
 }
 
-/** One conditional update; the caller must hold the campaign row lock. True when it completed now. */
+/**
+ * One conditional update; the caller must hold the campaign row lock. True when
+ * it completed now. Only an active campaign completes: a paused one waits for
+ * resume, a cancelled one stays cancelled.
+ */
 export async function completeCampaignIfDone(tx: TransactionSql, campaignId: string, at: Date): Promise<boolean> {
   const rows = await tx`
     update campaigns set status = 'completed', completed_at = ${at}, updated_at = ${at}
@@ -158,5 +190,13 @@ export async function completeCampaignIfDone(tx: TransactionSql, campaignId: str
       and not exists (select 1 from calls where campaign_id = ${campaignId}
                       and status in ('queued', 'dialing', 'in_progress', 'unknown'))
     returning id`;
+  if (rows.length > 0) await enqueueCampaignEvent(tx, 'campaign.completed', campaignId, at);
   return rows.length > 0;
+}
+
+/** The webhook events an ended attempt produces: always call.attempt_ended, then the call's own end if it ended. */
+function callEventTypes(status: SettledCallState['status']): WebhookEventType[] {
+  if (status === 'completed') return ['call.attempt_ended', 'call.completed'];
+  if (status === 'failed') return ['call.attempt_ended', 'call.failed'];
+  return ['call.attempt_ended'];
 }

@@ -1,7 +1,9 @@
 // Campaign SQL used only by the API. Every function takes the caller's instant
 // `at` for what it stamps; none uses now(). Writes run inside the caller's
 // transaction (see plan-writer.ts), reads on the pool.
-import { CALL_STATUSES, CAMPAIGN_COLUMNS, type CampaignRow, type CampaignStatus, type Queryable } from '@wakeplan/db';
+import {
+  CALL_STATUSES, CAMPAIGN_COLUMNS, completeCampaignIfDone, type CampaignRow, type CampaignStatus, type Queryable, type TransactionSql,
+} from '@wakeplan/db';
 import type { CampaignValues } from '../campaigns/campaign-input.ts';
 
 export type CampaignStats = Record<(typeof CALL_STATUSES)[number] | 'total', number>;
@@ -55,7 +57,22 @@ export async function setCampaignStatus(tx: Queryable, id: string, status: Campa
   return row!;
 }
 
-/** Queued contacts of a cancelled campaign are cancelled too; calls in flight finish on their own. */
+/**
+ * Resume, after the row is active again: completed at once when it has
+ * contacts and none is pending (its last call ended while it was paused).
+ * The caller holds the row lock; `row` is the resumed row.
+ */
+export async function completeResumedCampaign(tx: TransactionSql, id: string, at: Date, row: CampaignRow): Promise<CampaignRow> {
+  const [hasContacts] = await tx`select 1 from calls where campaign_id = ${id} limit 1`;
+  if (!hasContacts || !(await completeCampaignIfDone(tx, id, at))) return row;
+  return (await findCampaign(tx, id))!;
+}
+
+/**
+ * Queued contacts of a cancelled campaign are cancelled too. Calls in flight
+ * finish on their own: their outcome is recorded, and what would have been a
+ * retry cancels the contact instead (packages/db outcomes.ts).
+ */
 export async function cancelQueuedCalls(tx: Queryable, campaignId: string, at: Date): Promise<number> {
   const result = await tx`
     update calls set status = 'cancelled', updated_at = ${at}

@@ -20,6 +20,8 @@ interface ModeReport {
   latency_max_seconds: number;
   compute_hours: number;
   cost_usd: { launch: number; scale: number };
+  /** With a webhook registered: events written, distinct events the receiver accepted, requests sent, deliveries by state at the end. */
+  webhooks?: { events: number; delivered_events: number; requests: number; refused: number; deliveries: Record<string, number> };
 }
 
 export interface SimulationReport {
@@ -72,6 +74,10 @@ export function buildReport(input: ReportInput): BuiltReport {
         launch: round(usage.computeHours * input.cu * NEON_PRICE_PER_CU_HOUR.launch, 4),
         scale: round(usage.computeHours * input.cu * NEON_PRICE_PER_CU_HOUR.scale, 4),
       },
+      ...(run.webhooks ? { webhooks: {
+        events: run.webhooks.events, delivered_events: run.webhooks.receiver.eventIds.size, requests: run.webhooks.receiver.requests,
+        refused: run.webhooks.receiver.refused, deliveries: run.webhooks.deliveries,
+      } } : {}),
     };
     ratios[run.mode] = bound.computeHours > 0 ? round(usage.computeHours / bound.computeHours) : 0;
     awake[run.mode] = usage.awake;
@@ -115,6 +121,10 @@ export function formatReport(r: SimulationReport): string {
     ['calls dialed', (m) => String(m.calls_dialed)],
     ['latency mean / max', (m) => `${m.latency_mean_seconds.toFixed(1)} s / ${m.latency_max_seconds.toFixed(1)} s`],
   ];
+  if (names.some((n) => r.modes[n].webhooks)) {
+    rows.push(['webhook events delivered', (m) => (m.webhooks ? `${m.webhooks.delivered_events} / ${m.webhooks.events}` : '—')]);
+    rows.push(['webhook requests (refused)', (m) => (m.webhooks ? `${m.webhooks.requests} (${m.webhooks.refused})` : '—')]);
+  }
   const width = 26;
   const col = 24;
   const lines = [

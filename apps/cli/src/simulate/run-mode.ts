@@ -12,15 +12,17 @@
 import {
   applyProviderEvent, campaignWindow, createMigratedDatabase, createSql, type CampaignWindowColumns, type Sql, type ThrowawayDatabase,
 } from '@wakeplan/db';
-import type { ProviderEvent } from '@wakeplan/contract';
+import { isProgressStatus, type ProviderEvent } from '@wakeplan/contract';
 import { buildApp } from '@wakeplan/api/app';
 import { loadApiConfig } from '@wakeplan/api/config';
+import { createWebhookKicker, type WebhookKicker } from '@wakeplan/api/webhooks';
 import { createLogger, FakeClock } from '@wakeplan/runtime';
 import { Worker, type SchedulingMode } from '@wakeplan/worker';
 import type { CallingWindow } from '@wakeplan/schedule-core';
 import type { Scenario, ScenarioAction } from './scenario.ts';
 import { ScenarioDialer, type DialRecord, type OutcomeRecord } from './scenario-dialer.ts';
 import { simulatedPhone } from './sim-outcomes.ts';
+import { simulatedReceiver, type ReceiverLog } from './sim-webhooks.ts';
 import { RecordingConnector, TouchRecorder } from './touch-recorder.ts';
 
 export const SIM_MODES = ['wakeplan', 'window_polling', 'polling'] as const;
@@ -46,6 +48,8 @@ export interface ModeRun {
   campaigns: CreatedCampaign[];
   directCalls: DirectCallRecord[];
   accountCap: number;
+  /** When the scenario registers a webhook: what its receiver saw, and the deliveries' final states. */
+  webhooks: { receiver: ReceiverLog; events: number; deliveries: Record<string, number> } | null;
 }
 
 export interface RunModeOptions {
@@ -89,6 +93,9 @@ class SimulatedSystem {
   private readonly connector: RecordingConnector;
   private readonly dialer: ScenarioDialer;
   private readonly worker: Worker;
+  private readonly receiver: ReturnType<typeof simulatedReceiver> | null;
+  /** The API's after-commit webhook sender; settle() waits for it like for the worker. */
+  private readonly webhooks: WebhookKicker;
   private app!: Awaited<ReturnType<typeof buildApp>>;
 
   static async create(o: RunModeOptions): Promise<SimulatedSystem> {
@@ -97,7 +104,10 @@ class SimulatedSystem {
       ...loadApiConfig({ NODE_ENV: 'test', API_TOKENS: 'simulate', RATE_LIMIT_PER_MINUTE: '10000000', BODY_LIMIT_BYTES: String(512 * 1024 * 1024) }),
       workerWakeUrl: undefined, workerBaseUrl: undefined,
     };
-    system.app = await buildApp({ sql: system.apiSql, config, logger: createLogger('wakeplan-api', 'silent'), clock: system.clock });
+    await system.registerWebhook();
+    system.app = await buildApp({
+      sql: system.apiSql, config, logger: createLogger('wakeplan-api', 'silent'), clock: system.clock, webhooks: system.webhooks,
+    });
     return system;
   }
 
@@ -106,9 +116,13 @@ class SimulatedSystem {
     this.apiSql = createSql({ url: db.url, applicationName: 'wakeplan-simulate-api', idleTimeoutS: 3600, max: 4, debug: this.observe('api') });
     this.outcomeSql = createSql({ url: db.url, applicationName: 'wakeplan-simulate-outcomes', idleTimeoutS: 3600, max: 2, debug: this.observe('outcomes') });
     this.connector = new RecordingConnector(db.url, this.recorder);
+    this.receiver = o.scenario.webhooks ? simulatedReceiver(o.scenario.webhooks) : null;
+    const send = this.receiver?.send ?? (async () => ({ ok: true as const, statusCode: 204 }));
+    this.webhooks = createWebhookKicker({ sql: this.apiSql, logger: createLogger('wakeplan-api', 'silent'), now: () => clock.now(), send });
     this.dialer = new ScenarioDialer(clock, o.scenario, async (event) => { this.queue.push(() => this.applyOutcome(event)); });
     this.worker = new Worker({
       clock, connector: this.connector, dialer: this.dialer, logger: createLogger('wakeplan-worker', 'silent'), mode: schedulingMode(o.mode),
+      webhookSender: send,
       settings: { workerId: `simulate-${o.mode}`, accountCap: ACCOUNT_CAP, resultTimeoutMinutes: RESULT_TIMEOUT_MINUTES,
         callbackUrl: 'http://127.0.0.1/simulated', shutdownGraceS: 1 },
     });
@@ -133,7 +147,21 @@ class SimulatedSystem {
 
   private async applyOutcome(event: ProviderEvent): Promise<void> {
     await applyProviderEvent(this.outcomeSql, event, this.clock.now(), { resultTimeoutMinutes: RESULT_TIMEOUT_MINUTES });
+    if (this.receiver && !isProgressStatus(event.status)) this.webhooks.kick(); // the provider-events route sends after its commit
     this.ringDoorbell('outcome');
+  }
+
+  /** The scenario's webhook exists before the run: configuration, written outside the recorded traffic. */
+  private async registerWebhook(): Promise<void> {
+    const w = this.o.scenario.webhooks;
+    if (!w) return;
+    const setup = createSql({ url: this.db.url, applicationName: 'wakeplan-simulate-setup', idleTimeoutS: 1, max: 1 });
+    try {
+      await setup`insert into webhook_subscriptions (url, events, secret, created_at)
+                  values ('https://receiver.invalid/simulated', ${w.events}, ${'simulated-secret-'.padEnd(40, '0')}, ${this.o.scenario.start})`;
+    } finally {
+      await setup.end();
+    }
   }
 
   async run(): Promise<void> {
@@ -186,6 +214,7 @@ class SimulatedSystem {
     for (let i = 0; i < 100_000; i++) {
       await new Promise((r) => setImmediate(r));
       await this.worker.idle();
+      await this.webhooks.settled();
       if (this.sentNotifications.length > 0) {
         for (const [channel, payload] of this.sentNotifications.splice(0)) this.connector.deliver(channel, payload);
         continue;
@@ -198,6 +227,7 @@ class SimulatedSystem {
   }
 
   async close(): Promise<void> {
+    if (this.receiver) this.webhookResult = await this.readWebhookResult();
     await this.worker.stop().catch(() => {});
     await this.dialer.close();
     await this.app?.close();
@@ -210,7 +240,21 @@ class SimulatedSystem {
     return {
       mode: this.o.mode, statements: { ...r.statements }, connectionsOpened: r.connectionsOpened, touches: r.touches,
       workerStatementTimes: r.workerStatementTimes, dials: this.dialer.dials, outcomes: this.dialer.outcomes,
-      campaigns: this.campaigns, directCalls: this.directCalls, accountCap: ACCOUNT_CAP,
+      campaigns: this.campaigns, directCalls: this.directCalls, accountCap: ACCOUNT_CAP, webhooks: this.webhookResult,
     };
+  }
+
+  private webhookResult: ModeRun['webhooks'] = null;
+
+  /** Read after the run, outside the recorded traffic (a fresh unobserved connection). */
+  private async readWebhookResult(): Promise<ModeRun['webhooks']> {
+    const q = createSql({ url: this.db.url, applicationName: 'wakeplan-simulate-report', idleTimeoutS: 1, max: 1 });
+    try {
+      const [e] = await q<{ n: number }[]>`select count(*)::int as n from outbox_events`;
+      const rows = await q<{ status: string; n: number }[]>`select status, count(*)::int as n from webhook_deliveries group by status`;
+      return { receiver: this.receiver!.log, events: e!.n, deliveries: Object.fromEntries(rows.map((r) => [r.status, r.n])) };
+    } finally {
+      await q.end();
+    }
   }
 }

@@ -5,7 +5,10 @@
 // { duration_seconds, outcomes: { completed, no_answer, busy, failed } (shares) },
 // actions: [{ at, create_campaign: campaign } | { at, direct_call: { agent_id?, not_before? } }] }
 // where a campaign is the API's campaign fields (snake_case) plus `contacts`: a count.
-// Campaigns listed under `campaigns` are created at `start`.
+// Campaigns listed under `campaigns` are created at `start`. Optional
+// `webhooks` registers a webhook before the run (sim-webhooks.ts).
+import { parseScenarioWebhooks, type ScenarioWebhooks } from './sim-webhooks.ts';
+
 export const SIM_OUTCOMES = ['completed', 'no_answer', 'busy', 'failed'] as const;
 export type SimOutcome = (typeof SIM_OUTCOMES)[number];
 
@@ -28,6 +31,8 @@ export interface Scenario {
   outcomeShares: Record<SimOutcome, number>;
   /** Every user action, initial campaigns first (at `start`), in time order. */
   actions: ScenarioAction[];
+  /** A webhook registered before the run, and when its receiver is down; null: none. */
+  webhooks: ScenarioWebhooks | null;
 }
 
 export class ScenarioError extends Error {
@@ -57,11 +62,12 @@ export function parseScenario(raw: unknown): Scenario {
     const action = scenarioAction(a, `actions[${i}]`, problems, start);
     if (action) actions.push(action);
   });
+  const webhooks = parseScenarioWebhooks(o.webhooks, problems);
   if (problems.length > 0 || !start) throw new ScenarioError(problems);
   actions.sort((a, b) => a.at.getTime() - b.at.getTime());
   return {
     name: typeof o.name === 'string' && o.name ? o.name : 'scenario',
-    start, days, seed, durationSeconds, outcomeShares, actions,
+    start, days, seed, durationSeconds, outcomeShares, actions, webhooks,
   };
 }
 
