@@ -12,7 +12,7 @@
 //     (`order by next_attempt_at nulls first limit 1`), never a count or a
 //     min() over the campaign's contacts;
 //   * with recipient hours, the contact zones are found by a loose index scan
-//     of calls_queued_by_campaign_zone (migration 006): one probe per distinct
+//     of calls_queued_by_campaign_zone (migration 007): one probe per distinct
 //     zone, then one probe per zone for its earliest due;
 //   * in-flight figures read the calls in flight only (bounded by the caps).
 // Counting queued contacts is the API's business, per page (scheduler/).
