@@ -27,6 +27,7 @@ import { registerRateLimit } from './plugins/rate-limit.ts';
 import { echoRequestId, requestIdOptions } from './plugins/request-id.ts';
 import { applyRouteConventions } from './plugins/route-conventions.ts';
 import { validatorCompiler } from './plugins/validation.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { callRoutes } from './routes/calls.ts';
 import { campaignCallRoutes } from './routes/campaign-calls.ts';
 import { campaignContactRoutes } from './routes/campaign-contacts.ts';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(schedulerRoutes, routeDeps);
   await app.register(activityRoutes, { activity: activityReports });
   await app.register(providerEventsRoutes, routeDeps);
+  await app.register(auditRoutes, routeDeps);
   await app.register(webhookRoutes, routeDeps);
 
   app.addHook('onClose', async () => {

@@ -167,6 +167,9 @@ describe('every answer conforms to the served API description', () => {
       await post(event('00000000-0000-4000-8000-000000000009')), await post('{"call_id":"x"}')]) {
       conforms('POST', '/api/provider/events', res);
     }
+    await call('GET', '/api/audit/dials', '/api/audit/dials');
+    await call('GET', '/api/audit/dials', '/api/audit/dials?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z');
+    await call('GET', '/api/audit/dials', '/api/audit/dials?from=yesterday');
   });
 
   it('webhooks', async () => {

@@ -2,6 +2,7 @@
 // every command gets typed, validated values.
 import { usageError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
+import { MAX_AUDIT_DAYS, runAudit } from './commands/audit.ts';
 import { runCheck } from './commands/check.ts';
 import { runMigrate } from './commands/migrate.ts';
 import { runNotify } from './commands/notify.ts';
@@ -48,6 +49,10 @@ export async function runCommand(ctx: CliContext, command: string, values: Value
     case 'status':
       await runStatus(ctx, { json: flag('json') });
       return 0;
+    case 'audit': {
+      const audit = await runAudit(ctx, { days: numberOption(values, 'days', { min: 0.001, max: MAX_AUDIT_DAYS }), json: flag('json') });
+      return audit.violations.length === 0 ? 0 : 1;
+    }
     case 'check':
       return runCheck(ctx, { json: flag('json'), graceMinutes: numberOption(values, 'grace', { min: 0, max: 10080 }) });
     case 'simulate':

@@ -12,6 +12,9 @@ Usage:
                                                      re-send recorded notifications, keeping their spacing / N
   wakeplan plan [--days N] [--json]                  the coming wakes and each campaign's open windows
   wakeplan status [--json]                           the same data as GET /api/scheduler/status
+  wakeplan audit [--days N] [--json]                 dials of the last N days (default 1) against the dial rule:
+                                                     outside window or recipient hours, campaign not active, a
+                                                     second live attempt; exits 1 when it finds any
   wakeplan check [--json] [--grace MIN]              every contact terminal or pending with a known due time, no active
                                                      campaign with nothing pending, no two live attempts for one contact;
                                                      exits 1 with one line per violation (in flight past its deadline by

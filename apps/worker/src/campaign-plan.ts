@@ -8,7 +8,9 @@
 // Deferrals: a claim refused with "campaign X not before T" (pacing, the next
 // window opening: what the dispatcher learns and the plan cannot show) becomes
 // `deferCampaign(X, T)`: the campaign is not due before T in every evaluation
-// until T passes or a campaign_changed hint clears it. A refresh of X keeps it.
+// — so T is its next wake — until T passes, a claim for X succeeds, a
+// campaign_changed hint or a full resync clears it. The latest refusal wins.
+// A refresh of X, or a full read for want of trust (after sleeping), keeps it.
 //
 // Invariants: a campaign asked for in a refresh and not returned leaves the plan
 // (no queued work, nothing in flight, or not active); memory holds one small
@@ -50,12 +52,16 @@ export class CampaignPlan {
   }
 
   deferCampaign(id: string, until: Date): void {
-    const known = this.deferrals.get(id);
-    if (!known || until > known) this.deferrals.set(id, until);
+    this.deferrals.set(id, until);
   }
 
   clearDeferral(id: string): void {
     this.deferrals.delete(id);
+  }
+
+  /** A full resync (reload, an unreadable NOTIFY, a reconnect): changes may have been missed, claims will tell again. */
+  clearDeferrals(): void {
+    this.deferrals.clear();
   }
 
   /**
@@ -76,7 +82,10 @@ export class CampaignPlan {
 }
 
 function totalsOf(s: PlanTotals): PlanTotals {
-  return { directEarliestDueAt: s.directEarliestDueAt, inFlightTotal: s.inFlightTotal, earliestResultDeadline: s.earliestResultDeadline };
+  return {
+    directEarliestDueAt: s.directEarliestDueAt, inFlightTotal: s.inFlightTotal,
+    earliestResultDeadline: s.earliestResultDeadline, earliestResendAt: s.earliestResendAt,
+  };
 }
 
 function deferred(row: CampaignPlanRow, until: Date): CampaignPlanRow {

@@ -20,6 +20,8 @@ export interface WorkerConfig {
   maxConcurrentCalls: number;
   callResultTimeoutMinutes: number;
   shutdownGraceS: number;
+  /** DIAL_CONCURRENCY: dial requests in flight at once; claims take no more than the free room. */
+  dialConcurrency: number;
   dbIdleTimeoutS: number;
   dialer: 'simulated' | 'webhook' | ProviderDialerConfig['provider'];
   /** DIALER=twilio|vapi|retell|bolna: that provider's variables (packages/providers provider-env.ts). */
@@ -67,6 +69,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Reado
     maxConcurrentCalls: r.int('MAX_CONCURRENT_CALLS', 10, { min: 1, max: 10_000 }),
     callResultTimeoutMinutes: r.int('CALL_RESULT_TIMEOUT_MINUTES', 30, { min: 1, max: 1440 }),
     shutdownGraceS: r.int('SHUTDOWN_GRACE_S', 10, { min: 0, max: 3600 }),
+    dialConcurrency: r.int('DIAL_CONCURRENCY', 50, { min: 1, max: 10_000 }),
     dbIdleTimeoutS: r.int('DB_IDLE_TIMEOUT_S', 30, { min: 1, max: 3600 }),
     dialer,
     provider,

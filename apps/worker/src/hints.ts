@@ -5,7 +5,8 @@
 // Invariant (no lost wake-ups): every hint bumps `seq`. The loop remembers the
 // seq its plan reflects (set as a round begins, before it reads) and may only
 // settle (wait or sleep) when no hint has arrived since; otherwise it runs one
-// more round, which takes the new hints and reads again what they name.
+// more round, which takes the new hints and reads again what they name. A dial
+// answer is a hint too (it must be recorded), but one that changes no plan.
 export type Hint =
   | { kind: 'startup' }
   | { kind: 'timer'; reason: string }
@@ -13,7 +14,8 @@ export type Hint =
   | { kind: 'resync'; reason: string }
   | { kind: 'listener_lost' }
   | { kind: 'campaign'; campaignId: string; reason: string; changed?: boolean }
-  | { kind: 'direct'; reason: string };
+  | { kind: 'direct'; reason: string }
+  | { kind: 'dial_answered' };
 
 export interface TakenHints {
   /** seq when taken: a plan read begun now reflects every hint up to here. */
@@ -27,6 +29,8 @@ export interface TakenHints {
   campaigns: Set<string>;
   /** Of those, the ones whose settings changed (campaign_changed): their deferrals no longer hold. */
   changedCampaigns: Set<string>;
+  /** Every hint folded in was a dial answer (they change no plan unless recording them does). */
+  answersOnly: boolean;
   reasons: string[];
 }
 
@@ -36,6 +40,7 @@ export class HintBook {
   private seqValue = 0;
   private takenSeq = 0;
   private folded = HintBook.empty(0);
+  private otherSinceTake = false;
 
   get seq(): number {
     return this.seqValue;
@@ -50,6 +55,11 @@ export class HintBook {
     this.seqValue++;
     const f = this.folded;
     if (f.reasons.length < MAX_REASONS) f.reasons.push(describe(hint));
+    if (hint.kind === 'dial_answered') f.answersOnly = !this.otherSinceTake;
+    else {
+      this.otherSinceTake = true;
+      f.answersOnly = false;
+    }
     switch (hint.kind) {
       case 'startup': f.fullResync = true; f.resendUnconfirmed = true; break;
       case 'resync': f.fullResync = true; break;
@@ -61,6 +71,7 @@ export class HintBook {
         if (hint.changed) f.changedCampaigns.add(hint.campaignId);
         break;
       case 'direct': f.direct = true; break;
+      case 'dial_answered': break;
     }
   }
 
@@ -68,6 +79,7 @@ export class HintBook {
     const taken = { ...this.folded, seq: this.seqValue };
     this.takenSeq = this.seqValue;
     this.folded = HintBook.empty(this.seqValue);
+    this.otherSinceTake = false;
     return taken;
   }
 
@@ -77,7 +89,7 @@ export class HintBook {
   }
 
   private static empty(seq: number): TakenHints {
-    return { seq, fullResync: false, resendUnconfirmed: false, readPlan: false, direct: false, campaigns: new Set(), changedCampaigns: new Set(), reasons: [] };
+    return { seq, fullResync: false, resendUnconfirmed: false, readPlan: false, direct: false, campaigns: new Set(), changedCampaigns: new Set(), answersOnly: false, reasons: [] };
   }
 }
 
@@ -90,5 +102,6 @@ function describe(hint: Hint): string {
     case 'listener_lost': return 'listening connection lost';
     case 'campaign': return `${hint.reason} campaign ${hint.campaignId}`;
     case 'direct': return `${hint.reason} (direct call)`;
+    case 'dial_answered': return 'dial request answered';
   }
 }

@@ -77,6 +77,7 @@ function buildWorker(config: Readonly<WorkerConfig>, databaseUrl: string, parts:
     settings: {
       workerId,
       accountCap: config.maxConcurrentCalls,
+      dialConcurrency: config.dialConcurrency,
       resultTimeoutMinutes: config.callResultTimeoutMinutes,
       callbackUrl: config.providerEventsUrl,
       shutdownGraceS: Math.max(0, config.shutdownGraceS - CLOSE_RESERVE_S),

@@ -1,30 +1,35 @@
 // One round of a dispatching pass (DESIGN.md §3): fold in the hints taken,
-// bring the in-memory plan up to date — the whole plan when it cannot be
-// trusted (start-up, resync, a LISTEN that was not open throughout, overdue
-// calls just expired), else only the campaigns hints or the last round's claims
-// named — expire what it says is over, then claim and dial what is due or what
-// a hint named. The Worker runs rounds until one makes no progress and no hint
-// has arrived since its last round began.
+// record what the dialer answered, bring the in-memory plan up to date — the
+// whole plan when it cannot be trusted (start-up, resync, a LISTEN that was not
+// open throughout, overdue calls just expired), else only the campaigns hints,
+// answers or the last round's claims named — expire what it says is over,
+// re-send unconfirmed claims that are due (all of them at start-up), then claim
+// and dial what is due. The Worker runs rounds until one makes no progress and
+// no hint has arrived since its last round began.
 //
 // Invariants: a round records the hint seq its plan reflects (`readSeq`) before
 // it reads, which is what lets the Worker refuse to rest on a stale plan (no
 // lost wake-ups: a hint arriving during a refresh is taken by the next round,
-// which refreshes that campaign again); every campaign a round claimed for is
-// refreshed by the next round (its calls in flight, pacing and earliest due
-// changed); a campaign whose claim came back empty for a reason the plan cannot
-// show is skipped for the rest of the pass (no spinning) until a hint names it
-// again; webhook deliveries due are sent after the dials, by a round that read
-// the earliest pending one (webhook-wake.ts), and the round after reads it again.
+// which refreshes that campaign again); every campaign a round tried to claim
+// for is refreshed by the next round (its calls in flight, pacing and earliest
+// due changed); a campaign whose claim came back empty for a reason the plan
+// cannot show is skipped for the rest of the pass (no spinning) until a hint
+// names it again; a claim refused for pacing or a closed window — "campaign X
+// not before T" — defers X in the plan until T (CampaignPlan.deferCampaign); a
+// round woken only by dial answers that changed nothing reads nothing (the
+// answers cannot have made anything due) unless they freed dialing room; a
+// re-send handled changes the earliest re-send (a plan total), so the next round
+// reads the totals again; webhook deliveries due are sent after the dials, by a
+// round that read the earliest pending one (webhook-wake.ts), and the round
+// after reads it again.
 import type { Sql, WebhookSender } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
-import type { CampaignPlan } from './campaign-plan.ts';
+import { CampaignPlan } from './campaign-plan.ts';
 import type { WorkerCounters } from './counters.ts';
-import type { Dialer } from './dialers/dialer.ts';
 import type { Dispatcher } from './dispatch.ts';
 import type { TakenHints } from './hints.ts';
 import type { PlanEvaluation } from './plan-evaluation.ts';
 import { readPlanAndExpire, type KnownDeliveries } from './plan-reader.ts';
-import { listUnconfirmedClaims } from './sql/dial-results.ts';
 import { deliverWhileAwake } from './webhook-wake.ts';
 
 /** What the worker knows of the plan between passes. */
@@ -33,10 +38,14 @@ export interface KnownPlan {
   evaluation: PlanEvaluation | null;
   /** The hint seq the plan reflects. */
   readSeq: number;
-  /** Campaigns whose entry is out of date (claimed for, expired): read again by the next round, even of a later pass. */
+  /** Campaigns whose entry is out of date (claimed for, answered, expired): read again by the next round, even of a later pass. */
   stale: Set<string>;
   /** The earliest pending webhook delivery as last read: a wake reason beside the campaigns. */
   deliveries: KnownDeliveries;
+}
+
+export function newKnownPlan(): KnownPlan {
+  return { campaigns: new CampaignPlan(), evaluation: null, readSeq: -1, stale: new Set(), deliveries: { earliestAt: null } };
 }
 
 /** What one pass carries from round to round. */
@@ -44,7 +53,7 @@ export interface PassProgress {
   progress: boolean;
   /** Read the whole plan next round. */
   readAll: boolean;
-  /** Read the account-wide totals next round (direct calls were claimed). */
+  /** Read the account-wide totals next round (direct calls were claimed, re-sends handled). */
   refreshTotals: boolean;
   /** The last round evaluated only what it refreshed: evaluate the whole plan before resting. */
   evaluateAll: boolean;
@@ -57,12 +66,10 @@ export interface PassProgress {
 
 export interface RoundDeps {
   clock: Clock;
-  dialer: Dialer;
   dispatcher: Dispatcher;
   counters: WorkerCounters;
   logger: Logger;
   accountCap: number;
-  callbackUrl: string;
   stopping: () => boolean;
   webhookSender: WebhookSender;
 }
@@ -75,14 +82,21 @@ export function newPassProgress(): PassProgress {
 export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: PassProgress, d: RoundDeps, trusted: boolean): Promise<void> {
   if (work.fullResync) {
     d.counters.resyncs++;
+    plan.campaigns.clearDeferrals();
     p.skip.clear();
   }
   for (const id of work.campaigns) p.skip.delete(id);
   for (const id of work.changedCampaigns) plan.campaigns.clearDeferral(id);
   if (work.direct) p.skipDirect = false;
-  if (work.resendUnconfirmed && d.dialer.resend === 'deduplicates') {
-    await d.dispatcher.resend(sql, await listUnconfirmedClaims(sql, d.callbackUrl));
+  const answers = await d.dispatcher.recordAnswers(sql);
+  const roomFreed = d.dispatcher.roomFreed;
+  if (work.answersOnly && answers.changed === 0 && !roomFreed && !p.progress && plan.evaluation !== null && plan.stale.size === 0) {
+    plan.readSeq = Math.max(plan.readSeq, work.seq); // confirmations change no plan: nothing new to read
+    return;
   }
+  for (const id of answers.campaignIds) plan.stale.add(id);
+  p.refreshTotals ||= answers.changed > 0; // next send times (the earliest re-send), direct calls
+  p.evaluateAll ||= roomFreed; // campaigns left due for want of room: claim them now
   const readAll = work.fullResync || p.readAll || !plan.campaigns.loaded || (work.readPlan && !trusted);
   const ids = new Set([...work.campaigns, ...plan.stale]);
   const refresh = readAll ? 'all' : ids.size > 0 || work.direct || p.refreshTotals ? ids : null;
@@ -104,16 +118,27 @@ export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: P
   p.readAll = overdueExpired;
   for (const id of expiredCampaignIds) plan.stale.add(id);
   p.progress = overdueExpired || expiredCampaignIds.length > 0;
+  // The earliest re-send is a plan total: due now by the last totals read (a timer may be what says so).
+  if (work.resendUnconfirmed || evaluation.resendDue) {
+    const resends = await d.dispatcher.resendDue(sql, work.resendUnconfirmed);
+    for (const id of resends.campaignIds) plan.stale.add(id);
+    if (resends.handled > 0) {
+      p.progress = true;
+      p.refreshTotals = true;
+    }
+  }
   // Hinted campaigns were just read again: the plan says whether they are due.
   const campaigns = evaluation.dueCampaignIds.filter((id) => !p.skip.has(id));
   const direct = work.direct || (evaluation.directDue && !p.skipDirect);
   if (campaigns.length > 0 || direct) {
     const result = await d.dispatcher.dispatch(sql, campaigns, direct, d.stopping);
     p.dialed += result.claimed;
-    p.progress ||= result.claimed > 0 || result.rejected > 0;
-    for (const id of campaigns) plan.stale.add(id);
+    p.progress ||= result.claimed > 0;
+    for (const id of result.triedCampaignIds) plan.stale.add(id);
     p.refreshTotals ||= direct;
     for (const id of result.emptyCampaignIds) p.skip.add(id);
+    for (const id of result.claimedCampaignIds) plan.campaigns.clearDeferral(id);
+    for (const r of result.notBefore) plan.campaigns.deferCampaign(r.campaignId, r.at);
     if (direct && result.directEmpty) p.skipDirect = true;
   }
   // Webhooks go out while the worker is awake anyway, after the dials, by a round

@@ -24,6 +24,8 @@ export interface PlanEvaluation {
   dueCampaignIds: string[];
   directDue: boolean;
   deadlinePassed: boolean;
+  /** An unconfirmed dial request is due to be sent again. */
+  resendDue: boolean;
   /** Strictly after `at`, or null when nothing is ever due again. */
   nextWake: WakeDecision | WebhookWake | null;
   /** A webhook delivery is due now (webhook-wake.ts: a separate input, folded in after the plan). */
@@ -49,6 +51,7 @@ export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: numbe
     dueCampaignIds: plan.dueNowCampaignIds,
     directDue: plan.directCallsDueNow,
     deadlinePassed: plan.deadlinePassed,
+    resendDue: plan.resendDue,
     nextWake: plan.nextWake,
     webhookDeliveryDue: false,
     endedCampaignIds: withWork.filter((c) => windowHasEnded(c.window, at)).map((c) => c.id),

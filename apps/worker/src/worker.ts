@@ -21,10 +21,9 @@ import { newCounters } from './counters.ts';
 import type { DatabaseConnector } from './database-connector.ts';
 import type { Dialer } from './dialers/dialer.ts';
 import { Dispatcher, type DispatchSettings } from './dispatch.ts';
-import { CampaignPlan } from './campaign-plan.ts';
 import { HintBook, type Hint, type TakenHints } from './hints.ts';
 import { hintsForNotification } from './notification-hints.ts';
-import { newPassProgress, runRound, type KnownPlan, type RoundDeps } from './pass-round.ts';
+import { newKnownPlan, newPassProgress, runRound, type KnownPlan, type RoundDeps } from './pass-round.ts';
 import { decideRest, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
 import type { WorkerStateName } from './sql/worker-state.ts';
 import type { WakeLedger } from './wake-ledger.ts';
@@ -57,7 +56,8 @@ export class Worker {
   private readonly connections: WorkerConnections;
   private readonly hints = new HintBook();
   private readonly round: RoundDeps;
-  private readonly plan: KnownPlan = { campaigns: new CampaignPlan(), evaluation: null, readSeq: -1, stale: new Set(), deliveries: { earliestAt: null } };
+  private readonly plan: KnownPlan = newKnownPlan();
+  private readonly dispatcher: Dispatcher;
   private planned: PlannedWake | null = null;
   private timer: TimerHandle | null = null;
   private running: Promise<void> | null = null;
@@ -69,10 +69,11 @@ export class Worker {
 
   constructor(private readonly deps: WorkerDeps) {
     this.startedAt = deps.clock.now();
+    this.dispatcher = new Dispatcher(deps.clock, deps.dialer, deps.settings, this.counters, deps.logger,
+      () => this.hint({ kind: 'dial_answered' }));
     this.round = {
-      clock: deps.clock, dialer: deps.dialer, counters: this.counters, logger: deps.logger,
-      dispatcher: new Dispatcher(deps.clock, deps.dialer, deps.settings, this.counters, deps.logger),
-      accountCap: deps.settings.accountCap, callbackUrl: deps.settings.callbackUrl, stopping: () => this.stopping,
+      clock: deps.clock, counters: this.counters, logger: deps.logger, dispatcher: this.dispatcher,
+      accountCap: deps.settings.accountCap, stopping: () => this.stopping,
       webhookSender: deps.webhookSender ?? httpWebhookSender(),
     };
     this.connections = new WorkerConnections(deps.connector, deps.mode, {
@@ -113,9 +114,9 @@ export class Worker {
     });
   }
 
-  /** Resolves when no pass is running (tests and `simulate` await it after each event). */
+  /** Resolves when no pass is running and no dial request is in flight (tests and `simulate` await it after each event). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.dispatcher.inFlightCount > 0) await (this.running ?? this.dispatcher.anyAnswered());
   }
 
   /** Stops claiming, waits up to SHUTDOWN_GRACE_S for dial requests in flight, ends connections. */
@@ -126,20 +127,34 @@ export class Worker {
     const wasRunning = this.running;
     this.stateName = 'stopping';
     this.deps.logger.info('stopping: no new claims; waiting for dial requests in flight');
-    if (wasRunning) {
+    if (wasRunning || this.dispatcher.inFlightCount > 0) {
       const graceEnds = new Date(this.deps.clock.now().getTime() + this.deps.settings.shutdownGraceS * 1000);
       let graceTimer: TimerHandle | null = null;
       const grace = new Promise<string>((resolve) => void (graceTimer = this.deps.clock.setTimer(graceEnds, () => resolve('grace over'))));
-      const finished = (await Promise.race([wasRunning.then(() => 'done'), grace])) === 'done';
+      const drained = (async () => {
+        await wasRunning;
+        while (this.dispatcher.inFlightCount > 0) await this.dispatcher.anyAnswered();
+      })();
+      const finished = (await Promise.race([drained.then(() => 'done'), grace])) === 'done';
       if (graceTimer) this.deps.clock.clearTimer(graceTimer);
       if (!finished) this.deps.logger.warn('shutdown grace period over with dial requests still in flight');
-      else if (this.connections.pool) {
-        await this.deps.ledger?.wakeEnded(this.connections.pool, this.deps.clock.now(), this.counters); // still connected: the last wake is kept
-        await publishRest(this.connections.pool, this.deps.clock.now(), this.report('stopping', null)).catch(() => {});
-      }
+      else await this.recordLastAnswers();
     }
     await this.connections.close();
     this.deps.logger.info('stopped');
+  }
+
+  /** On the way out: the answers that came in after the last pass, recorded (else their claims are re-sent or expire). */
+  private async recordLastAnswers(): Promise<void> {
+    try {
+      if (this.dispatcher.hasAnswers) await this.dispatcher.recordAnswers((await this.connections.open()).sql);
+      if (this.connections.pool) {
+        await this.deps.ledger?.wakeEnded(this.connections.pool, this.deps.clock.now(), this.counters); // still connected: the last wake is kept
+        await publishRest(this.connections.pool, this.deps.clock.now(), this.report('stopping', null)).catch(() => {});
+      }
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not record the last dial answers while stopping');
+    }
   }
 
   private hint(hint: Hint): void {
@@ -195,8 +210,13 @@ export class Worker {
   }
 
   private async settle(sql: Sql): Promise<void> {
-    const ev = this.plan.evaluation!;
     const now = this.deps.clock.now();
+    const ev = this.plan.evaluation!;
+    const next = ev.nextWake;
+    if (next && next.at > ev.at && next.at <= now) { // its time came during the pass (a refused claim's, say): another round, not a rest
+      this.hints.add({ kind: 'timer', reason: `${next.reason} (came during the pass)` });
+      return;
+    }
     const decision = decideRest(this.deps.mode, ev, now);
     const { wake, refused } = refuseSpinningWake(decision.wake, ev.at, now, this.counters.refusedWakes);
     if (refused) {

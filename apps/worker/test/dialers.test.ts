@@ -1,5 +1,6 @@
 // The two dialers. Webhook: DESIGN.md §6 body, headers and signature; 2xx
-// confirms, 4xx rejects, 5xx and timeouts are re-sent with backoff under the
+// confirms, 409 confirms without an id, other 4xx reject; 408/425/429/5xx and
+// timeouts are re-sent with backoff (Retry-After, capped) under the
 // same key and body, then reported unconfirmed. Simulated: seeded, its outcome
 // mix, and outcomes delivered through the sink on the clock.
 import { createServer, type IncomingMessage } from 'node:http';
@@ -7,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifySignedBody, type DialRequest, type ProviderEvent } from '@wakeplan/contract';
 import { FakeClock, SystemClock } from '@wakeplan/runtime';
+import { waitFor } from '@wakeplan/db/testing';
 import { SimulatedDialer } from '../src/dialers/simulated.ts';
-import { WebhookDialer } from '../src/dialers/webhook.ts';
+import { retryAfterOf, WebhookDialer } from '../src/dialers/webhook.ts';
 
 const request: DialRequest = {
   callId: '8f7a2c1e-1111-4a2b-9c3d-000000000001', attempt: 2, idempotencyKey: '8f7a2c1e-1111-4a2b-9c3d-000000000001:2',
@@ -22,7 +24,7 @@ afterEach(async () => {
   close = null;
 });
 
-async function provider(answers: ((n: number) => { status: number; body?: string; hang?: boolean })): Promise<{ url: string; seen: Seen[] }> {
+async function provider(answers: ((n: number) => { status: number; body?: string; hang?: boolean; headers?: Record<string, string> })): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -31,7 +33,7 @@ async function provider(answers: ((n: number) => { status: number; body?: string
       seen.push({ headers: req.headers, body });
       const a = answers(seen.length);
       if (a.hang) return;
-      res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body ?? '');
+      res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers }).end(a.body ?? '');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -61,11 +63,45 @@ describe('WebhookDialer', () => {
     expect(dialer.resend).toBe('deduplicates');
   });
 
-  it('a 4xx rejects the attempt without re-sending', async () => {
-    const p = await provider(() => ({ status: 422, body: '{"error":"bad number"}' }));
+  it.each([400, 401, 404, 410, 422])('a %i rejects the attempt without re-sending', async (status) => {
+    const p = await provider(() => ({ status, body: '{"error":"bad number"}' }));
     const result = await new WebhookDialer({ url: p.url, secret: 's', clock: new SystemClock() }).dial(request);
     expect(result).toMatchObject({ kind: 'rejected' });
     expect(p.seen).toHaveLength(1);
+  });
+
+  it('a 409 ("already in progress" for this key) confirms without a provider id', async () => {
+    const p = await provider(() => ({ status: 409, body: '{"error":"in progress"}' }));
+    expect(await new WebhookDialer({ url: p.url, secret: 's', clock: new SystemClock() }).dial(request)).toEqual({ kind: 'confirmed', providerCallId: null });
+    expect(p.seen).toHaveLength(1);
+  });
+
+  it.each([408, 425, 502])('a %i is transient: sent again under the same key, then confirmed', async (status) => {
+    const p = await provider((n) => (n === 1 ? { status } : { status: 200, body: '{"provider_call_id":"pc-9"}' }));
+    expect(await new WebhookDialer({ url: p.url, secret: 's', clock: new SystemClock(), backoffMs: 5 }).dial(request)).toEqual({ kind: 'confirmed', providerCallId: 'pc-9' });
+    expect(new Set(p.seen.map((s) => s.headers['idempotency-key']))).toEqual(new Set([request.idempotencyKey]));
+    expect(p.seen).toHaveLength(2);
+  });
+
+  it('a 429 waits its Retry-After (capped) before the next send; still refused → refused with the last Retry-After', async () => {
+    const p = await provider(() => ({ status: 429, headers: { 'retry-after': '120' } }));
+    const clock = new FakeClock(new Date('2026-03-02T15:00:00Z'));
+    const dialing = new WebhookDialer({ url: p.url, secret: 's', clock, sends: 3, backoffMs: 5, maxRetryAfterMs: 20_000 }).dial(request);
+    for (let sent = 1; sent < 3; sent++) {
+      await waitFor(() => p.seen.length === sent && clock.pendingTimers() > 0, `send ${sent} and its wait`);
+      expect(clock.nextTimerAt()).toEqual(new Date(clock.now().getTime() + 20_000)); // Retry-After 120 s, capped at 20 s
+      clock.advanceBy(20_000);
+    }
+    expect(await dialing).toEqual({ kind: 'refused', reason: expect.stringContaining('HTTP 429'), retryAfterMs: 120_000 });
+    expect(p.seen).toHaveLength(3);
+  });
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    const now = new Date('2026-03-02T15:00:00Z');
+    expect(retryAfterOf('7', now)).toBe(7000);
+    expect(retryAfterOf('Mon, 02 Mar 2026 15:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterOf('soon', now)).toBeNull();
+    expect(retryAfterOf(null, now)).toBeNull();
   });
 
   it('5xx and timeouts are re-sent with backoff under the same key and body', async () => {

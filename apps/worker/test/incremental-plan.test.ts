@@ -50,7 +50,7 @@ describe('CampaignPlan', () => {
     id, window, recipientHours: null, maxConcurrentCalls: 1, callsPerMinute: null, lastDialAt: null, inFlight: 0,
     pending: [{ timezone: null, earliestDueAt: due }],
   });
-  const totals = { directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null };
+  const totals = { directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null };
 
   it('replaces refreshed campaigns, drops those the refresh did not return, keeps the others', () => {
     const plan = new CampaignPlan();
@@ -72,7 +72,12 @@ describe('CampaignPlan', () => {
     expect(plan.snapshot(T0).campaigns[0]!.pending[0]!.earliestDueAt).toEqual(until);
     expect(plan.snapshot(until).campaigns[0]!.pending[0]!.earliestDueAt).toEqual(T0);
     plan.deferCampaign('a', new Date(until.getTime() + 60_000));
+    plan.deferCampaign('a', until); // the latest refusal wins
+    expect(plan.snapshot(T0).campaigns[0]!.pending[0]!.earliestDueAt).toEqual(until);
     plan.clearDeferral('a');
-    expect(plan.snapshot(until).campaigns[0]!.pending[0]!.earliestDueAt).toEqual(T0);
+    expect(plan.snapshot(T0).campaigns[0]!.pending[0]!.earliestDueAt).toEqual(T0);
+    plan.deferCampaign('a', until);
+    plan.clearDeferrals(); // a full resync
+    expect(plan.snapshot(T0).campaigns[0]!.pending[0]!.earliestDueAt).toEqual(T0);
   });
 });

@@ -47,17 +47,32 @@ async function complete(callId: string, attempt = 1): Promise<void> {
 
 describe('the listening connection', () => {
   it('terminated mid-pass: re-opened, re-LISTENed, full resync; notifications flow again', async () => {
-    h = await startWithHeldWebhook();
+    // The pass is held mid-claim by a lock on the campaign row (dial requests no longer hold a pass).
+    h = startHarness(db.current, { start: OPEN });
     const id = await insertCampaign(db.current.sql, { max_concurrent_calls: 1 });
     const [first, second] = await insertContacts(db.current.sql, id, 2);
+    let unlock!: () => void;
+    const held = new Promise<void>((resolve) => (unlock = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const locking = db.current.sql.begin(async (tx) => {
+      await tx`select id from campaigns where id = ${id} for update`;
+      locked();
+      await held;
+    });
+    await isLocked;
     h.worker.start();
-    await waitFor(() => target!.received.length === 1, 'the first dial request');
+    await waitFor(async () => {
+      const [row] = await db.current.admin<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity where datname = ${db.current.name} and wait_event_type = 'Lock'`;
+      return row!.n === 1;
+    }, 'the claim waiting on the campaign row');
     expect(h.worker.state).toBe('dispatching');
     const [before] = await listenerPids();
     await db.current.admin`select pg_terminate_backend(${before!})`;
     await waitFor(() => h!.worker.counters.listenerLost === 1, 'the worker to see its listener closed');
-    target!.hold = false;
-    target!.release();
+    unlock();
+    await locking;
     await h.settle();
     expect(h.worker.counters.resyncs).toBe(2); // startup, then after the loss
     expect(h.worker.health().listening).toBe(true);
@@ -67,8 +82,8 @@ describe('the listening connection', () => {
     expect(h.worker.state).toBe('waiting');
 
     await complete(first!); // NOTIFY call_finished only: no doorbell
-    await waitFor(() => target!.received.length === 2, 'the second contact dialed on NOTIFY alone');
-    expect(JSON.parse(target!.received[1]!.body).call_id).toBe(second);
+    await waitFor(() => recording(h!).dialer.dials.length === 2, 'the second contact dialed on NOTIFY alone');
+    expect(recording(h).dialer.dials[1]!.request.callId).toBe(second);
   });
 
   it('terminated while waiting: stays closed until the doorbell rings; the outcome is still handled', async () => {

@@ -15,6 +15,7 @@
 //   consistency-check.ts  `wakeplan check`: every contact terminal or pending with a due time
 //   plan-snapshot.ts      the plan input in one query (worker, API status, CLI)
 //   plan-input.ts         the snapshot → schedule-core's PlanInput
+//   dial-audit.ts         the compliance audit of dials (CLI `audit`, GET /api/audit/dials)
 //   activity-ledger.ts    when each process touched the database: buffer, write (with pruning), read
 //   outbox.ts             webhook events written in the changing transaction; earliest pending delivery
 //   webhook-delivery.ts   claim (SKIP LOCKED, lease), signed POST, backoff for 24 h, then failed
@@ -30,6 +31,7 @@ export * from './rows.ts';
 export * from './plan-snapshot.ts';
 export * from './plan-input.ts';
 export * from './outcomes.ts';
+export * from './dial-audit.ts';
 export * from './consistency-check.ts';
 export * from './activity-ledger.ts';
 export * from './outbox.ts';

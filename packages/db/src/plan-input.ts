@@ -42,5 +42,6 @@ export function planInputFromSnapshot(snapshot: PlanSnapshot): PlanInput {
     campaigns: snapshot.campaigns.map(dispatchablePlanCampaign),
     directCallsDueAt: snapshot.directEarliestDueAt ? [snapshot.directEarliestDueAt] : [],
     resultDeadlines: snapshot.earliestResultDeadline ? [snapshot.earliestResultDeadline] : [],
+    resendsDueAt: snapshot.earliestResendAt ? [snapshot.earliestResendAt] : [],
   };
 }

@@ -3,7 +3,8 @@
 // flight, and the earliest instant each group of pending work becomes due
 // (grouped by contact time zone when recipient calling hours apply) — plus the
 // earliest direct call, the calls in flight account-wide and their earliest
-// result deadline (including calls a crashed worker left behind).
+// result deadline (including calls a crashed worker left behind), and the
+// earliest re-send of an unconfirmed dial request (call_attempts.next_send_at).
 //
 // The same statement reads the whole plan (start-up, resync) or only some
 // campaigns (`readCampaignPlans`: the worker's refresh after a hint naming
@@ -14,7 +15,8 @@
 //   * with recipient hours, the contact zones are found by a loose index scan
 //     of calls_queued_by_campaign_zone (migration 007): one probe per distinct
 //     zone, then one probe per zone for its earliest due;
-//   * in-flight figures read the calls in flight only (bounded by the caps).
+//   * in-flight figures read the calls in flight only (bounded by the caps);
+//     the earliest re-send is one probe of call_attempts_next_send (migration 006).
 // Counting queued contacts is the API's business, per page (scheduler/).
 //
 // Invariants: no `now()` in here: the snapshot is a fact about the data, and the
@@ -43,6 +45,8 @@ export interface PlanTotals {
   directEarliestDueAt: Date | null;
   inFlightTotal: number;
   earliestResultDeadline: Date | null;
+  /** The earliest next send of an unconfirmed dial request (the worker's re-sends). */
+  earliestResendAt: Date | null;
 }
 
 export interface PlanSnapshot extends PlanTotals {
@@ -62,6 +66,7 @@ interface RawRow extends Partial<CampaignWindowColumns> {
   direct_earliest_due_at: Date | null;
   in_flight_total: number;
   earliest_result_deadline: Date | null;
+  earliest_resend_at: Date | null;
 }
 
 /**
@@ -128,7 +133,9 @@ async function readPlan(sql: Queryable, ids: readonly string[] | null): Promise<
           where campaign_id is null and status = 'queued'
           order by next_attempt_at nulls first limit 1) as direct_earliest_due_at,
         (select count(*)::int from calls where status in ('dialing', 'in_progress')) as in_flight_total,
-        (select min(result_deadline) from calls where status in ('dialing', 'in_progress')) as earliest_result_deadline
+        (select min(result_deadline) from calls where status in ('dialing', 'in_progress')) as earliest_result_deadline,
+        (select min(a.next_send_at) from call_attempts a join calls c on c.id = a.call_id and c.attempt = a.attempt
+          where a.next_send_at is not null and c.status = 'dialing') as earliest_resend_at
     )
     select p.*, s.* from totals s left join (
       select t.*, coalesce(f.n, 0) as in_flight, g.groups as zone_groups,
@@ -149,6 +156,7 @@ async function readPlan(sql: Queryable, ids: readonly string[] | null): Promise<
     directEarliestDueAt: first.direct_earliest_due_at,
     inFlightTotal: first.in_flight_total,
     earliestResultDeadline: first.earliest_result_deadline,
+    earliestResendAt: first.earliest_resend_at,
   };
 }
 

@@ -1,6 +1,9 @@
 // calls_per_minute pacing, as pure arithmetic on `last_dial_at` (DESIGN.md §6).
 //
-// Dials use slots spaced 60000/cpm ms apart; a claim may use the slots that
+// Dials use slots spaced ceil(60000/cpm) whole milliseconds apart (integer
+// arithmetic only: the plan's "due at" and the claim's "slot free at" are the
+// same millisecond, so a claim the plan calls due is never refused for a
+// fraction of a millisecond — calls_per_minute 7 once left work with no wake); a claim may use the slots that
 // have come due since the last one used, at most one second's worth (the burst,
 // at least 1), so a campaign idle for an hour does not fire an hour's calls at
 // once. `last_dial_at` stores the instant of the last slot used, which may lie
@@ -16,7 +19,7 @@ export interface PacingGrant {
 }
 
 function pacingIntervalMs(callsPerMinute: number): number {
-  return 60_000 / callsPerMinute;
+  return Math.ceil(60_000 / callsPerMinute);
 }
 
 function pacingBurst(callsPerMinute: number): number {
@@ -40,5 +43,5 @@ export function grantPacingSlots(callsPerMinute: number | null, lastDialAt: Date
   if (start > atMs || wanted <= 0) return { count: 0, lastSlotAt: lastDialAt, readyAt: new Date(Math.max(start, atMs)) };
   const count = Math.min(wanted, Math.floor((atMs - start) / interval) + 1);
   const lastSlot = start + (count - 1) * interval;
-  return { count, lastSlotAt: new Date(Math.ceil(lastSlot)), readyAt: new Date(Math.ceil(lastSlot + interval)) };
+  return { count, lastSlotAt: new Date(lastSlot), readyAt: new Date(lastSlot + interval) };
 }

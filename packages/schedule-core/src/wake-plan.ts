@@ -34,8 +34,10 @@ export interface PlanInput {
   directCallsDueAt: Date[];
   /** Calls in flight: when an unconfirmed result must be looked at. */
   resultDeadlines: Date[];
+  /** Unconfirmed dial requests: when one may be sent again (the worker's re-sends). */
+  resendsDueAt?: Date[];
 }
-export type WakeReason = 'campaign_window' | 'retry_due' | 'direct_call' | 'result_deadline';
+export type WakeReason = 'campaign_window' | 'retry_due' | 'direct_call' | 'result_deadline' | 'resend_due' | 'claim_refused';
 export interface WakeDecision {
   at: Date;
   reason: WakeReason;
@@ -49,6 +51,8 @@ export interface WakePlan {
   dueNowCampaignIds: string[];
   directCallsDueNow: boolean;
   deadlinePassed: boolean;
+  /** Some unconfirmed dial request is due to be sent again. */
+  resendDue: boolean;
   /** Earliest instant strictly after now when something becomes due; null = nothing ever. */
   nextWake: WakeDecision | null;
   /** Campaigns left out of the plan because their window, hours or a contact zone is invalid. */
@@ -103,8 +107,14 @@ export function computeWakePlan(input: PlanInput, now: Date): WakePlan {
     if (at <= nowMs) directCallsDueNow = true;
     else next.offer(at, 'direct_call');
   }
+  let resendDue = false;
+  for (const due of input.resendsDueAt ?? []) {
+    const at = toMs(due, 'resendsDueAt[]');
+    if (at <= nowMs) resendDue = true;
+    else next.offer(at, 'resend_due');
+  }
   const campaigns = planCampaigns(input.campaigns, nowMs, next);
-  return { ...campaigns, directCallsDueNow, deadlinePassed, nextWake: next.decision() };
+  return { ...campaigns, directCallsDueNow, deadlinePassed, resendDue, nextWake: next.decision() };
 }
 
 function planCampaigns(campaigns: PlanCampaign[], nowMs: number, next: EarliestWake) {

@@ -33,6 +33,7 @@ describe('computeWakePlan (table)', () => {
       dueNowCampaignIds: [],
       directCallsDueNow: false,
       deadlinePassed: false,
+      resendDue: false,
       nextWake: null,
       skippedCampaigns: [],
     });

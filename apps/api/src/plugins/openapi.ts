@@ -57,6 +57,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
         { name: 'do-not-call', description: 'numbers never to be dialed, by any campaign or direct call' },
         { name: 'scheduler', description: 'wake plan and worker state' },
         { name: 'provider', description: 'call outcomes posted by the telephony provider (HMAC-signed)' },
+        { name: 'audit', description: 'compliance: dials checked against the dial rule' },
         { name: 'webhooks', description: 'events pushed to your system: registration and the delivery log' },
         { name: 'health', description: 'liveness' },
       ],

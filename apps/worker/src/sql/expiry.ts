@@ -28,7 +28,7 @@ export async function expireOverdueCalls(sql: Sql, at: Date, limit = 500): Promi
       const [still] = await tx`select 1 from calls where id = ${row.id} and result_deadline <= ${at}`;
       if (!still) return false; // a progress event pushed the deadline back meanwhile
       await tx`
-        update call_attempts set status = 'unknown', ended_at = ${at}, error = 'no result by the deadline'
+        update call_attempts set status = 'unknown', ended_at = ${at}, next_send_at = null, error = 'no result by the deadline'
         where call_id = ${row.id} and attempt = ${row.attempt} and status in ('dialing', 'in_progress')`;
       await settleCall(tx, locked, 'unknown', at, at);
       return true;

@@ -38,6 +38,7 @@ export interface HarnessOptions<D extends Dialer> {
   applicationName?: string;
   dialer?: (clock: Clock) => D;
   clock?: FakeClock;
+  dialConcurrency?: number;
   /** The activity ledger, told of every statement and handed to the worker. */
   ledger?: WakeLedger;
   /** Prometheus metrics, told of connections and handed to the worker. */
@@ -87,6 +88,7 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
       resultTimeoutMinutes: o.resultTimeoutMinutes ?? 30,
       callbackUrl: 'http://127.0.0.1:9/api/provider/events',
       shutdownGraceS: 5,
+      ...(o.dialConcurrency ? { dialConcurrency: o.dialConcurrency } : {}),
     },
   });
   const settle = async () => {

@@ -12,7 +12,7 @@ import { claimCampaignCalls, claimDirectCalls, type ClaimOptions } from '../../s
 const db = useTestDatabase();
 
 afterEach(async () => {
-  await db.current.sql`truncate campaigns, calls, call_attempts`;
+  await db.current.sql`truncate campaigns, calls, call_attempts, dial_sends`;
 });
 
 const campaign = (fields: CampaignFields = {}) => insertCampaign(db.current.sql, { agent_id: 'agent-c', ...fields }, OPEN);
@@ -21,6 +21,33 @@ const contacts = (campaignId: string, n: number, fields: ContactFields = {}) => 
 const opts = (at: Date, extra: Partial<ClaimOptions> = {}): ClaimOptions => ({ at, workerId: 'w1', accountCap: 100, resultTimeoutMinutes: 30, ...extra });
 
 describe('claimCampaignCalls', () => {
+  it('a refusal says when the claim can succeed: the next pacing slot, or the window\'s next opening', async () => {
+    const paced = await campaign({ calls_per_minute: 7, max_concurrent_calls: 5 });
+    await contacts(paced, 3);
+    expect((await claimCampaignCalls(db.current.sql, paced, opts(OPEN))).claimed).toHaveLength(1);
+    const refused = await claimCampaignCalls(db.current.sql, paced, opts(new Date(OPEN.getTime() + 8_571)));
+    expect(refused).toMatchObject({ claimed: [], blockedBy: 'pacing', notBefore: new Date(OPEN.getTime() + 8_572) });
+    expect((await claimCampaignCalls(db.current.sql, paced, opts(refused.notBefore!))).claimed).toHaveLength(1);
+    const closed = await campaign({ first_call_time: '11:00' }); // OPEN is 10:00 New York
+    await contacts(closed, 1);
+    expect(await claimCampaignCalls(db.current.sql, closed, opts(OPEN))).toMatchObject({
+      claimed: [], blockedBy: 'window_closed', notBefore: new Date('2026-03-02T16:00:00Z'),
+    });
+  });
+
+  it('records the dial: dial_sent_at, one send, the next send time, and what was in force in dial_sends', async () => {
+    const id = await campaign({ recipient_calling_hours: { start: '08:00', end: '21:00' } });
+    const [callId] = await contacts(id, 1, { timezone: 'America/Chicago' });
+    await claimCampaignCalls(db.current.sql, id, opts(OPEN, { resendAfterMs: 60_000 }));
+    const [attempt] = await db.current.sql`select dial_sent_at, sends, next_send_at from call_attempts where call_id = ${callId!}`;
+    expect(attempt).toEqual({ dial_sent_at: OPEN, sends: 1, next_send_at: new Date(OPEN.getTime() + 60_000) });
+    const [send] = await db.current.sql`select send_no, sent_at, worker_id, campaign_status, window_in_force, recipient_hours, recipient_zone from dial_sends`;
+    expect(send).toMatchObject({
+      send_no: 1, sent_at: OPEN, worker_id: 'w1', campaign_status: 'active', recipient_hours: { start: '08:00', end: '21:00' }, recipient_zone: 'America/Chicago',
+      window_in_force: expect.objectContaining({ timezone: 'America/New_York', firstCallTime: '09:00', lastCallTime: '17:00' }),
+    });
+  });
+
   it('claims up to max_concurrent_calls, oldest first, and records each attempt', async () => {
     const id = await campaign({ max_concurrent_calls: 2 });
     const ids = await contacts(id, 3);

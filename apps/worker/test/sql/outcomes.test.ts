@@ -9,7 +9,8 @@ import type { ProviderEventStatus } from '@wakeplan/contract';
 import { applyProviderEvent, createListener, type Sql } from '@wakeplan/db';
 import { insertCampaign, insertContacts, insertDirectCall, OPEN, useTestDatabase, type CampaignFields } from '@wakeplan/db/testing';
 import { claimCampaignCalls, claimDirectCalls } from '../../src/sql/claims.ts';
-import { listUnconfirmedClaims, recordDialConfirmations, recordDialRejection } from '../../src/sql/dial-results.ts';
+import { recordDialConfirmations, recordDialRejection } from '../../src/sql/dial-results.ts';
+import { listDueResends } from '../../src/sql/resends.ts';
 import { expireEndedCampaign, expireOverdueCalls } from '../../src/sql/expiry.ts';
 
 const db = useTestDatabase();
@@ -136,7 +137,8 @@ describe('dial results and deadlines', () => {
     expect(await recordDialConfirmations(db.current.sql, [{ callId: a!, attempt: 1, providerCallId: 'pc-a' }, { callId: b!, attempt: 2, providerCallId: 'x' }], OPEN)).toBe(1);
     expect(await call(a!)).toMatchObject({ status: 'in_progress', provider_call_id: 'pc-a' });
     expect(await call(b!)).toMatchObject({ status: 'dialing' });
-    expect(await listUnconfirmedClaims(db.current.sql, 'http://cb')).toMatchObject([{ callId: b, attempt: 1, idempotencyKey: `${b}:1`, callbackUrl: 'http://cb' }]);
+    expect((await listDueResends(db.current.sql, OPEN, { all: true, callbackUrl: 'http://cb', exclude: new Set(), limit: 10 })).map((d) => d.request))
+      .toMatchObject([{ callId: b, attempt: 1, idempotencyKey: `${b}:1`, callbackUrl: 'http://cb' }]);
     expect(await recordDialRejection(db.current.sql, b!, 1, 'HTTP 422', OPEN)).toBe(true);
     expect(await call(b!)).toMatchObject({ status: 'queued', last_outcome: 'failed' }); // failed is in the default retry_on
     expect(await recordDialRejection(db.current.sql, b!, 1, 'again', OPEN)).toBe(false);
