@@ -1,14 +1,14 @@
-// The two dialers. Webhook: DESIGN.md §6 body, headers and signature; 2xx
-// confirms, 409 confirms without an id, other 4xx reject; 408/425/429/5xx and
-// timeouts are re-sent with backoff (Retry-After, capped) under the
-// same key and body, then reported unconfirmed. Simulated: seeded, its outcome
+// The two dialers. Webhook: DESIGN.md §6 body, headers and signature; one
+// request per dial(); 2xx confirms, 409 confirms without an id, other 4xx
+// reject; a 429 or a refused connection is `refused` (Retry-After, capped);
+// 408/425/5xx and timeouts are unconfirmed (the worker sends again, under the
+// dial rule, with the same key and body). Simulated: seeded, its outcome
 // mix, and outcomes delivered through the sink on the clock.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifySignedBody, type DialRequest, type ProviderEvent } from '@wakeplan/contract';
 import { FakeClock, SystemClock } from '@wakeplan/runtime';
-import { waitFor } from '@wakeplan/db/testing';
 import { SimulatedDialer } from '../src/dialers/simulated.ts';
 import { retryAfterOf, WebhookDialer } from '../src/dialers/webhook.ts';
 
@@ -76,24 +76,22 @@ describe('WebhookDialer', () => {
     expect(p.seen).toHaveLength(1);
   });
 
-  it.each([408, 425, 502])('a %i is transient: sent again under the same key, then confirmed', async (status) => {
-    const p = await provider((n) => (n === 1 ? { status } : { status: 200, body: '{"provider_call_id":"pc-9"}' }));
-    expect(await new WebhookDialer({ url: p.url, secret: 's', clock: new SystemClock(), backoffMs: 5 }).dial(request)).toEqual({ kind: 'confirmed', providerCallId: 'pc-9' });
-    expect(new Set(p.seen.map((s) => s.headers['idempotency-key']))).toEqual(new Set([request.idempotencyKey]));
-    expect(p.seen).toHaveLength(2);
+  it.each([408, 425, 502, 503])('a %i leaves the attempt unconfirmed after one request: the worker sends it again, under the dial rule', async (status) => {
+    const p = await provider(() => ({ status }));
+    expect(await new WebhookDialer({ url: p.url, secret: 's', clock: new SystemClock() }).dial(request)).toMatchObject({ kind: 'unconfirmed', reason: `HTTP ${status}` });
+    expect(p.seen).toHaveLength(1);
   });
 
-  it('a 429 waits its Retry-After (capped) before the next send; still refused → refused with the last Retry-After', async () => {
+  it('a 429 is refused (nothing was placed) with its Retry-After, capped', async () => {
     const p = await provider(() => ({ status: 429, headers: { 'retry-after': '120' } }));
     const clock = new FakeClock(new Date('2026-03-02T15:00:00Z'));
-    const dialing = new WebhookDialer({ url: p.url, secret: 's', clock, sends: 3, backoffMs: 5, maxRetryAfterMs: 20_000 }).dial(request);
-    for (let sent = 1; sent < 3; sent++) {
-      await waitFor(() => p.seen.length === sent && clock.pendingTimers() > 0, `send ${sent} and its wait`);
-      expect(clock.nextTimerAt()).toEqual(new Date(clock.now().getTime() + 20_000)); // Retry-After 120 s, capped at 20 s
-      clock.advanceBy(20_000);
-    }
-    expect(await dialing).toEqual({ kind: 'refused', reason: expect.stringContaining('HTTP 429'), retryAfterMs: 120_000 });
-    expect(p.seen).toHaveLength(3);
+    expect(await new WebhookDialer({ url: p.url, secret: 's', clock }).dial(request))
+      .toEqual({ kind: 'refused', reason: expect.stringContaining('HTTP 429'), retryAfterMs: 120_000 });
+    expect(await new WebhookDialer({ url: p.url, secret: 's', clock, maxRetryAfterMs: 20_000 }).dial(request))
+      .toMatchObject({ kind: 'refused', retryAfterMs: 20_000 });
+    const bare = await provider(() => ({ status: 429 }));
+    expect(await new WebhookDialer({ url: bare.url, secret: 's', clock }).dial(request)).toMatchObject({ kind: 'refused', retryAfterMs: null });
+    expect(p.seen).toHaveLength(2);
   });
 
   it('reads Retry-After as seconds or an HTTP date', () => {
@@ -104,22 +102,23 @@ describe('WebhookDialer', () => {
     expect(retryAfterOf(null, now)).toBeNull();
   });
 
-  it('5xx and timeouts are re-sent with backoff under the same key and body', async () => {
-    const p = await provider((n) => (n === 1 ? { status: 503 } : n === 2 ? { status: 0, hang: true } : { status: 200, body: '{"provider_call_id":"pc-3"}' }));
-    const dialer = new WebhookDialer({ url: p.url, secret: 's', clock: new SystemClock(), timeoutMs: 200, backoffMs: 10 });
+  it('sends of one attempt carry the same key and body; a timeout is unconfirmed, and nothing throws', async () => {
+    const p = await provider((n) => (n === 1 ? { status: 0, hang: true } : { status: 200, body: '{"provider_call_id":"pc-3"}' }));
+    const dialer = new WebhookDialer({ url: p.url, secret: 's', clock: new SystemClock(), timeoutMs: 200 });
+    expect(await dialer.dial(request)).toMatchObject({ kind: 'unconfirmed' });
     expect(await dialer.dial(request)).toEqual({ kind: 'confirmed', providerCallId: 'pc-3' });
-    expect(p.seen).toHaveLength(3);
-    expect(new Set(p.seen.map((s) => s.headers['idempotency-key'])).size).toBe(1);
+    expect(p.seen).toHaveLength(2);
+    expect(new Set(p.seen.map((s) => s.headers['idempotency-key']))).toEqual(new Set([request.idempotencyKey]));
     expect(new Set(p.seen.map((s) => s.body)).size).toBe(1);
   });
 
-  it('reports unconfirmed when every send fails, and never throws', async () => {
-    const p = await provider(() => ({ status: 500 }));
-    const result = await new WebhookDialer({ url: p.url, secret: 's', clock: new SystemClock(), sends: 3, backoffMs: 5 }).dial(request);
-    expect(result).toMatchObject({ kind: 'unconfirmed' });
-    expect(p.seen).toHaveLength(3);
-    const unreachable = await new WebhookDialer({ url: 'http://127.0.0.1:9/x', secret: 's', clock: new SystemClock(), sends: 2, backoffMs: 5 }).dial(request);
-    expect(unreachable).toMatchObject({ kind: 'unconfirmed' });
+  it('a connection refused before sending is refused (nothing can have been placed)', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const unreachable = await new WebhookDialer({ url: `http://127.0.0.1:${port}/x`, secret: 's', clock: new SystemClock() }).dial(request);
+    expect(unreachable).toMatchObject({ kind: 'refused', retryAfterMs: null });
   });
 });
 

@@ -6,17 +6,22 @@
 //   2xx (with { provider_call_id } when the receiver has one) → confirmed;
 //   409 → confirmed without a provider id: "already in progress" for that key
 //         (a progress or outcome event brings the id);
-//   408, 425, 429, 5xx, a timeout or a network error → sent again, same body,
-//         same key (re-signed with a fresh timestamp), after backoff or the
-//         answer's Retry-After (capped); still nothing → `refused` when the last
-//         answer was a 429 (nothing was placed: the worker sends it again not
-//         before its Retry-After), else `unconfirmed` (the worker re-sends);
+//   429, or a connection refused before anything was sent → refused: nothing
+//         was placed; the worker sends it again not before the answer's
+//         Retry-After (capped);
+//   408, 425, 5xx, a timeout or any other network error → unconfirmed: the
+//         worker sends it again later under the same key;
 //   any other 4xx → rejected (the attempt failed; the retry policy decides).
 //
-// Invariant: the body of every send of one attempt is byte-identical, and the
-// receiver promises to treat a repeated key as the same call (deduplicates).
+// Invariants: one dial() is exactly one request. Sending again is the worker's
+// job (dispatch.ts, sql/resends.ts), because every request that leaves must pass
+// the dial rule right before it does — a retry loop in here would send after the
+// campaign was paused, its window closed or the attempt's outcome arrived. The
+// body of every send of one attempt is byte-identical (re-signed with a fresh
+// timestamp), and the receiver promises to treat a repeated key as the same
+// call (deduplicates).
 import { signedHeaders, webhookDialBody, type DialRequest } from '@wakeplan/contract';
-import { describeFailure, sleepFor, type Clock } from '@wakeplan/runtime';
+import { describeFailure, type Clock } from '@wakeplan/runtime';
 import type { Dialer, DialResult } from './dialer.ts';
 
 export interface WebhookDialerOptions {
@@ -25,19 +30,14 @@ export interface WebhookDialerOptions {
   clock: Clock;
   /** Per request. */
   timeoutMs?: number;
-  /** Sends of one attempt in all (first try included). */
-  sends?: number;
-  backoffMs?: number;
-  /** The longest wait between two sends, whatever Retry-After asks (default 30 s). */
+  /** The longest wait a 429's Retry-After can ask for before the next send (default 10 minutes). */
   maxRetryAfterMs?: number;
 }
 
-/** Statuses that mean "not now, try again": the request may not have been processed. */
-const TRANSIENT_4XX = new Set([408, 425, 429]);
+const DEFAULT_MAX_RETRY_AFTER_MS = 10 * 60_000;
 
-type SendOutcome =
-  | { final: true; result: DialResult }
-  | { final: false; reason: string; status: number | null; retryAfterMs: number | null };
+/** 4xx statuses that mean "not now" and say nothing of whether the request was processed. */
+const TRANSIENT_4XX = new Set([408, 425]);
 
 export class WebhookDialer implements Dialer {
   readonly name = 'webhook';
@@ -47,29 +47,12 @@ export class WebhookDialer implements Dialer {
 
   async dial(request: DialRequest): Promise<DialResult> {
     const body = webhookDialBody(request);
-    const sends = this.o.sends ?? 4;
-    const backoffMs = this.o.backoffMs ?? 500;
-    const maxWaitMs = this.o.maxRetryAfterMs ?? 30_000;
-    let last: Extract<SendOutcome, { final: false }> = { final: false, reason: 'no send made', status: null, retryAfterMs: null };
-    for (let n = 1; n <= sends; n++) {
-      const sent = await this.send(request.idempotencyKey, body);
-      if (sent.final) return sent.result;
-      last = sent;
-      if (n < sends) await sleepFor(this.o.clock, Math.min(Math.max(backoffMs * 2 ** (n - 1), sent.retryAfterMs ?? 0), maxWaitMs));
-    }
-    if (last.status === 429) return { kind: 'refused', reason: `${sends} sends refused (last: ${last.reason})`, retryAfterMs: last.retryAfterMs };
-    return { kind: 'unconfirmed', reason: `${sends} sends without an answer (last: ${last.reason})` };
-  }
-
-  async close(): Promise<void> {}
-
-  private async send(idempotencyKey: string, body: string): Promise<SendOutcome> {
     try {
       const response = await fetch(this.o.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'idempotency-key': idempotencyKey,
+          'idempotency-key': request.idempotencyKey,
           ...signedHeaders(this.o.secret, body, this.o.clock.now()),
         },
         body,
@@ -77,17 +60,28 @@ export class WebhookDialer implements Dialer {
       });
       const text = await response.text().catch(() => '');
       const status = response.status;
-      if (status >= 200 && status < 300) return { final: true, result: { kind: 'confirmed', providerCallId: providerCallIdOf(text) } };
-      if (status === 409) return { final: true, result: { kind: 'confirmed', providerCallId: null } };
-      if (status >= 400 && status < 500 && !TRANSIENT_4XX.has(status)) {
-        return { final: true, result: { kind: 'rejected', reason: `HTTP ${status}: ${text.slice(0, 200)}` } };
+      if (status >= 200 && status < 300) return { kind: 'confirmed', providerCallId: providerCallIdOf(text) };
+      if (status === 409) return { kind: 'confirmed', providerCallId: null };
+      if (status === 429) {
+        const retryAfterMs = retryAfterOf(response.headers.get('retry-after'), this.o.clock.now());
+        const cap = this.o.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+        return { kind: 'refused', reason: `HTTP 429: ${text.slice(0, 200)}`, retryAfterMs: retryAfterMs === null ? null : Math.min(retryAfterMs, cap) };
       }
-      const retryAfterMs = retryAfterOf(response.headers.get('retry-after'), this.o.clock.now());
-      return { final: false, reason: `HTTP ${status}`, status, retryAfterMs };
+      if (status >= 400 && status < 500 && !TRANSIENT_4XX.has(status)) return { kind: 'rejected', reason: `HTTP ${status}: ${text.slice(0, 200)}` };
+      return { kind: 'unconfirmed', reason: `HTTP ${status}` };
     } catch (error) {
-      return { final: false, reason: describeFailure(error), status: null, retryAfterMs: null };
+      if (refusedBeforeSending(error)) return { kind: 'refused', reason: describeFailure(error), retryAfterMs: null };
+      return { kind: 'unconfirmed', reason: describeFailure(error) };
     }
   }
+
+  async close(): Promise<void> {}
+}
+
+/** The connection was refused: the receiver never saw the request. */
+function refusedBeforeSending(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return cause?.code === 'ECONNREFUSED';
 }
 
 /** Retry-After as milliseconds from now: delay-seconds or an HTTP date; null when absent or unreadable. */
