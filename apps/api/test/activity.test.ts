@@ -5,6 +5,7 @@
 // nothing (statements counted by the API pool's own debug hook).
 import { beforeEach, describe, expect, it } from 'vitest';
 import { writeLedgerEntries, type LedgerEntry } from '@wakeplan/db';
+import { waitFor } from '@wakeplan/db/testing';
 import { AUTH, campaignBody, T0, useTestApi } from './helpers.ts';
 
 const { db, api } = useTestApi({ truncate: ['activity_ledger', 'campaigns'] });
@@ -60,8 +61,11 @@ describe('GET /api/scheduler/activity', () => {
     // 12:00 someone lists the campaigns: a new burst, and the first one is written with it.
     api.clock.set(at(start + 12 * HOUR));
     expect((await api.app.inject({ method: 'GET', url: '/api/campaigns', headers: AUTH })).statusCode).toBe(200);
-    const written = await db.current.sql<{ process: string; started_at: Date; details: Record<string, number> }[]>`
+    // the entry is written after the response, with the request's own connection work: wait for it
+    const readApiEntries = () => db.current.sql<{ process: string; started_at: Date; details: Record<string, number> }[]>`
       select process, started_at, details from activity_ledger where process = 'api' order by started_at`;
+    await waitFor(async () => (await readApiEntries()).length > 0, 'the API ledger entry written after the request');
+    const written = await readApiEntries();
     expect(written.map((r) => r.started_at)).toContainEqual(at(start));
     expect(written.find((r) => r.started_at.getTime() === at(start).getTime())!.details.campaigns).toBeGreaterThan(0);
 
