@@ -9,7 +9,7 @@
 /** @typedef {{ start: number, end: number }} PlanInterval */
 /** @typedef {{ at: number, reason: string | null, campaignId: string | null }} PlanWake */
 /** @typedef {{ id: string, name: string | null, timezone: string | null, intervals: PlanInterval[] }} PlanCampaign */
-/** @typedef {{ campaigns: PlanCampaign[], wakes: PlanWake[], nextWake: PlanWake | null }} PlanView */
+/** @typedef {{ campaigns: PlanCampaign[], total: number | null, wakes: PlanWake[], nextWake: PlanWake | null }} PlanView */
 /**
  * @typedef {{ id: string, name: string, status: string, timezone: string | null, window: string | null,
  *   stats: Record<string, number>, nextOpenAt: number | null }} CampaignView
@@ -18,7 +18,7 @@
  * The parts of GET /api/scheduler/status the page reads; any may be missing.
  * @typedef {{ workerState?: string, workerStateSource?: string, workerStateAgeSeconds?: number | null,
  *   nextWakeTime?: string | null, message?: string, campaignCount?: number, isProcessing?: boolean,
- *   campaigns?: { queuedCount?: unknown }[], workerCounters?: Record<string, unknown> | null,
+ *   campaigns?: { queuedCount?: unknown }[], campaignsTotal?: number, workerCounters?: Record<string, unknown> | null,
  *   [key: string]: unknown }} StatusData
  */
 /** @typedef {Record<string, any>} Payload  a parsed JSON object from the API, read defensively */
@@ -36,7 +36,20 @@ export function readPlan(data) {
   }));
   const campaignWakes = listOf(data?.campaigns).flatMap((c) => listOf(c.wakes).map((at) => readWake({ at, reason: 'campaign_due', campaign_id: c.id })));
   const wakes = dedupeWakes([...listOf(data?.wakes).map(readWake), ...campaignWakes].filter((w) => w !== null));
-  return { campaigns, wakes, nextWake: data?.next_wake ? readWake(data.next_wake) : null };
+  const total = typeof data?.campaigns_total === 'number' ? data.campaigns_total : null;
+  return { campaigns, total, wakes, nextWake: data?.next_wake ? readWake(data.next_wake) : null };
+}
+
+/**
+ * "showing N of M campaigns" when the API sent one page of a longer list
+ * (status and plan are bounded), else an empty string.
+ * @param {number} shown
+ * @param {number | null | undefined} total
+ * @returns {string}
+ */
+export function describeShown(shown, total) {
+  if (typeof total !== 'number' || total <= shown) return '';
+  return `showing ${shown.toLocaleString('en')} of ${total.toLocaleString('en')} campaigns`;
 }
 
 /**

@@ -9,7 +9,7 @@
 // so, so a dashboard left open never keeps the database awake.
 import { REFRESH_EVERY_MS, idleAfterMsFrom, msUntilIdle, shouldRefresh } from './refresh-policy.js';
 import { describeWorker, humanizeKey } from './describe-status.js';
-import { readCampaigns, readCounters, readPlan } from './read-api-data.js';
+import { describeShown, readCampaigns, readCounters, readPlan } from './read-api-data.js';
 import { drawTimeline, localDayStarts } from './timeline-svg.js';
 import { awakeHeadline, drawAwakeBand } from './awake-band.js';
 import { drawCampaignProgress } from './progress-svg.js';
@@ -84,6 +84,7 @@ function render({ status, plan, campaigns, activity, errors }) {
     .map((r) => ({ id: r.id, name: r.name ?? names.get(r.id)?.name ?? r.id, timezone: r.timezone ?? names.get(r.id)?.timezone ?? null, intervals: r.intervals }));
   $('timeline').innerHTML = drawTimeline({ rows, wakes: plan?.wakes ?? [], now, dayStarts: localDayStarts(now, 7), axisTimeZone });
   $('timeline-zone').textContent = `Times on the axis are in ${axisTimeZone}; hover a bar or a wake for its campaign's local time.`;
+  $('timeline-shown').textContent = describeShown(plan?.campaigns.length ?? 0, plan?.total);
   /** @type {Record<string, number>} */
   const order = { active: 0, paused: 1, completed: 2, cancelled: 3 };
   const sorted = [...campaigns].sort((a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9) || a.name.localeCompare(b.name));
@@ -110,10 +111,12 @@ function renderWorker(status, plan, campaigns, now) {
   $('worker-headline').textContent = status ? words.headline : 'Worker state unavailable.';
   $('worker-detail').textContent = words.detail;
   $('api-message').textContent = typeof status?.message === 'string' ? `API: “${status.message}”` : '';
-  const queued = Array.isArray(status?.campaigns) ? status.campaigns.reduce((n, c) => n + (Number(c.queuedCount) || 0), 0) : null;
+  const listed = Array.isArray(status?.campaigns) ? status.campaigns : null;
+  const queued = listed ? listed.reduce((n, c) => n + (Number(c.queuedCount) || 0), 0) : null;
+  const shown = listed ? describeShown(listed.length, status?.campaignsTotal) : '';
   const facts = [
     ['Active campaigns', status?.campaignCount ?? '—'],
-    ['Queued calls', queued ?? '—'],
+    ['Queued calls', queued === null ? '—' : shown ? `${queued} (${shown})` : queued],
     ['Processing now', status ? (status.isProcessing ? 'yes' : 'no') : '—'],
     ['Refreshing', `every ${REFRESH_EVERY_MS / 1000} s while you use this page`],
   ];

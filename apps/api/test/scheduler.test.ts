@@ -23,7 +23,8 @@ describe('GET /api/scheduler/status', () => {
     expect(await status()).toEqual({
       currentTime: T0.toISOString(), nextWakeTime: null, minutesUntilWake: null, nextWakeReason: null,
       campaignCount: 0, isProcessing: false, isUserActive: true, workerState: 'unknown', workerStateSource: 'unknown',
-      workerStateAgeSeconds: null, callsInFlight: 0, directCallsQueued: 0, workerCounters: null, campaigns: [],
+      workerStateAgeSeconds: null, callsInFlight: 0, directCallsQueued: 0, workerCounters: null,
+      nextWakes: [], campaignsTotal: 0, campaignsOffset: 0, campaigns: [],
       message: 'Nothing is scheduled: the database can sleep until new work arrives',
     });
   });
@@ -37,6 +38,24 @@ describe('GET /api/scheduler/status', () => {
       campaignCount: 1, message: 'Database will wake in 2 hours',
     });
     expect(s.campaigns).toEqual([{ id, name: 'Spring outreach', window: '09:00-17:00', queuedCount: 2, inFlight: 0, nextDueAt: '2026-03-02T14:00:00.000Z' }]);
+    expect(s.nextWakes).toEqual([{ at: '2026-03-02T14:00:00.000Z', campaignId: id }]);
+  });
+
+  it('lists one page of the tracked campaigns, soonest due first, and says how many there are', async () => {
+    api.clock.set(T0);
+    const late = await createCampaign({ first_call_time: '11:00' }, 1);
+    const early = await createCampaign({ first_call_time: '09:00' }, 3);
+    const middle = await createCampaign({ first_call_time: '10:00' }, 2);
+    const page = async (q: string) => json(await api.app.inject({ method: 'GET', url: `/api/scheduler/status?${q}`, headers: AUTH }));
+    const first = (await page('campaigns_limit=2')).data;
+    expect(first.campaigns.map((c: { id: string; queuedCount: number }) => [c.id, c.queuedCount])).toEqual([[early, 3], [middle, 2]]);
+    expect(first).toMatchObject({ campaignsTotal: 3, campaignsOffset: 0 });
+    expect(first.nextWakes.map((w: { campaignId: string }) => w.campaignId)).toEqual([early, middle, late]);
+    const second = (await page('campaigns_limit=2&campaigns_offset=2')).data;
+    expect(second.campaigns.map((c: { id: string }) => c.id)).toEqual([late]);
+    const bad = await api.app.inject({ method: 'GET', url: '/api/scheduler/status?campaigns_limit=0', headers: AUTH });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('campaigns_limit');
   });
 
   it('says work is due now inside an open window, and counts direct calls', async () => {
@@ -134,6 +153,21 @@ describe('GET /api/scheduler/plan', () => {
       { at: '2026-03-02T14:00:00.000Z', reason: 'campaign_due', campaign_id: id },
       { at: '2026-03-04T14:00:00.000Z', reason: 'campaign_due', campaign_id: id },
     ]);
+  });
+
+  it('lists one page of the active campaigns, oldest first, with the total; the next wake still covers them all', async () => {
+    api.clock.set(T0);
+    const a = await createCampaign({ first_call_time: '11:00' }, 1);
+    api.clock.set(new Date(T0.getTime() + 1000)); // created later
+    const b = await createCampaign({ first_call_time: '09:00' }, 1);
+    api.clock.set(T0);
+    const plan = json(await api.app.inject({ method: 'GET', url: '/api/scheduler/plan?days=1&limit=1', headers: AUTH })).data;
+    expect(plan).toMatchObject({ limit: 1, offset: 0, campaigns_total: 2, next_wake: { campaign_id: b } });
+    expect(plan.campaigns.map((c: { id: string }) => c.id)).toEqual([a]);
+    expect(plan.wakes.every((w: { campaign_id: string | null }) => w.campaign_id !== b)).toBe(true);
+    const next = json(await api.app.inject({ method: 'GET', url: '/api/scheduler/plan?days=1&limit=1&offset=1', headers: AUTH })).data;
+    expect(next.campaigns.map((c: { id: string }) => c.id)).toEqual([b]);
+    expect((await api.app.inject({ method: 'GET', url: '/api/scheduler/plan?limit=501', headers: AUTH })).statusCode).toBe(422);
   });
 
   it('defaults to 7 days and refuses a horizon outside 1–31', async () => {

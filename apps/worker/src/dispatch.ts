@@ -55,6 +55,8 @@ interface NotBefore {
 
 export interface DispatchResult {
   claimed: number;
+  /** Campaigns a claim was tried for (their plan entries changed or proved stale). */
+  triedCampaignIds: string[];
   /** Campaigns whose claim came back empty although the plan said they were due. */
   emptyCampaignIds: string[];
   /** Campaigns that claimed something (their refusals, if any, are over). */
@@ -62,6 +64,12 @@ export interface DispatchResult {
   directEmpty: boolean;
   /** Claims refused for pacing or a closed window: when to look again. */
   notBefore: NotBefore[];
+}
+
+/** What recording answers or handling re-sends changed: calls changed, and the campaigns of those that settled. */
+export interface PlanChanges {
+  changed: number;
+  campaignIds: string[];
 }
 
 interface Answer {
@@ -106,7 +114,7 @@ export class Dispatcher {
   }
 
   async dispatch(sql: Sql, campaignIds: readonly string[], direct: boolean, stopping: () => boolean): Promise<DispatchResult> {
-    const out: DispatchResult = { claimed: 0, emptyCampaignIds: [], claimedCampaignIds: [], directEmpty: false, notBefore: [] };
+    const out: DispatchResult = { claimed: 0, triedCampaignIds: [], emptyCampaignIds: [], claimedCampaignIds: [], directEmpty: false, notBefore: [] };
     this.roomShort = false;
     for (const id of rotate(campaignIds, this.passes++)) {
       if (stopping()) break;
@@ -115,6 +123,7 @@ export class Dispatcher {
         break;
       }
       const result = await claimCampaignCalls(sql, id, this.claimOptions());
+      out.triedCampaignIds.push(id);
       this.take(result, out);
       if (result.claimed.length > 0) out.claimedCampaignIds.push(id);
       else if (isUnexpectedlyEmpty(result)) out.emptyCampaignIds.push(id);
@@ -135,12 +144,14 @@ export class Dispatcher {
   /**
    * Unconfirmed claims due for another send (every one at start-up: `all`),
    * each through the dial rule. Returns how many calls changed state (closed
-   * unsent, or confirmed by a lookup), so the caller reads the plan again.
+   * unsent, or confirmed by a lookup) and their campaigns, so the caller reads
+   * them again, and how many were handled (each moved its next send time).
    */
-  async resendDue(sql: Sql, all: boolean): Promise<number> {
+  async resendDue(sql: Sql, all: boolean): Promise<PlanChanges & { handled: number }> {
     // A dialer that can neither re-send nor look up still gets its `refused` requests again (nothing was
     // placed): they are the only ones with a next send time. At start-up nothing is known, so nothing is sent.
-    if (this.room <= 0 || (all && !this.canResend)) return 0;
+    const out = { changed: 0, campaignIds: [] as string[], handled: 0 };
+    if (this.room <= 0 || (all && !this.canResend)) return out;
     // At start-up a deduplicating dialer sends every unconfirmed claim again at once (a duplicate is the same
     // call). A reconciling one must not: another worker's request for a claim made a moment ago may still be
     // on its way, and a find() before it lands says not_found — a second real call. It keeps to each
@@ -149,12 +160,12 @@ export class Dispatcher {
     const due = await listDueResends(sql, this.clock.now(), {
       all, callbackUrl: this.settings.callbackUrl, exclude: new Set(this.inFlight.keys()), limit: this.room,
     });
-    let changed = 0;
+    out.handled = due.length;
     for (const { request, sends } of due) {
       if (this.dialer.resend === 'reconciles' && this.dialer.find) {
         const lookup = await this.dialer.find(request);
         if (lookup.kind === 'found') {
-          changed += await recordDialConfirmations(sql, [{ callId: request.callId, attempt: request.attempt, providerCallId: lookup.providerCallId }], this.clock.now());
+          out.changed += await recordDialConfirmations(sql, [{ callId: request.callId, attempt: request.attempt, providerCallId: lookup.providerCallId }], this.clock.now());
           continue;
         }
         if (lookup.kind === 'unknown') {
@@ -171,24 +182,26 @@ export class Dispatcher {
           're-sending an unconfirmed dial request under its idempotency key');
         this.launch(request, check.sendNo);
       } else if (check.verdict === 'closed') {
-        changed++;
+        out.changed++;
+        if (request.campaignId) out.campaignIds.push(request.campaignId);
         this.counters.closedUnsent++;
         this.logger.warn({ callId: request.callId, attempt: request.attempt, reason: check.reason, callStatus: check.callStatus },
           'unconfirmed dial request not re-sent (the dial rule fails): attempt closed as unknown');
       }
     }
-    return changed;
+    return out;
   }
 
   /**
    * Records the answers received since the last call. Returns how many changed
-   * what the plan shows: rejections (the retry policy ran) and next send times.
+   * what the plan shows: rejections (the retry policy ran: their campaigns) and
+   * next send times (the plan's earliest re-send).
    */
-  async recordAnswers(sql: Sql): Promise<number> {
+  async recordAnswers(sql: Sql): Promise<PlanChanges> {
     const answers = this.answers;
     this.answers = [];
     const confirmations: DialConfirmation[] = [];
-    let changed = 0;
+    const out: PlanChanges = { changed: 0, campaignIds: [] };
     for (const { request, result, sends } of answers) {
       const { callId, attempt } = request;
       switch (result.kind) {
@@ -197,14 +210,17 @@ export class Dispatcher {
           break;
         case 'rejected':
           this.counters.rejected++;
-          if (await recordDialRejection(sql, callId, attempt, result.reason, this.clock.now())) changed++;
+          if (await recordDialRejection(sql, callId, attempt, result.reason, this.clock.now())) {
+            out.changed++;
+            if (request.campaignId) out.campaignIds.push(request.campaignId);
+          }
           break;
         case 'refused': {
           this.counters.refused++;
           const waitMs = Math.max(result.retryAfterMs ?? REFUSED_DEFAULT_MS, 1_000);
           this.logger.warn({ callId, attempt, reason: result.reason, retryInMs: waitMs }, 'dial request refused by the provider: sending again later');
           await scheduleNextSend(sql, callId, attempt, this.after(waitMs));
-          changed++;
+          out.changed++;
           break;
         }
         case 'unconfirmed': {
@@ -213,14 +229,14 @@ export class Dispatcher {
           this.logger.warn({ callId, attempt, reason: result.reason, nextSendAt: next?.toISOString() ?? null },
             next ? 'dial request unconfirmed: sending again later under the same key' : 'dial request unconfirmed: the claim stays dialing until its result deadline');
           await scheduleNextSend(sql, callId, attempt, next);
-          changed++;
+          out.changed++;
           break;
         }
       }
     }
     this.counters.confirmed += confirmations.length;
     await recordDialConfirmations(sql, confirmations, this.clock.now());
-    return changed;
+    return out;
   }
 
   private get room(): number {

@@ -3,8 +3,9 @@
 // until the dispatch loop takes them, so bursts coalesce into one pass.
 //
 // Invariant (no lost wake-ups): every hint bumps `seq`. The loop remembers the
-// seq at which its last plan read began and may only settle (wait or sleep)
-// when no hint has arrived since; otherwise it reads the plan once more. A dial
+// seq its plan reflects (set as a round begins, before it reads) and may only
+// settle (wait or sleep) when no hint has arrived since; otherwise it runs one
+// more round, which takes the new hints and reads again what they name. A dial
 // answer is a hint too (it must be recorded), but one that changes no plan.
 export type Hint =
   | { kind: 'startup' }
@@ -12,9 +13,8 @@ export type Hint =
   | { kind: 'doorbell'; needsPlanRead: boolean; requestIds?: string[] }
   | { kind: 'resync'; reason: string }
   | { kind: 'listener_lost' }
-  | { kind: 'campaign'; campaignId: string; reason: string }
+  | { kind: 'campaign'; campaignId: string; reason: string; changed?: boolean }
   | { kind: 'direct'; reason: string }
-  | { kind: 'plan_changed'; reason: string }
   | { kind: 'dial_answered' };
 
 export interface TakenHints {
@@ -22,9 +22,13 @@ export interface TakenHints {
   seq: number;
   fullResync: boolean;
   resendUnconfirmed: boolean;
+  /** The whole plan, unless LISTEN was open throughout (then every change came as a hint naming it). */
   readPlan: boolean;
   direct: boolean;
+  /** Campaigns to read again (only those). */
   campaigns: Set<string>;
+  /** Of those, the ones whose settings changed (campaign_changed): their deferrals no longer hold. */
+  changedCampaigns: Set<string>;
   /** Every hint folded in was a dial answer (they change no plan unless recording them does). */
   answersOnly: boolean;
   reasons: string[];
@@ -60,9 +64,12 @@ export class HintBook {
       case 'startup': f.fullResync = true; f.resendUnconfirmed = true; break;
       case 'resync': f.fullResync = true; break;
       case 'listener_lost': f.fullResync = true; break;
-      case 'timer': case 'plan_changed': f.readPlan = true; break;
+      case 'timer': f.readPlan = true; break;
       case 'doorbell': f.readPlan ||= hint.needsPlanRead; break;
-      case 'campaign': f.campaigns.add(hint.campaignId); break;
+      case 'campaign':
+        f.campaigns.add(hint.campaignId);
+        if (hint.changed) f.changedCampaigns.add(hint.campaignId);
+        break;
       case 'direct': f.direct = true; break;
       case 'dial_answered': break;
     }
@@ -82,7 +89,7 @@ export class HintBook {
   }
 
   private static empty(seq: number): TakenHints {
-    return { seq, fullResync: false, resendUnconfirmed: false, readPlan: false, direct: false, campaigns: new Set(), answersOnly: false, reasons: [] };
+    return { seq, fullResync: false, resendUnconfirmed: false, readPlan: false, direct: false, campaigns: new Set(), changedCampaigns: new Set(), answersOnly: false, reasons: [] };
   }
 }
 
@@ -95,7 +102,6 @@ function describe(hint: Hint): string {
     case 'listener_lost': return 'listening connection lost';
     case 'campaign': return `${hint.reason} campaign ${hint.campaignId}`;
     case 'direct': return `${hint.reason} (direct call)`;
-    case 'plan_changed': return hint.reason;
     case 'dial_answered': return 'dial request answered';
   }
 }

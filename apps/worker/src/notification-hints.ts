@@ -1,8 +1,8 @@
 // What each NOTIFY kind asks of the worker (DESIGN.md §7), handled directly:
 // call_finished refills that campaign (or the direct calls); contacts_added
-// and campaign_changed look at that campaign (a changed window also needs the
-// plan read again); call_queued looks at direct calls. Only `reload`, or a
-// payload that cannot be read, asks for a full resync. Never throws.
+// and campaign_changed read that campaign again, and only it (a changed window
+// or pacing also drops its deferral); call_queued looks at direct calls. Only
+// `reload`, or a payload that cannot be read, asks for a full resync. Never throws.
 import { parseNotification } from '@wakeplan/contract';
 import type { Hint } from './hints.ts';
 
@@ -21,7 +21,7 @@ export function hintsForNotification(payload: string): NotificationHints {
     case 'reload':
       return { hints: [{ kind: 'resync', reason: 'reload' }] };
     case 'campaign_changed':
-      return { hints: [{ kind: 'campaign', campaignId: campaignId!, reason: n.kind }, { kind: 'plan_changed', reason: n.kind }] };
+      return { hints: [{ kind: 'campaign', campaignId: campaignId!, reason: n.kind, changed: true }] };
     case 'contacts_added':
       return { hints: [{ kind: 'campaign', campaignId: campaignId!, reason: n.kind }] };
     case 'call_finished':

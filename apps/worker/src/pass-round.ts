@@ -1,46 +1,64 @@
 // One round of a dispatching pass (DESIGN.md §3): fold in the hints taken,
-// record what the dialer answered, read the plan again when it may be stale
-// (expiring what it says is over), re-send unconfirmed claims that are due (all
-// of them at start-up), then claim and dial what is due or what a hint named.
-// The Worker runs rounds until one makes no progress and no hint has arrived
-// since its last plan read began.
+// record what the dialer answered, bring the in-memory plan up to date — the
+// whole plan when it cannot be trusted (start-up, resync, a LISTEN that was not
+// open throughout, overdue calls just expired), else only the campaigns hints,
+// answers or the last round's claims named — expire what it says is over,
+// re-send unconfirmed claims that are due (all of them at start-up), then claim
+// and dial what is due. The Worker runs rounds until one makes no progress and
+// no hint has arrived since its last round began.
 //
-// Invariants: a plan read records the hint seq it reflects (`readSeq`), which is
-// what lets the Worker refuse to rest on a stale plan (no lost wake-ups); a
-// webhook deliveries due are sent after the dials (webhook-wake.ts); a
-// campaign whose claim came back empty for a reason the plan cannot show is
-// skipped for the rest of the pass (no spinning) until a hint names it again;
-// a claim refused for pacing or a closed window leaves "campaign X not before
-// T" in plan.refusals (refusal-wakes.ts), which the worker's rest honours; a
-// round woken only by dial answers that changed nothing reads no plan (the
-// answers cannot have made anything due) unless they freed dialing room.
+// Invariants: a round records the hint seq its plan reflects (`readSeq`) before
+// it reads, which is what lets the Worker refuse to rest on a stale plan (no
+// lost wake-ups: a hint arriving during a refresh is taken by the next round,
+// which refreshes that campaign again); every campaign a round tried to claim
+// for is refreshed by the next round (its calls in flight, pacing and earliest
+// due changed); a campaign whose claim came back empty for a reason the plan
+// cannot show is skipped for the rest of the pass (no spinning) until a hint
+// names it again; a claim refused for pacing or a closed window — "campaign X
+// not before T" — defers X in the plan until T (CampaignPlan.deferCampaign); a
+// round woken only by dial answers that changed nothing reads nothing (the
+// answers cannot have made anything due) unless they freed dialing room; a
+// re-send handled changes the earliest re-send (a plan total), so the next round
+// reads the totals again; webhook deliveries due are sent after the dials, by a
+// round that read the earliest pending one (webhook-wake.ts), and the round
+// after reads it again.
 import type { Sql, WebhookSender } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
+import { CampaignPlan } from './campaign-plan.ts';
 import type { WorkerCounters } from './counters.ts';
 import type { Dispatcher } from './dispatch.ts';
 import type { TakenHints } from './hints.ts';
-import { isOpenInPlan, type PlanEvaluation } from './plan-evaluation.ts';
-import { readPlanAndExpire } from './plan-reader.ts';
-import { RefusalWakes } from './refusal-wakes.ts';
+import type { PlanEvaluation } from './plan-evaluation.ts';
+import { readPlanAndExpire, type KnownDeliveries } from './plan-reader.ts';
 import { deliverWhileAwake } from './webhook-wake.ts';
 
 /** What the worker knows of the plan between passes. */
 export interface KnownPlan {
+  campaigns: CampaignPlan;
   evaluation: PlanEvaluation | null;
-  /** The hint seq the last plan read reflects. */
+  /** The hint seq the plan reflects. */
   readSeq: number;
-  /** Claims refused for pacing or a closed window: campaign X not before T. */
-  refusals: RefusalWakes;
+  /** Campaigns whose entry is out of date (claimed for, answered, expired): read again by the next round, even of a later pass. */
+  stale: Set<string>;
+  /** The earliest pending webhook delivery as last read: a wake reason beside the campaigns. */
+  deliveries: KnownDeliveries;
 }
 
 export function newKnownPlan(): KnownPlan {
-  return { evaluation: null, readSeq: -1, refusals: new RefusalWakes() };
+  return { campaigns: new CampaignPlan(), evaluation: null, readSeq: -1, stale: new Set(), deliveries: { earliestAt: null } };
 }
 
 /** What one pass carries from round to round. */
 export interface PassProgress {
   progress: boolean;
-  needRead: boolean;
+  /** Read the whole plan next round. */
+  readAll: boolean;
+  /** Read the account-wide totals next round (direct calls were claimed, re-sends handled). */
+  refreshTotals: boolean;
+  /** The last round evaluated only what it refreshed: evaluate the whole plan before resting. */
+  evaluateAll: boolean;
+  /** Deliveries were sent: read the earliest pending one again next round. */
+  readDeliveries: boolean;
   dialed: number;
   skip: Set<string>;
   skipDirect: boolean;
@@ -57,60 +75,78 @@ export interface RoundDeps {
 }
 
 export function newPassProgress(): PassProgress {
-  return { progress: false, needRead: false, dialed: 0, skip: new Set(), skipDirect: false };
+  return { progress: false, readAll: false, refreshTotals: false, evaluateAll: false, readDeliveries: false, dialed: 0, skip: new Set(), skipDirect: false };
 }
 
-export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: PassProgress, d: RoundDeps): Promise<void> {
+/** `trusted`: LISTEN was open throughout since the plan was read, so every change reached it as a hint. */
+export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: PassProgress, d: RoundDeps, trusted: boolean): Promise<void> {
   if (work.fullResync) {
     d.counters.resyncs++;
-    plan.evaluation = null;
-    plan.refusals.clear();
+    plan.campaigns.clearDeferrals();
     p.skip.clear();
   }
   for (const id of work.campaigns) p.skip.delete(id);
+  for (const id of work.changedCampaigns) plan.campaigns.clearDeferral(id);
   if (work.direct) p.skipDirect = false;
-  const answersChanged = await d.dispatcher.recordAnswers(sql);
+  const answers = await d.dispatcher.recordAnswers(sql);
   const roomFreed = d.dispatcher.roomFreed;
-  if (work.answersOnly && answersChanged === 0 && !roomFreed && !p.progress && plan.evaluation !== null) {
-    p.needRead = false; // stale only by answers, which it has just recorded
+  if (work.answersOnly && answers.changed === 0 && !roomFreed && !p.progress && plan.evaluation !== null && plan.stale.size === 0) {
     plan.readSeq = Math.max(plan.readSeq, work.seq); // confirmations change no plan: nothing new to read
     return;
   }
-  const read = answersChanged > 0 || roomFreed || p.progress || p.needRead || work.readPlan || work.fullResync || plan.evaluation === null;
+  for (const id of answers.campaignIds) plan.stale.add(id);
+  p.refreshTotals ||= answers.changed > 0; // next send times (the earliest re-send), direct calls
+  p.evaluateAll ||= roomFreed; // campaigns left due for want of room: claim them now
+  const readAll = work.fullResync || p.readAll || !plan.campaigns.loaded || (work.readPlan && !trusted);
+  const ids = new Set([...work.campaigns, ...plan.stale]);
+  const refresh = readAll ? 'all' : ids.size > 0 || work.direct || p.refreshTotals ? ids : null;
+  // A round that only refreshes campaigns evaluates only them (due now or not);
+  // the whole plan is evaluated by a timer's round, and before the pass rests.
+  const partial = refresh !== 'all' && refresh !== null && !work.readPlan && !p.evaluateAll;
   p.progress = false;
-  p.needRead = false;
-  let campaigns = openTargets(plan.evaluation, work.campaigns, d.clock.now());
-  let direct = work.direct;
-  if (read) {
-    plan.readSeq = work.seq;
-    const { evaluation, changed } = await readPlanAndExpire(sql, d.clock, d.accountCap, d.counters, d.logger);
-    plan.evaluation = evaluation;
-    p.progress = changed > 0;
-    campaigns = [...new Set([...evaluation.dueCampaignIds.filter((id) => !p.skip.has(id)), ...campaigns])];
-    direct ||= evaluation.directDue && !p.skipDirect;
+  p.readAll = false;
+  p.refreshTotals = false;
+  // A timer or doorbell reads the earliest delivery even when no campaign needs a read (a webhook retry's wake).
+  const readDeliveries = p.readDeliveries || work.readPlan;
+  p.readDeliveries = false;
+  plan.stale = new Set();
+  plan.readSeq = work.seq;
+  const { evaluation, overdueExpired, expiredCampaignIds } = await readPlanAndExpire(
+    sql, plan.campaigns, plan.deliveries, refresh, d, { evaluateOnly: partial ? ids : undefined, readDeliveries });
+  plan.evaluation = evaluation;
+  p.evaluateAll = false;
+  p.readAll = overdueExpired;
+  for (const id of expiredCampaignIds) plan.stale.add(id);
+  p.progress = overdueExpired || expiredCampaignIds.length > 0;
+  // The earliest re-send is a plan total: due now by the last totals read (a timer may be what says so).
+  if (work.resendUnconfirmed || evaluation.resendDue) {
+    const resends = await d.dispatcher.resendDue(sql, work.resendUnconfirmed);
+    for (const id of resends.campaignIds) plan.stale.add(id);
+    if (resends.handled > 0) {
+      p.progress = true;
+      p.refreshTotals = true;
+    }
   }
-  if (work.resendUnconfirmed || (read && plan.evaluation!.resendDue)) {
-    p.progress ||= (await d.dispatcher.resendDue(sql, work.resendUnconfirmed)) > 0;
-  }
+  // Hinted campaigns were just read again: the plan says whether they are due.
+  const campaigns = evaluation.dueCampaignIds.filter((id) => !p.skip.has(id));
+  const direct = work.direct || (evaluation.directDue && !p.skipDirect);
   if (campaigns.length > 0 || direct) {
     const result = await d.dispatcher.dispatch(sql, campaigns, direct, d.stopping);
     p.dialed += result.claimed;
     p.progress ||= result.claimed > 0;
+    for (const id of result.triedCampaignIds) plan.stale.add(id);
+    p.refreshTotals ||= direct;
     for (const id of result.emptyCampaignIds) p.skip.add(id);
-    for (const id of result.claimedCampaignIds) plan.refusals.forget(id);
-    for (const r of result.notBefore) plan.refusals.note(r.campaignId, r.at);
+    for (const id of result.claimedCampaignIds) plan.campaigns.clearDeferral(id);
+    for (const r of result.notBefore) plan.campaigns.deferCampaign(r.campaignId, r.at);
     if (direct && result.directEmpty) p.skipDirect = true;
   }
-  // Webhooks go out while the worker is awake anyway, after the dials; sending changes the
-  // earliest pending delivery, so a pass that sent reads the plan again before resting.
-  if (read && plan.evaluation?.webhookDeliveryDue && !d.stopping()) {
+  // Webhooks go out while the worker is awake anyway, after the dials, by a round
+  // that has just read the earliest pending delivery; sending changes it, so the
+  // next round reads it again before the pass may rest.
+  if ((refresh !== null || readDeliveries) && evaluation.webhookDeliveryDue && !d.stopping()) {
     const sent = await deliverWhileAwake(sql, () => d.clock.now(), d.webhookSender, d.counters, d.logger);
+    if (sent > 0) p.readDeliveries = true;
     p.progress ||= sent > 0;
   }
-}
-
-/** Campaigns named by hints, minus those the last plan knows to be outside their window. */
-function openTargets(ev: PlanEvaluation | null, ids: Set<string>, now: Date): string[] {
-  if (!ev) return [...ids];
-  return [...ids].filter((id) => !ev.windows.has(id) || ev.dueCampaignIds.includes(id) || isOpenInPlan(ev, id, now));
 }

@@ -1,5 +1,5 @@
-// From the one-query plan snapshot to decisions, as a pure function of the
-// snapshot, `now` and the account cap (so it is table-testable and `simulate`
+// From the plan snapshot (the worker's in-memory plan, campaign-plan.ts, or one
+// read) to decisions, as a pure function of the snapshot, `now` and the account cap (so it is table-testable and `simulate`
 // computes exactly what the worker computes).
 //
 // The snapshot is shaped before schedule-core sees it by planInputFromSnapshot
@@ -15,6 +15,12 @@ import { computeWakePlan, isWindowOpen, windowHasEnded, type CallingWindow, type
 
 export interface PlanEvaluation {
   at: Date;
+  /**
+   * False when only some campaigns were evaluated (those a refresh just read):
+   * what it says of them holds, but nextWake, due and ended campaigns cover only
+   * them — the worker evaluates the whole plan before it rests.
+   */
+  complete: boolean;
   dueCampaignIds: string[];
   directDue: boolean;
   deadlinePassed: boolean;
@@ -31,17 +37,17 @@ export interface PlanEvaluation {
   accountFull: boolean;
   /** True when some campaign with queued work has its window open now (window_polling). */
   openWindowWithWork: boolean;
-  windows: ReadonlyMap<string, CallingWindow>;
   skipped: { campaignId: string; error: string }[];
 }
 
-export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: number): PlanEvaluation {
+export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: number, complete = true): PlanEvaluation {
   const accountFull = snapshot.inFlightTotal >= accountCap;
   const input = planInputFromSnapshot(snapshot);
   const plan = computeWakePlan(accountFull ? withNothingDispatchable(input) : input, at);
   const withWork = snapshot.campaigns.filter((c) => c.pending.length > 0);
   return {
     at,
+    complete,
     dueCampaignIds: plan.dueNowCampaignIds,
     directDue: plan.directCallsDueNow,
     deadlinePassed: plan.deadlinePassed,
@@ -52,7 +58,6 @@ export function evaluatePlan(snapshot: PlanSnapshot, at: Date, accountCap: numbe
     inFlight: snapshot.inFlightTotal,
     accountFull,
     openWindowWithWork: withWork.some((c) => safeIsOpen(c.window, at)),
-    windows: new Map(snapshot.campaigns.map((c) => [c.id, c.window])),
     skipped: plan.skippedCampaigns,
   };
 }
@@ -68,10 +73,4 @@ function safeIsOpen(w: CallingWindow, at: Date): boolean {
   } catch {
     return false;
   }
-}
-
-/** Whether the plan knows campaign `id` and its window is open at `now`. */
-export function isOpenInPlan(ev: PlanEvaluation, id: string, now: Date): boolean {
-  const window = ev.windows.get(id);
-  return window !== undefined && safeIsOpen(window, now);
 }

@@ -195,11 +195,12 @@ export class Worker {
     let sql: Sql | null = null;
     while (!this.stopping) {
       const work = this.hints.take();
-      sql = await this.connect(work);
-      await runRound(sql, work, this.plan, p, this.round);
-      if (p.progress) continue;
-      if (this.hints.seq > this.plan.readSeq) {
-        p.needRead = true;
+      const connected = await this.connect(work);
+      sql = connected.sql;
+      await runRound(sql, work, this.plan, p, this.round, connected.trusted);
+      if (p.progress || this.hints.seq > this.plan.readSeq) continue; // a hint came during the round: take it
+      if (!this.plan.evaluation!.complete) {
+        p.evaluateAll = true; // rest only on a plan evaluated whole: it may hold campaigns due now (a freed account slot)
         continue;
       }
       break;
@@ -210,13 +211,12 @@ export class Worker {
 
   private async settle(sql: Sql): Promise<void> {
     const now = this.deps.clock.now();
-    const owed = this.plan.refusals.takeDue(now);
-    if (owed.length > 0) { // a refused claim's time came during the pass: claim again instead of resting
-      for (const campaignId of owed) this.hints.add({ kind: 'campaign', campaignId, reason: 'refused claim due again' });
+    const ev = this.plan.evaluation!;
+    const next = ev.nextWake;
+    if (next && next.at > ev.at && next.at <= now) { // its time came during the pass (a refused claim's, say): another round, not a rest
+      this.hints.add({ kind: 'timer', reason: `${next.reason} (came during the pass)` });
       return;
     }
-    const planned = this.plan.evaluation!;
-    const ev = { ...planned, nextWake: this.plan.refusals.earlierThan(planned.nextWake) };
     const decision = decideRest(this.deps.mode, ev, now);
     const { wake, refused } = refuseSpinningWake(decision.wake, ev.at, now, this.counters.refusedWakes);
     if (refused) {
@@ -242,14 +242,21 @@ export class Worker {
     return { workerId: this.deps.settings.workerId, state, wake, inFlight: this.plan.evaluation?.inFlight ?? 0, counters: this.counters };
   }
 
-  private async connect(work: TakenHints): Promise<Sql> {
+  /**
+   * `trusted`: LISTEN was already open when the pass began, so the in-memory
+   * plan has heard of every change since it was read; a pass that had to start
+   * LISTEN (after sleeping, or in a mode that does not listen) reads the whole
+   * plan before a timer or doorbell may rely on it.
+   */
+  private async connect(work: TakenHints): Promise<{ sql: Sql; trusted: boolean }> {
+    const wasListening = this.connections.isListening;
     const { sql, relistened } = await this.connections.open();
     if (relistened) {
       work.fullResync = true; // notifications may have been missed while it was down
       this.deps.metrics?.listenerReconnected();
       this.deps.logger.info('listening again after the connection was lost: full resync');
     }
-    return sql;
+    return { sql, trusted: wasListening && !relistened };
   }
 
   private async recover(error: unknown): Promise<void> {
@@ -257,6 +264,7 @@ export class Worker {
     this.errorStreak++;
     const delayMs = Math.min(1000 * 2 ** (this.errorStreak - 1), 60_000);
     this.deps.logger.error({ err: error, retryInMs: delayMs }, 'pass failed; dropping connections and retrying with a full resync');
+    this.plan.campaigns.forget();
     this.deps.ledger?.wakeAborted(this.deps.clock.now(), this.counters);
     await this.connections.close().catch(() => {});
     const at = new Date(this.deps.clock.now().getTime() + delayMs);
@@ -285,9 +293,8 @@ export class Worker {
     this.counters.notifications++;
     const { hints, problem } = hintsForNotification(payload);
     if (problem) this.deps.logger.warn({ problem, payload: payload.slice(0, 200) }, 'unreadable NOTIFY: full resync');
-    if (this.plan.evaluation?.accountFull && hints.some((h) => h.kind === 'campaign' || h.kind === 'direct')) {
-      hints.push({ kind: 'plan_changed', reason: 'a slot freed under the account cap' });
-    }
+    // Under the account cap a finished call frees a slot for any campaign: every
+    // read brings the account-wide totals, and the evaluation covers the whole plan.
     for (const h of hints) this.hints.add(h);
     this.kick();
   }

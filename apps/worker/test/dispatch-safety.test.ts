@@ -5,7 +5,8 @@
 // refused claims (calls_per_minute 7).
 import { afterEach, describe, expect, it } from 'vitest';
 import { callStatuses, insertCampaign, insertContacts, OPEN, useTestDatabase, waitFor, type CampaignFields } from '@wakeplan/db/testing';
-import type { DialRequest } from '@wakeplan/contract';
+import { buildNotification, type DialRequest } from '@wakeplan/contract';
+import { notifySchedulerChanged } from '@wakeplan/db';
 import type { CallLookup, DialResult } from '../src/dialers/dialer.ts';
 import { claimCampaignCalls } from '../src/sql/claims.ts';
 import { startHarness, type Harness } from './helpers/harness.ts';
@@ -227,6 +228,8 @@ describe('dial requests in flight', () => {
     await waitFor(() => h!.dialer.dials.length === 1 && h!.worker.state === 'waiting', "A's request in flight");
     const b = await insertCampaign(db.current.sql, { name: 'B' }, OPEN);
     await insertContacts(db.current.sql, b, 1);
+    // What the API's write sends: the NOTIFY naming B (the listening worker refreshes B alone), and the doorbell.
+    await notifySchedulerChanged(db.current.sql, buildNotification('contacts_added', OPEN, { campaignId: b }));
     h.worker.wake();
     try {
       await waitFor(() => h!.dialer.dials.some((d) => d.request.campaignId === b), "B's request sent while A's hangs");

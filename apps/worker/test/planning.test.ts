@@ -14,10 +14,10 @@ const ID = '11111111-1111-4111-8111-111111111111';
 
 function campaign(fields: Partial<CampaignPlanRow> = {}): CampaignPlanRow {
   return { id: ID, window, recipientHours: null, maxConcurrentCalls: 2, callsPerMinute: null, lastDialAt: null, inFlight: 0,
-    pending: [{ timezone: null, earliestDueAt: new Date(0), count: 3 }], ...fields };
+    pending: [{ timezone: null, earliestDueAt: new Date(0) }], ...fields };
 }
 function snapshot(fields: Partial<PlanSnapshot> = {}): PlanSnapshot {
-  return { campaigns: [campaign()], directQueued: 0, directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null, ...fields };
+  return { campaigns: [campaign()], directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null, ...fields };
 }
 
 describe('evaluatePlan', () => {
@@ -34,7 +34,7 @@ describe('evaluatePlan', () => {
   });
 
   it('holds back everything, direct calls too, at the account cap', () => {
-    const ev = evaluatePlan(snapshot({ inFlightTotal: 10, directQueued: 1, directEarliestDueAt: new Date(0) }), NOW, 10);
+    const ev = evaluatePlan(snapshot({ inFlightTotal: 10, directEarliestDueAt: new Date(0) }), NOW, 10);
     expect(ev).toMatchObject({ dueCampaignIds: [], directDue: false, accountFull: true, nextWake: null });
   });
 
@@ -50,7 +50,7 @@ describe('evaluatePlan', () => {
   });
 
   it('sees passed deadlines and due direct calls', () => {
-    const ev = evaluatePlan(snapshot({ campaigns: [], directQueued: 1, directEarliestDueAt: new Date(0), inFlightTotal: 1, earliestResultDeadline: NOW }), NOW, 10);
+    const ev = evaluatePlan(snapshot({ campaigns: [], directEarliestDueAt: new Date(0), inFlightTotal: 1, earliestResultDeadline: NOW }), NOW, 10);
     expect(ev).toMatchObject({ directDue: true, deadlinePassed: true, inFlight: 1 });
   });
 });
@@ -100,7 +100,7 @@ describe('notifications and hints', () => {
     expect(hintsForNotification(n({ kind: 'call_finished', call_id: ID })).hints).toEqual([{ kind: 'direct', reason: 'call_finished' }]);
     expect(hintsForNotification(n({ kind: 'call_queued', call_id: ID })).hints).toEqual([{ kind: 'direct', reason: 'call_queued' }]);
     expect(hintsForNotification(n({ kind: 'contacts_added', campaign_id: ID })).hints).toEqual([{ kind: 'campaign', campaignId: ID, reason: 'contacts_added' }]);
-    expect(hintsForNotification(n({ kind: 'campaign_changed', campaign_id: ID })).hints.map((h) => h.kind)).toEqual(['campaign', 'plan_changed']);
+    expect(hintsForNotification(n({ kind: 'campaign_changed', campaign_id: ID })).hints.map((h) => h.kind)).toEqual(['campaign']);
     expect(hintsForNotification(n({ kind: 'reload' })).hints).toEqual([{ kind: 'resync', reason: 'reload' }]);
     for (const garbage of ['', 'null', '{', n({ kind: 'what' }), n({ kind: 'contacts_added' }), JSON.stringify({ v: 2, kind: 'reload', at: 'x' })]) {
       const result = hintsForNotification(garbage);

@@ -94,7 +94,8 @@ describe('the polling baselines', () => {
     });
     h.worker.wake();
     await h.stepTo(new Date(T0.getTime() + 3_600_000 + 60_000));
-    expect(h.worker.counters.planReads - reads).toBe(8); // the doorbell pass reads before and after its claim; then 6 polls
+    expect(h.worker.counters.planReads - reads).toBe(7); // the doorbell pass reads the plan, then 6 polls (no LISTEN: each reads it whole)
+    expect(h.worker.counters.campaignRefreshes).toBeGreaterThan(0); // after its claim, that campaign alone
     expect(h.dialer.dials).toHaveLength(1);
     expect(h.stats.opened.listener).toBe(0);
     await h.stop();

@@ -34,8 +34,14 @@ export function webhookDialBody(req: DialRequest): string {
   });
 }
 
+/**
+ * `refused`: the provider did not start the call — nothing reached the recipient
+ * (e.g. it ended the call at once because its own concurrency limit was
+ * reached). A transient refusal of that attempt, not a failed call: the outcome
+ * logic queues the contact again with a backoff and does not count the attempt.
+ */
 export const PROVIDER_EVENT_STATUSES = [
-  'ringing', 'in_progress', 'completed', 'no_answer', 'busy', 'voicemail', 'failed', 'canceled',
+  'ringing', 'in_progress', 'completed', 'no_answer', 'busy', 'voicemail', 'failed', 'canceled', 'refused',
 ] as const;
 export type ProviderEventStatus = (typeof PROVIDER_EVENT_STATUSES)[number];
 export const PROGRESS_STATUSES = ['ringing', 'in_progress'] as const satisfies readonly ProviderEventStatus[];

@@ -1,6 +1,14 @@
 // Forward-only migrations: numbered `NNN_name.sql` files in packages/db/migrations,
-// applied in one transaction under a transaction-scoped advisory lock and recorded
-// with their sha256 checksums.
+// applied in a transaction, all on one reserved connection holding a
+// session advisory lock, and recorded with their sha256 checksums.
+//
+// Consecutive pending files share one transaction (all or nothing). A file
+// whose first line is `-- wakeplan:no-transaction` runs outside a
+// transaction, statement by statement (split at `;` ending a line): what
+// `create index concurrently` needs to build on a live database without
+// blocking writes. Such a file must be safe to run again after failing half-way
+// (drop the possibly INVALID index first), since only its last statement's
+// success records it.
 //
 // Invariants: numbers run 1, 2, 3… with no gap and no duplicate; a file that was
 // applied is never edited (its checksum must match) nor removed; running twice
@@ -39,23 +47,81 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   return migrations;
 }
 
+const NO_TRANSACTION_MARKER = /^-- wakeplan:no-transaction\s*$/m;
+
 export async function migrate(sql: Sql, dir: string = MIGRATIONS_DIR): Promise<MigrateResult> {
   const migrations = loadMigrations(dir);
-  return sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
-    await tx`create table if not exists schema_migrations (
+  const conn = await sql.reserve(); // one connection: the session lock, and pools of max 1 (throwaway databases)
+  try {
+    await takeLock(conn);
+    await conn`create table if not exists schema_migrations (
       version integer primary key, name text not null, checksum text not null,
       applied_at timestamptz not null default now())`;
-    const applied = await tx<AppliedRow[]>`
+    const applied = await conn<AppliedRow[]>`
       select version, name, checksum from schema_migrations order by version`;
     checkApplied(applied, migrations);
     const pending = migrations.slice(applied.length);
-    for (const m of pending) {
-      await tx.unsafe(m.sql);
-      await tx`insert into schema_migrations (version, name, checksum) values (${m.version}, ${m.name}, ${m.checksum})`;
-    }
+    for (const batch of batches(pending)) await applyBatch(conn, batch);
     return { applied: pending.map((m) => m.name), alreadyApplied: applied.length };
-  });
+  } finally {
+    await conn`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => {});
+    conn.release();
+  }
+}
+
+/**
+ * Polls for the lock rather than waiting inside pg_advisory_lock: a runner
+ * blocked in that statement would hold a snapshot, which the holder's
+ * `create index concurrently` waits for — a deadlock.
+ */
+async function takeLock(conn: Sql): Promise<void> {
+  for (;;) {
+    const [row] = await conn<{ ok: boolean }[]>`select pg_try_advisory_lock(${MIGRATION_LOCK_KEY}) as ok`;
+    if (row?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Consecutive transactional migrations share one transaction; each no-transaction one stands alone. */
+function batches(pending: Migration[]): Migration[][] {
+  const out: Migration[][] = [];
+  for (const m of pending) {
+    const last = out.at(-1);
+    if (!isNoTransaction(m) && last && !isNoTransaction(last[0]!)) last.push(m);
+    else out.push([m]);
+  }
+  return out;
+}
+
+function isNoTransaction(m: Migration): boolean {
+  return NO_TRANSACTION_MARKER.test(m.sql.split('\n', 1)[0] ?? '');
+}
+
+async function applyBatch(conn: Sql, batch: Migration[]): Promise<void> {
+  const record = (m: Migration) => conn`insert into schema_migrations (version, name, checksum) values (${m.version}, ${m.name}, ${m.checksum})`;
+  if (isNoTransaction(batch[0]!)) {
+    for (const statement of splitStatements(batch[0]!.sql)) await conn.unsafe(statement);
+    await record(batch[0]!);
+    return;
+  }
+  await conn.unsafe('begin');
+  try {
+    for (const m of batch) {
+      await conn.unsafe(m.sql);
+      await record(m);
+    }
+    await conn.unsafe('commit');
+  } catch (error) {
+    await conn.unsafe('rollback').catch(() => {});
+    throw error;
+  }
+}
+
+/** Statements of a no-transaction migration: split where `;` ends a line; comment-only pieces dropped. */
+export function splitStatements(text: string): string[] {
+  return text.split(/;[ \t]*(?:\r?\n|$)/)
+    .map((s) => s.trim())
+    .filter((s) => s.split('\n').some((line) => line.trim() !== '' && !line.trim().startsWith('--')));
 }
 
 /** One line saying what a run did, for `wakeplan migrate` (`npm run migrate`) and `npm start`. */

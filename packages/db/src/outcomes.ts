@@ -16,10 +16,15 @@
 //     in a paused campaign outcomes are recorded and retries queued as usual
 //     (due after resume), and the campaign is not completed while paused:
 //     resume completes it (apps/api campaigns/lifecycle.ts says why);
+//   * a `refused` attempt (the provider did not start the call) is not a call:
+//     the contact is queued again with a backoff whatever retry_on says, and
+//     refused attempts do not count toward max_attempts; the attempt rows are
+//     the record of it (no counter of its own), so the count is read under the
+//     call row lock (schedule-core refusal-policy.ts has the numbers);
 //   * NOTIFY call_finished is sent inside the transaction (delivered on commit),
 //     and so are the webhook events (outbox.ts) the change produces.
 import { buildNotification, isProgressStatus, type ProviderEvent, type WebhookEventType } from '@wakeplan/contract';
-import { decideAfterAttempt, type NextCallState, type RetryPolicy } from '@wakeplan/schedule-core';
+import { decideAfterAttempt, decideAfterRefusal, type NextCallState, type RetryPolicy } from '@wakeplan/schedule-core';
 import type { Queryable, Sql, TransactionSql } from './client.ts';
 import { notifySchedulerChanged } from './notify.ts';
 import { enqueueCallEvents, enqueueCampaignEvent } from './outbox.ts';
@@ -137,14 +142,37 @@ async function lockCampaignPolicy(tx: TransactionSql, campaignId: string): Promi
   return { policy, status: row.status };
 }
 
+/** Refused attempts of a call before its current one: in all, and in a row just before it. */
+interface RefusalCounts {
+  before: number;
+  consecutiveBefore: number;
+}
+
+const NO_REFUSALS: RefusalCounts = Object.freeze({ before: 0, consecutiveBefore: 0 });
+
+/** Counted from the attempt rows below `attempt` (the caller holds the call row lock). */
+async function refusalCounts(tx: TransactionSql, callId: string, attempt: number): Promise<RefusalCounts> {
+  const [row] = await tx<{ before: number; consecutive_before: number }[]>`
+    select count(*) filter (where status = 'refused')::int as before,
+           count(*) filter (where status = 'refused' and attempt > coalesce(
+             (select max(attempt) from call_attempts where call_id = ${callId} and attempt < ${attempt} and status <> 'refused'), 0))::int
+             as consecutive_before
+    from call_attempts where call_id = ${callId} and attempt < ${attempt}`;
+  return row ? { before: row.before, consecutiveBefore: row.consecutive_before } : NO_REFUSALS;
+}
+
 /**
- * The retry policy's decision, except that a cancelled campaign schedules no
+ * The retry policy's decision (or the refusal policy's, for `refused`; refused
+ * attempts do not count toward max_attempts), except that a cancelled campaign schedules no
  * retry: the contact is cancelled instead (pure).
  */
 export function decideSettlement(
   policy: RetryPolicy | null, campaignStatus: CampaignStatus | null, attempt: number, outcome: AttemptOutcome, outcomeAt: Date,
+  refusals: RefusalCounts = NO_REFUSALS,
 ): SettledCallState {
-  const next = decideAfterAttempt(policy, attempt, outcome, outcomeAt);
+  const next = outcome === 'refused'
+    ? decideAfterRefusal(policy, refusals.consecutiveBefore + 1, outcomeAt)
+    : decideAfterAttempt(policy, attempt - refusals.before, outcome, outcomeAt);
   return campaignStatus === 'cancelled' && next.status === 'queued' ? { status: 'cancelled', nextAttemptAt: null } : next;
 }
 
@@ -157,7 +185,8 @@ export async function settleCall(
   tx: TransactionSql, locked: LockedForOutcome, outcome: AttemptOutcome, outcomeAt: Date, at: Date, providerCallId: string | null = null,
 ): Promise<SettledCallState> {
   const { call, policy, campaignStatus } = locked;
-  const next = decideSettlement(policy, campaignStatus, call.attempt, outcome, outcomeAt);
+  const refusals = await refusalCounts(tx, call.id, call.attempt);
+  const next = decideSettlement(policy, campaignStatus, call.attempt, outcome, outcomeAt, refusals);
   await tx`
     update calls set status = ${next.status}, next_attempt_at = ${next.nextAttemptAt}, result_deadline = null,
            last_outcome = ${outcome}, provider_call_id = coalesce(${providerCallId}, provider_call_id), updated_at = ${at}

@@ -12,7 +12,7 @@ export const IN_FLIGHT_STATUSES = ['dialing', 'in_progress'] as const satisfies 
 export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled', 'expired'] as const satisfies readonly CallStatus[];
 
 /** Provider outcomes (DESIGN.md §6) that end an attempt. */
-export const FINAL_OUTCOMES = ['completed', 'no_answer', 'busy', 'voicemail', 'failed', 'canceled'] as const;
+export const FINAL_OUTCOMES = ['completed', 'no_answer', 'busy', 'voicemail', 'failed', 'canceled', 'refused'] as const;
 export type FinalOutcome = (typeof FINAL_OUTCOMES)[number];
 /** How an attempt can end: a provider outcome, or `unknown` (no result by its deadline). */
 export type AttemptOutcome = FinalOutcome | 'unknown';

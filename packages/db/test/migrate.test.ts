@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createSql, type Sql } from '../src/client.ts';
-import { loadMigrations, migrate, MigrationError } from '../src/migrate.ts';
+import { loadMigrations, migrate, MigrationError, splitStatements } from '../src/migrate.ts';
 import { createDatabase, dropDatabase } from '../src/database.ts';
 
 const { adminUrl } = inject('wakeplanDb');
@@ -93,5 +93,28 @@ describe('migrate', () => {
     expect(appliedCounts).toEqual([0, 0, 0, 2]);
     const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from schema_migrations`;
     expect(row?.n).toBe(2);
+  });
+
+  it('runs a no-transaction migration statement by statement (create index concurrently), after committing the ones before', async () => {
+    const dir = migrationsDir({
+      '001_a.sql': 'create table a (x int);',
+      '002_b.sql': '-- wakeplan:no-transaction\n-- an index built while writes go on\ndrop index concurrently if exists a_x;\ncreate index concurrently a_x on a (x);\n',
+    });
+    expect((await migrate(db.sql, dir)).applied).toEqual(['001_a.sql', '002_b.sql']);
+    const [index] = await db.sql<{ valid: boolean }[]>`select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname = 'a_x'`;
+    expect(index?.valid).toBe(true);
+    expect((await migrate(db.sql, dir)).applied).toEqual([]);
+  });
+
+  it('without the marker, create index concurrently fails inside the transaction and nothing is recorded', async () => {
+    const dir = migrationsDir({ '001_a.sql': 'create table a (x int);', '002_b.sql': 'create index concurrently a_x on a (x);' });
+    await migrate(db.sql, migrationsDir({ '001_a.sql': 'create table a (x int);' }));
+    await expect(migrate(db.sql, dir)).rejects.toThrow(/cannot run inside a transaction block/);
+    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from schema_migrations`;
+    expect(row?.n).toBe(1);
+  });
+
+  it('splits statements where a semicolon ends a line, dropping comment-only pieces', () => {
+    expect(splitStatements('-- head\ndrop index a;\n-- note\ncreate index b\n  on t (x);\n')).toEqual(['-- head\ndrop index a', '-- note\ncreate index b\n  on t (x)']);
   });
 });

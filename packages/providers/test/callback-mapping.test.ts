@@ -35,7 +35,7 @@ describe('vapi endedReason', () => {
     ['customer-did-not-answer', 'no_answer'], ['customer-busy', 'busy'], ['voicemail', 'voicemail'], ['manually-canceled', 'canceled'],
     ['customer-ended-call', 'completed'], ['assistant-ended-call', 'completed'], ['assistant-said-end-call-phrase', 'completed'],
     ['assistant-forwarded-call', 'completed'], ['exceeded-max-duration', 'completed'], ['silence-timed-out', 'completed'],
-    ['call.start.error-subscription-concurrency-limit-reached', 'failed'], ['twilio-failed-to-connect-call', 'failed'],
+    ['call.start.error-subscription-concurrency-limit-reached', 'refused'], ['call.start.error-get-org', 'failed'], ['twilio-failed-to-connect-call', 'failed'],
     ['pipeline-error-openai-llm-failed', 'failed'], ['assistant-not-found', 'failed'],
   ])('%s → %s', (reason, expected) => {
     expect(statusOf(report(reason))).toBe(expected);
@@ -61,7 +61,7 @@ describe('retell disconnection_reason', () => {
     ['dial_no_answer', 'no_answer'], ['dial_busy', 'busy'], ['voicemail_reached', 'voicemail'], ['manual_stopped', 'canceled'],
     ['user_hangup', 'completed'], ['agent_hangup', 'completed'], ['call_transfer', 'completed'], ['inactivity', 'completed'],
     ['max_duration_reached', 'completed'], ['dial_failed', 'failed'], ['invalid_destination', 'failed'],
-    ['telephony_provider_permission_denied', 'failed'], ['concurrency_limit_reached', 'failed'], ['error_llm_websocket_open', 'failed'],
+    ['telephony_provider_permission_denied', 'failed'], ['concurrency_limit_reached', 'refused'], ['error_llm_websocket_open', 'failed'],
   ])('%s → %s', (reason, expected) => {
     expect(statusOf(ended(reason))).toBe(expected);
   });

@@ -1,7 +1,7 @@
 // @wakeplan/schedule-core: pure calling-window math (DESIGN.md §4). When may a
 // campaign call, when may a contact be called, and when must the worker wake;
 // and the policy arithmetic that rides on it (DESIGN.md §6): calls_per_minute
-// pacing slots and the decision after an attempt ends (retry, fail, expire).
+// pacing slots and the decision after an attempt ends (retry, fail, expire; a provider's refusal backs off).
 // Every function takes the instant it reasons about; nothing here reads the
 // clock, the environment, the host's time zone, or does I/O.
 export type { CallingWindow, FieldError, Interval, RecipientHours, Validation } from './types.ts';
@@ -31,4 +31,5 @@ export {
 } from './wake-plan.ts';
 export { grantPacingSlots, pacingReadyAt, type PacingGrant } from './pacing.ts';
 export { decideAfterAttempt, windowHasEnded, type NextCallState, type RetryPolicy } from './retry-policy.ts';
+export { decideAfterRefusal, MAX_CONSECUTIVE_REFUSALS, refusalBackoffMs } from './refusal-policy.ts';
 export { awakeFromActivity, computeUsage, type AwakeInterval, type ComputeUsage } from './awake-model.ts';

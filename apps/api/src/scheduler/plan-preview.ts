@@ -8,13 +8,19 @@
 // window opens (one wake per window run and contact zone group). With recipient
 // hours, a group's second opening inside the same campaign window is not shown.
 // Nothing reads the clock: `at` is the caller's.
+//
+// Bounded (issue 11): `days` ≤ MAX_PREVIEW_DAYS, and the campaigns listed (with
+// their windows, wakes and queued counts) are one page of the active campaigns
+// (`limit`, `offset`, oldest first; `campaigns_total` counts them all);
+// `next_wake` and `due_now` still cover every campaign.
 import {
   computeWakePlan, nextCampaignDue, openIntervals, windowCloseAfter, windowLabel, type PlanCampaign,
 } from '@wakeplan/schedule-core';
 import {
-  CAMPAIGN_COLUMNS, campaignWindow, dispatchablePlanCampaign, planInputFromSnapshot, queuedCount, rawPlanCampaign, readPlanSnapshot,
+  CAMPAIGN_COLUMNS, campaignWindow, dispatchablePlanCampaign, planInputFromSnapshot, rawPlanCampaign, readPlanSnapshot,
   type CampaignPlanRow, type CampaignRow, type Queryable,
 } from '@wakeplan/db';
+import { directQueuedCount, queuedCounts } from './queued-counts.ts';
 
 interface PreviewWake { at: string; reason: string; campaign_id: string | null }
 
@@ -33,6 +39,9 @@ export interface PlanPreview {
   from: string;
   to: string;
   days: number;
+  limit: number;
+  offset: number;
+  campaigns_total: number;
   next_wake: PreviewWake | null;
   due_now: { campaign_ids: string[]; direct_calls: boolean; deadline_passed: boolean };
   campaigns: PreviewCampaign[];
@@ -42,47 +51,56 @@ export interface PlanPreview {
 }
 
 export const MAX_PREVIEW_DAYS = 31;
+export const PREVIEW_PAGE_DEFAULT = 50;
+export const PREVIEW_PAGE_MAX = 500;
 const MAX_WAKES_PER_CAMPAIGN = 200;
 const MAX_WAKES = 1000;
 const DAY_MS = 86_400_000;
 
-export async function previewPlan(sql: Queryable, at: Date, days: number): Promise<PlanPreview> {
+export async function previewPlan(sql: Queryable, at: Date, days: number, page = { limit: PREVIEW_PAGE_DEFAULT, offset: 0 }): Promise<PlanPreview> {
   if (!Number.isInteger(days) || days < 1 || days > MAX_PREVIEW_DAYS) {
     throw new RangeError(`days must be an integer from 1 to ${MAX_PREVIEW_DAYS}, got ${days}`);
   }
   const to = new Date(at.getTime() + days * DAY_MS);
-  const [snapshot, active] = await Promise.all([
+  const [snapshot, active, [total], directQueued] = await Promise.all([
     readPlanSnapshot(sql),
-    sql.unsafe<CampaignRow[]>(`select ${CAMPAIGN_COLUMNS} from campaigns where status = 'active' order by created_at, id`),
+    sql.unsafe<CampaignRow[]>(`select ${CAMPAIGN_COLUMNS} from campaigns where status = 'active' order by created_at, id limit $1 offset $2`,
+      [page.limit, page.offset]),
+    sql<{ n: number }[]>`select count(*)::int as n from campaigns where status = 'active'`,
+    directQueuedCount(sql),
   ]);
   const plan = computeWakePlan(planInputFromSnapshot(snapshot), at);
   const rows = new Map(snapshot.campaigns.map((c) => [c.id, c]));
-  const campaigns = active.map((c) => previewCampaign(c, rows.get(c.id), at, to));
+  const counts = await queuedCounts(sql, active.map((c) => c.id));
+  const campaigns = active.map((c) => previewCampaign(c, rows.get(c.id), counts.get(c.id) ?? 0, at, to));
   const wakes = mergeWakes(campaigns, snapshot.directEarliestDueAt, snapshot.earliestResultDeadline, at, to);
   return {
     from: at.toISOString(),
     to: to.toISOString(),
     days,
+    limit: page.limit,
+    offset: page.offset,
+    campaigns_total: total?.n ?? 0,
     next_wake: plan.nextWake
       ? { at: plan.nextWake.at.toISOString(), reason: plan.nextWake.reason, campaign_id: plan.nextWake.campaignId ?? null }
       : null,
     due_now: { campaign_ids: plan.dueNowCampaignIds, direct_calls: plan.directCallsDueNow, deadline_passed: plan.deadlinePassed },
     campaigns,
     // Queued with no not_before means "due at once" (the snapshot says epoch): shown as `at`.
-    direct_calls: { queued: snapshot.directQueued, earliest_due_at: snapshot.directEarliestDueAt ? maxDate(snapshot.directEarliestDueAt, at).toISOString() : null },
+    direct_calls: { queued: directQueued, earliest_due_at: snapshot.directEarliestDueAt ? maxDate(snapshot.directEarliestDueAt, at).toISOString() : null },
     wakes: wakes.slice(0, MAX_WAKES),
     wakes_truncated: wakes.length > MAX_WAKES,
   };
 }
 
-function previewCampaign(c: CampaignRow, row: CampaignPlanRow | undefined, at: Date, to: Date): PreviewCampaign {
+function previewCampaign(c: CampaignRow, row: CampaignPlanRow | undefined, queued: number, at: Date, to: Date): PreviewCampaign {
   const window = campaignWindow(c);
   return {
     id: c.id,
     name: c.name,
     window: windowLabel(window),
     timezone: c.timezone,
-    queued_count: row ? queuedCount(row) : 0,
+    queued_count: queued,
     in_flight: row?.inFlight ?? 0,
     open_windows: orEmpty(() => openIntervals(window, at, to)).map((i) => ({ start: i.start.toISOString(), end: i.end.toISOString() })),
     wakes: row ? orEmpty(() => campaignWakes(row, at, to)).map((d) => d.toISOString()) : [],

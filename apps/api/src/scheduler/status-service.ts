@@ -9,13 +9,14 @@
 import type { Sql } from '@wakeplan/db';
 import type { UserActivity } from '../plugins/activity.ts';
 import { probeWorkerHealth } from '../worker-link/worker-health.ts';
-import { computeSchedulerStatus, type SchedulerStatus } from './status.ts';
+import { computeSchedulerStatus, STATUS_PAGE_DEFAULT, type SchedulerStatus, type StatusPage } from './status.ts';
 
 const STATUS_CACHE_MS = 3000;
 const WORKER_HEALTH_TIMEOUT_MS = 500;
+const MAX_CACHED_PAGES = 20;
 
 export interface StatusService {
-  get(at: Date): Promise<SchedulerStatus>;
+  get(at: Date, page?: StatusPage): Promise<SchedulerStatus>;
   invalidate(): void;
 }
 
@@ -26,28 +27,32 @@ export function createStatusService(options: {
   cacheMs?: number;
 }): StatusService {
   const cacheMs = options.cacheMs ?? STATUS_CACHE_MS;
-  let cached: { computedAt: number; value: Promise<SchedulerStatus> } | null = null;
+  // One entry per page asked for; a few pages at most are in use at once.
+  const cached = new Map<string, { computedAt: number; value: Promise<SchedulerStatus> }>();
 
-  async function compute(at: Date): Promise<SchedulerStatus> {
+  async function compute(at: Date, page: StatusPage): Promise<SchedulerStatus> {
     const liveWorker = await probeWorkerHealth(options.workerBaseUrl, WORKER_HEALTH_TIMEOUT_MS);
-    return computeSchedulerStatus(options.sql, at, { liveWorker, isUserActive: options.activity.isActive(at) });
+    return computeSchedulerStatus(options.sql, at, { liveWorker, isUserActive: options.activity.isActive(at), page });
   }
 
   return {
-    async get(at) {
-      const fresh = cached && at.getTime() - cached.computedAt >= 0 && at.getTime() - cached.computedAt < cacheMs;
+    async get(at, page = { limit: STATUS_PAGE_DEFAULT, offset: 0 }) {
+      const key = `${page.limit}:${page.offset}`;
+      const hit = cached.get(key);
+      const fresh = hit && at.getTime() - hit.computedAt >= 0 && at.getTime() - hit.computedAt < cacheMs;
       if (!fresh) {
-        const entry = { computedAt: at.getTime(), value: compute(at) };
-        cached = entry;
+        if (cached.size >= MAX_CACHED_PAGES) cached.clear();
+        const entry = { computedAt: at.getTime(), value: compute(at, page) };
+        cached.set(key, entry);
         entry.value.catch(() => {
-          if (cached === entry) cached = null;
+          if (cached.get(key) === entry) cached.delete(key);
         });
       }
-      const status = await cached!.value;
+      const status = await cached.get(key)!.value;
       return { ...status, isUserActive: options.activity.isActive(at) };
     },
     invalidate() {
-      cached = null;
+      cached.clear();
     },
   };
 }

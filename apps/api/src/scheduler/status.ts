@@ -1,15 +1,20 @@
 // `GET /api/scheduler/status` and `wakeplan status`: the seed's status shape
 // (camelCase, DESIGN.md §5) plus what the worker is doing.
 //
+// Bounded (issue 11): counts, the next few wakes, and ONE page of the tracked
+// campaigns (soonest due first; `campaignsTotal` says how many there are), with
+// names and queued counts read for that page only.
+//
 // Invariants: nextWakeTime is computed here, with schedule-core, from the same
 // plan snapshot and mapping the worker uses — never copied from the worker, so
 // it is never stale. Time is the caller's `at`; nothing reads the clock. Worker
 // facts come from the caller (a live /health answer) or, failing that, from the
 // state the worker last published.
-import { dispatchablePlanCampaign, planInputFromSnapshot, queuedCount, readPlanSnapshot, type CampaignPlanRow, type Queryable } from '@wakeplan/db';
+import { dispatchablePlanCampaign, planInputFromSnapshot, readPlanSnapshot, type CampaignPlanRow, type Queryable } from '@wakeplan/db';
 import { computeWakePlan, nextCampaignDue, windowLabel } from '@wakeplan/schedule-core';
 import { readPublishedWorkerState } from '../repositories/worker-state.ts';
 import { UNKNOWN_WORKER, type WorkerObservation, type WorkerStateSource } from '../worker-link/worker-health.ts';
+import { directQueuedCount, queuedCounts } from './queued-counts.ts';
 import { describeSchedulerStatus } from './status-message.ts';
 
 interface StatusCampaign {
@@ -36,27 +41,43 @@ export interface SchedulerStatus {
   callsInFlight: number;
   directCallsQueued: number;
   workerCounters: Record<string, number> | null;
+  /** The next wakes, soonest first (at most NEXT_WAKES): which campaign, when. */
+  nextWakes: { at: string; campaignId: string }[];
+  /** Campaigns the scheduler tracks (queued work or calls in flight); `campaigns` is one page of them. */
+  campaignsTotal: number;
+  campaignsOffset: number;
   campaigns: StatusCampaign[];
   message: string;
+}
+
+export interface StatusPage {
+  limit: number;
+  offset: number;
 }
 
 export interface SchedulerStatusOptions {
   /** The worker's live /health answer, or null when it did not answer. */
   liveWorker: WorkerObservation | null;
   isUserActive: boolean;
+  page?: StatusPage;
 }
 
-/** At most this many campaigns are listed (soonest due first); campaignCount still counts every active one. */
-const STATUS_CAMPAIGN_LIMIT = 200;
+export const STATUS_PAGE_DEFAULT = 50;
+export const STATUS_PAGE_MAX = 200;
+const NEXT_WAKES = 10;
 
 export async function computeSchedulerStatus(sql: Queryable, at: Date, options: SchedulerStatusOptions): Promise<SchedulerStatus> {
-  const [snapshot, activeCount, published] = await Promise.all([
+  const page = options.page ?? { limit: STATUS_PAGE_DEFAULT, offset: 0 };
+  const [snapshot, activeCount, directQueued, published] = await Promise.all([
     readPlanSnapshot(sql),
     countActive(sql),
+    directQueuedCount(sql),
     options.liveWorker ? Promise.resolve(null) : readPublishedWorkerState(sql, at),
   ]);
-  const listed = statusCampaigns(snapshot.campaigns, at);
-  const names = await campaignNames(sql, listed.map((c) => c.id));
+  const tracked = trackedCampaigns(snapshot.campaigns, at);
+  const listed = tracked.slice(page.offset, page.offset + page.limit);
+  const ids = listed.map((c) => c.id);
+  const [names, counts] = await Promise.all([campaignNames(sql, ids), queuedCounts(sql, ids)]);
   const worker = options.liveWorker ?? published ?? UNKNOWN_WORKER;
   const plan = computeWakePlan(planInputFromSnapshot(snapshot), at);
   const dueNow = plan.dueNowCampaignIds.length > 0 || plan.directCallsDueNow || plan.deadlinePassed;
@@ -75,27 +96,24 @@ export async function computeSchedulerStatus(sql: Queryable, at: Date, options: 
     workerStateSource: worker.source,
     workerStateAgeSeconds: worker.ageSeconds,
     callsInFlight,
-    directCallsQueued: snapshot.directQueued,
+    directCallsQueued: directQueued,
     workerCounters: worker.counters,
-    campaigns: listed.map(({ id, ...rest }) => ({ id, name: names.get(id) ?? '', ...rest })),
+    nextWakes: tracked.filter((c) => c.nextDueAt !== null).slice(0, NEXT_WAKES).map((c) => ({ at: c.nextDueAt!, campaignId: c.id })),
+    campaignsTotal: tracked.length,
+    campaignsOffset: page.offset,
+    campaigns: listed.map(({ id, ...rest }) => ({ id, name: names.get(id) ?? '', queuedCount: counts.get(id) ?? 0, ...rest })),
     message: describeSchedulerStatus({ workerState: worker.state, callsInFlight, dueNow, msUntilWake }),
   };
 }
 
-/** The campaigns the scheduler is tracking (queued or in-flight work), soonest due first; only these are named. */
-function statusCampaigns(rows: CampaignPlanRow[], at: Date): Omit<StatusCampaign, 'name'>[] {
+/** The campaigns the scheduler is tracking (queued or in-flight work), soonest due first (never-due last, then by id). */
+function trackedCampaigns(rows: CampaignPlanRow[], at: Date): Omit<StatusCampaign, 'name' | 'queuedCount'>[] {
   const listed = rows.map((row) => {
     const nextDue = safeNextDue(row, at);
-    return {
-      id: row.id,
-      window: windowLabel(row.window),
-      queuedCount: queuedCount(row),
-      inFlight: row.inFlight,
-      nextDueAt: nextDue?.toISOString() ?? null,
-    };
+    return { id: row.id, window: windowLabel(row.window), inFlight: row.inFlight, nextDueAt: nextDue?.toISOString() ?? null };
   });
-  const key = (c: Pick<StatusCampaign, 'nextDueAt'>) => c.nextDueAt ?? '~'; // never-due last
-  return listed.sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id)).slice(0, STATUS_CAMPAIGN_LIMIT);
+  const key = (c: { nextDueAt: string | null }) => c.nextDueAt ?? '~';
+  return listed.sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id));
 }
 
 async function campaignNames(sql: Queryable, ids: string[]): Promise<Map<string, string>> {

@@ -23,7 +23,7 @@ const NullableString = (description?: string) => Type.Union([Type.String(), Type
 
 const CallAttempt = Type.Object({
   attempt: Type.Integer(),
-  status: Type.String({ description: 'dialing, in_progress, unknown, or how it ended (completed, no_answer, busy, voicemail, failed, canceled)' }),
+  status: Type.String({ description: 'dialing, in_progress, unknown, or how it ended (completed, no_answer, busy, voicemail, failed, canceled; refused: the provider did not start the call, the attempt does not count)' }),
   worker_id: NullableString('the worker that claimed it'),
   provider_call_id: NullableString(),
   claimed_at: Instant,

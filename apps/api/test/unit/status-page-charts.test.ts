@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { el, escapeXml } from '../../public/markup.js';
 import { describeTimeline, drawTimeline, localDayStarts } from '../../public/timeline-svg.js';
-import { readCampaigns, readCounters, readPlan } from '../../public/read-api-data.js';
+import { describeShown, readCampaigns, readCounters, readPlan } from '../../public/read-api-data.js';
 import { countsText, drawCampaignProgress, progressCounts } from '../../public/progress-svg.js';
 
 const UTC = 'UTC';
@@ -81,10 +81,18 @@ describe('reading API payloads', () => {
       ['2026-03-03T09:00:00.000Z', 'campaign_due', 'c1'],
     ]);
     expect(plan.nextWake?.campaignId).toBe('c1');
+    expect(plan.total).toBeNull();
+    expect(readPlan({ campaigns: [], campaigns_total: 12 }).total).toBe(12);
+  });
+
+  it('says "showing N of M" only when the API sent one page of a longer list', () => {
+    expect(describeShown(50, 10_000)).toBe('showing 50 of 10,000 campaigns');
+    expect(describeShown(3, 3)).toBe('');
+    expect(describeShown(3, undefined)).toBe('');
   });
 
   it('tolerates a missing or empty payload', () => {
-    expect(readPlan(null)).toEqual({ campaigns: [], wakes: [], nextWake: null });
+    expect(readPlan(null)).toEqual({ campaigns: [], total: null, wakes: [], nextWake: null });
     expect(readCampaigns(undefined)).toEqual([]);
     expect(readCounters({})).toEqual([]);
   });

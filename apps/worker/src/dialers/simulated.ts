@@ -27,7 +27,7 @@ export interface SimulatedDialerOptions {
 }
 
 export const DEFAULT_SIMULATED_OUTCOMES: Readonly<Record<SimulatedOutcome, number>> = {
-  completed: 70, no_answer: 15, busy: 5, voicemail: 5, failed: 5, canceled: 0,
+  completed: 70, no_answer: 15, busy: 5, voicemail: 5, failed: 5, canceled: 0, refused: 0,
 };
 
 export class SimulatedDialer implements Dialer {

@@ -6,6 +6,8 @@
 // Events: call_started → in_progress; call_ended and call_analyzed → the
 // outcome of `disconnection_reason` (call_analyzed: voicemail when the analysis
 // says in_voicemail). A repeat (Retell retries up to 3 times) is a duplicate.
+// `concurrency_limit_reached` → refused: Retell did not start the call (its
+// workspace limit), nothing reached the recipient; the attempt does not count.
 import { createHmac } from 'node:crypto';
 import type { ProviderEventStatus } from '@wakeplan/contract';
 import {
@@ -29,8 +31,9 @@ export function verifyRetellSignature(input: { apiKey: string; signature: string
 
 const COMPLETED = new Set(['user_hangup', 'agent_hangup', 'call_transfer', 'inactivity', 'max_duration_reached', 'transfer_bridged']);
 
-/** disconnection_reason → neutral outcome; unknown reasons (errors, concurrency_limit_reached, …) are failures. */
+/** disconnection_reason → neutral outcome; unknown reasons (errors, dial_failed, …) are failures. */
 function retellOutcome(reason: string): ProviderEventStatus {
+  if (reason === 'concurrency_limit_reached') return 'refused';
   if (reason === 'dial_no_answer') return 'no_answer';
   if (reason === 'dial_busy') return 'busy';
   if (reason === 'voicemail_reached') return 'voicemail';

@@ -7,6 +7,9 @@
 // Handled: `status-update` (ringing, in-progress, forwarding → progress; queued
 // and ended → nothing to apply: the outcome comes with the report) and
 // `end-of-call-report` (endedReason → neutral outcome). Any other type → 422.
+// `call.start.error-subscription-concurrency-limit-reached` → refused: Vapi did
+// not start the call (the account's concurrency limit), nothing reached the
+// recipient; the attempt does not count.
 import { createHmac } from 'node:crypto';
 import type { ProviderEventStatus } from '@wakeplan/contract';
 import {
@@ -43,6 +46,7 @@ const COMPLETED_REASONS = new Set([
 
 /** endedReason → neutral outcome; a reason we do not know is a failure (the call did end), recorded as sent. */
 function vapiOutcome(endedReason: string): ProviderEventStatus {
+  if (endedReason === 'call.start.error-subscription-concurrency-limit-reached') return 'refused';
   if (endedReason === 'customer-did-not-answer') return 'no_answer';
   if (endedReason === 'customer-busy') return 'busy';
   if (endedReason === 'voicemail') return 'voicemail';
