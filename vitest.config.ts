@@ -22,7 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/runtime/test/**/*.test.ts', 'packages/contract/test/**/*.test.ts', 'packages/providers/test/**/*.test.ts', 'apps/*/test/unit/**/*.test.ts'],
+          include: ['packages/runtime/test/**/*.test.ts', 'packages/contract/test/**/*.test.ts', 'packages/providers/test/**/*.test.ts', 'apps/*/test/unit/**/*.test.ts', 'scripts/chaos/test/**/*.test.ts'],
         },
       },
       {

@@ -63,6 +63,10 @@ console.log(`chaos: seed ${o.seed} (${replay})`);
 const report = await runChaos(o);
 console.log(`chaos: ${report.kills} kills, ${report.terminations} connections terminated, ${report.outages} outages, ${report.lifecycle} lifecycle changes; `
   + `${report.dials} dial requests, ${report.calls} calls placed; contacts ${JSON.stringify(report.contacts)}; ${report.seconds.toFixed(0)} s`);
+if (o.mode === 'reconciling') {
+  const l = report.lookups;
+  console.log(`chaos: ${l.found + l.notFound + l.failed} lookups before re-sending (Retell list-calls): ${l.found} found, ${l.notFound} not found, ${l.failed} failed`);
+}
 for (const r of report.recovery) {
   console.log(`chaos: outage left ${r.stranded} attempt(s) unconfirmed; ${r.resent} sent again after the provider came back`
     + `${r.slowestMs === null ? '' : ` (slowest ${(r.slowestMs / 1000).toFixed(1)} s after)`}`);

@@ -15,7 +15,11 @@
 //
 // Invariants: the driver records every lifecycle change here with the instant
 // the API answered it (blocking) or the instant it was sent (unblocking), so a
-// dial is only blamed when the change had certainly committed before it.
+// dial is only blamed when the change had certainly committed before it. The
+// lifecycle rules are judged at the end (finish()), against every change's
+// instants: a resume commits, rings the doorbell and a worker's request can
+// reach the provider before the driver has the resume's answer — judged live,
+// that request would meet a block the driver had not yet closed.
 import { isContactCallable, type CallingWindow, type RecipientHours } from '@wakeplan/schedule-core';
 import type { Arrival, FakeProvider, PlacedCall, Referee } from './fake-provider.ts';
 
@@ -42,7 +46,9 @@ const OUTCOME_RACE_MS = 500;
 const ALL_DAY: CallingWindow = { timezone: 'UTC', firstCallTime: '00:00', lastCallTime: '00:00' };
 
 export class ChaosReferee implements Referee {
-  readonly violations: LiveViolation[] = [];
+  private readonly live: LiveViolation[] = [];
+  /** Arrivals whose lifecycle rules are judged at the end, once every block's end is known. */
+  private readonly arrivals: Arrival[] = [];
   private readonly tracks = new Map<string, Track>();
   private readonly zones = new Map<string, string>();
 
@@ -65,25 +71,35 @@ export class ChaosReferee implements Referee {
   }
 
   onArrival(a: Arrival, provider: FakeProvider): void {
-    const add = (kind: string, detail: string) => this.violations.push({ kind, at: a.at, key: a.key, nth: a.nth, detail });
+    const add = (kind: string, detail: string) => this.live.push({ kind, at: a.at, key: a.key, nth: a.nth, detail });
     if (a.answer === 'bad_signature') add('bad_signature', 'the dial request signature does not verify');
     const reported = provider.calls.find((c) => c.key === a.key && c.reportedAt !== null && c.reportedAt + OUTCOME_RACE_MS < a.at);
     if (reported) add('dialed_after_outcome', `outcome ${reported.outcome} accepted ${a.at - reported.reportedAt!} ms before this request (request #${a.nth})`);
     const t = a.campaignId ? this.tracks.get(a.campaignId) : undefined;
     if (!t) return;
-    for (const b of t.blocks) {
-      if (a.at >= b.from + this.toleranceMs && (b.to === null || a.at < b.to)) {
-        add(`dialed_while_${b.reason}`, `${t.name}: ${b.reason} ${a.at - b.from} ms before this request (request #${a.nth})`);
-      }
-    }
+    this.arrivals.push(a);
     if (t.hours) {
       const zone = this.zones.get(`${a.campaignId}|${a.to}`) ?? 'UTC';
       if (!isContactCallable(ALL_DAY, t.hours, zone, new Date(a.at))) add('dialed_outside_recipient_hours', `${t.name}: ${a.to} in ${zone}, hours ${t.hours.start}–${t.hours.end}`);
     }
   }
 
+  /** Every violation: the live ones, then the lifecycle rules judged now that every block's end is known. */
+  finish(): LiveViolation[] {
+    const lifecycle = this.arrivals.flatMap((a) => {
+      const t = this.tracks.get(a.campaignId!)!;
+      return t.blocks
+        .filter((b) => a.at >= b.from + this.toleranceMs && (b.to === null || a.at < b.to))
+        .map((b) => ({
+          kind: `dialed_while_${b.reason}`, at: a.at, key: a.key, nth: a.nth,
+          detail: `${t.name}: ${b.reason} ${a.at - b.from} ms before this request (request #${a.nth})`,
+        }));
+    });
+    return [...this.live, ...lifecycle];
+  }
+
   onPlace(call: PlacedCall, provider: FakeProvider): void {
-    const add = (kind: string, detail: string) => this.violations.push({ kind, at: call.startedAt, key: call.key, nth: null, detail });
+    const add = (kind: string, detail: string) => this.live.push({ kind, at: call.startedAt, key: call.key, nth: null, detail });
     const active = provider.active();
     for (const other of active) {
       if (other === call || other.callId !== call.callId) continue;

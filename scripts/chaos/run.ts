@@ -1,5 +1,6 @@
 // One chaos run (issue 15): a real API, `workers` real worker processes
-// (DIALER=webhook) and the fake provider on one throwaway database, in real
+// (DIALER=webhook against a deduplicating provider, or DIALER=retell against a
+// reconciling one that speaks Retell's API: fake-provider.ts) and the fake provider on one throwaway database, in real
 // time. Campaigns are open all day ("now" in real time) and each plays a role:
 //
 //   steady     nothing happens to it (retries `unknown` too)
@@ -20,7 +21,7 @@
 // schedule (timing of the processes themselves is real and varies).
 import { isContactCallable, type CallingWindow, type RecipientHours } from '@wakeplan/schedule-core';
 import { createMigratedDatabase, createSql, resolveDatabase, withDatabase, type Sql } from '@wakeplan/db';
-import { CALM, FakeProvider, type ProviderFaults, type ProviderMode } from './fake-provider.ts';
+import { CALM, FakeProvider, type LookupCounts, type ProviderFaults, type ProviderMode } from './fake-provider.ts';
 import { spawnApi, spawnWorker, startDoorbellFanout, type Spawned } from './processes.ts';
 import { seeded, type Random } from './random.ts';
 import { ChaosReferee } from './referee.ts';
@@ -54,6 +55,8 @@ export interface ChaosReport {
   lifecycle: number;
   dials: number;
   calls: number;
+  /** Reconciling mode: the workers' list-calls lookups, by what they found. */
+  lookups: LookupCounts;
   contacts: Record<string, number>;
   seconds: number;
 }
@@ -62,6 +65,7 @@ const TOKEN = 'chaos-token';
 const WAKE_TOKEN = 'chaos-wake-token';
 const DIAL_SECRET = 'chaos-dial-secret';
 const EVENTS_SECRET = 'chaos-events-secret';
+const RETELL_API_KEY = 'chaos-retell-key';
 const CHAOS_FAULTS: ProviderFaults = { refuse: 0.05, hold: 0.03, lost: 0.03, error: 0.03, duplicateEvent: 0.2, progress: 0.5 };
 const ALL_DAY = { timezone: 'UTC', first_call_time: '00:00', last_call_time: '00:00' };
 /** A claim committed just before a pause may still be on the wire this long after the API answered. */
@@ -82,7 +86,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const sql = createSql({ url: db.url, applicationName: 'wakeplan-chaos', idleTimeoutS: 5, max: 2 });
   const admin = createSql({ url: withDatabase(resolved.url, 'postgres'), applicationName: 'wakeplan-chaos-admin', idleTimeoutS: 5, max: 1 });
   const referee = new ChaosReferee(o.accountCap, TOLERANCE_MS);
-  const provider = new FakeProvider({ dialSecret: DIAL_SECRET, eventsSecret: EVENTS_SECRET, mode: o.mode, random: random.fork('provider'), referee, callMs: [300, 3000] });
+  const campaignOfPhone = new Map<string, string>();
+  const provider = new FakeProvider({
+    dialSecret: DIAL_SECRET, eventsSecret: EVENTS_SECRET, mode: o.mode, random: random.fork('provider'), referee, callMs: [300, 3000],
+    retellApiKey: RETELL_API_KEY, campaignOf: (to) => campaignOfPhone.get(to) ?? null,
+  });
   const workers: (Spawned | null)[] = Array.from({ length: o.workers }, () => null);
   const killed = new Set<Spawned>(); // by the driver: their exit is expected
   const crashes: string[] = [];
@@ -95,16 +103,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     api = await spawnApi({
       NODE_ENV: 'test', DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', API_TOKENS: TOKEN, WAKE_TOKEN, WORKER_WAKE_URL: fanout.url,
       PROVIDER_EVENTS_SECRET: EVENTS_SECRET, CALL_RESULT_TIMEOUT_MINUTES: '1', RATE_LIMIT_PER_MINUTE: '1000000',
-      PROVIDER_EVENTS_PER_MINUTE: '1000000', LOG_LEVEL: 'info', DB_IDLE_TIMEOUT_S: '5',
+      PROVIDER_EVENTS_PER_MINUTE: '1000000', LOG_LEVEL: 'info', DB_IDLE_TIMEOUT_S: '5', RETELL_API_KEY,
     });
+    provider.retellWebhookUrl = `http://127.0.0.1:${api.port}/api/provider/retell`;
     const http = apiClient(`http://127.0.0.1:${api.port}`);
-    const campaigns = await createCampaigns(http, referee, o.contacts, random.fork('campaigns'));
+    const campaigns = await createCampaigns(http, referee, o.contacts, random.fork('campaigns'), campaignOfPhone);
     o.log(`${campaigns.length} campaigns, ${o.contacts} contacts; api :${api.port}, provider ${provider.url}`);
     let generation = 0;
     const startWorker = async (i: number) => {
+      const dialer: Record<string, string> = o.mode === 'reconciling'
+        ? { DIALER: 'retell', RETELL_API_KEY, RETELL_FROM_NUMBER: '+12125550100', RETELL_API_BASE_URL: provider.url }
+        : { DIALER: 'webhook', DIALER_WEBHOOK_URL: `${provider.url}/dial`, DIALER_WEBHOOK_SECRET: DIAL_SECRET };
       const w = await spawnWorker(`worker-${i}.${generation++}`, {
-        NODE_ENV: 'test', DATABASE_URL: db.url, WORKER_PORT: '0', HOST: '127.0.0.1', WAKE_TOKEN, DIALER: 'webhook',
-        DIALER_WEBHOOK_URL: `${provider.url}/dial`, DIALER_WEBHOOK_SECRET: DIAL_SECRET, DIALER_TIMEOUT_MS: '1500',
+        NODE_ENV: 'test', DATABASE_URL: db.url, WORKER_PORT: '0', HOST: '127.0.0.1', WAKE_TOKEN, ...dialer, DIALER_TIMEOUT_MS: '1500',
         PROVIDER_EVENTS_URL: `http://127.0.0.1:${api!.port}/api/provider/events`, PROVIDER_EVENTS_SECRET: EVENTS_SECRET,
         MAX_CONCURRENT_CALLS: String(o.accountCap), CALL_RESULT_TIMEOUT_MINUTES: '1', SHUTDOWN_GRACE_S: '2', DB_IDLE_TIMEOUT_S: '2',
         WORKER_ID: `w${i}-${generation}`, LOG_LEVEL: 'info',
@@ -172,12 +183,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     }
     const liveness = await settle(sql, provider, o.settleSeconds * 1000);
     await provider.drain(10_000);
-    const { findings, auditRan } = await judge({ sql, databaseUrl: db.url, provider, live: referee.violations, liveness, at: new Date() });
+    const { findings, auditRan } = await judge({ sql, databaseUrl: db.url, provider, live: referee.finish(), liveness, at: new Date() });
     stopping = true;
     const contactRows = await sql<{ status: string; n: number }[]>`select status, count(*)::int as n from calls group by status order by status`;
     const recovery = outageEnds.map((end) => recoveryAfter(provider, end));
     return {
-      findings, auditRan, ...counts, crashes, recovery, dials: provider.arrivals.length, calls: provider.calls.length,
+      findings, auditRan, ...counts, crashes, recovery, dials: provider.arrivals.length, calls: provider.calls.length, lookups: provider.lookups,
       contacts: Object.fromEntries(contactRows.map((r) => [r.status, r.n])), seconds: (Date.now() - started) / 1000,
     };
   } finally {
@@ -248,7 +259,9 @@ function apiClient(base: string): ApiClient {
   };
 }
 
-async function createCampaigns(http: ApiClient, referee: ChaosReferee, contacts: number, r: Random): Promise<Campaign[]> {
+async function createCampaigns(
+  http: ApiClient, referee: ChaosReferee, contacts: number, r: Random, campaignOfPhone: Map<string, string>,
+): Promise<Campaign[]> {
   const now = new Date();
   const h = now.getUTCHours();
   const hours: RecipientHours = { start: hhmm((h + 23) % 24), end: hhmm((h + 3) % 24) };
@@ -268,6 +281,7 @@ async function createCampaigns(http: ApiClient, referee: ChaosReferee, contacts:
     const window: CallingWindow = { timezone: 'UTC', firstCallTime: '00:00', lastCallTime: '00:00' };
     if (role === 'hours' && !isContactCallable(window, hours, 'UTC', now)) throw new Error('chaos: the hours campaign would call nobody now');
     referee.addCampaign(data.id, { name: role, cap: body.max_concurrent_calls, hours: body.recipient_calling_hours }, list);
+    for (const c of list) campaignOfPhone.set(c.phone, data.id);
     out.push({ id: data.id, role, paused: false, closed: false, cancelled: false });
   }
   return out;

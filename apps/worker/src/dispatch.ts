@@ -16,6 +16,9 @@
 //     same request again (5 s, 15 s, 45 s, then every minute until the
 //     deadline); `reconciles` → find() first: found → confirmed, not_found →
 //     sent, unknown → asked again later; no find() → left to the deadline.
+//     At start-up only a deduplicating dialer re-sends every unconfirmed claim
+//     at once; a reconciling one waits for each attempt's next send time (a
+//     live worker's request may still be on the wire: find() would miss it);
 //     `refused` → sent again not before its retryAfterMs. The next send time is
 //     persisted (call_attempts.next_send_at), a wake reason of the plan;
 //   * answers are recorded with conditional updates only (sql/dial-results.ts).
@@ -149,6 +152,11 @@ export class Dispatcher {
     // placed): they are the only ones with a next send time. At start-up nothing is known, so nothing is sent.
     const out = { changed: 0, campaignIds: [] as string[], handled: 0 };
     if (this.room <= 0 || (all && !this.canResend)) return out;
+    // At start-up a deduplicating dialer sends every unconfirmed claim again at once (a duplicate is the same
+    // call). A reconciling one must not: another worker's request for a claim made a moment ago may still be
+    // on its way, and a find() before it lands says not_found — a second real call. It keeps to each
+    // attempt's next send time (the hold set at each send, longer than one dial() takes), as it does running.
+    all &&= this.dialer.resend === 'deduplicates';
     const due = await listDueResends(sql, this.clock.now(), {
       all, callbackUrl: this.settings.callbackUrl, exclude: new Set(this.inFlight.keys()), limit: this.room,
     });

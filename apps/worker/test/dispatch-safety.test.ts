@@ -109,6 +109,31 @@ describe('the dial rule for a re-send after a crash', () => {
   });
 });
 
+describe('start-up with a reconciling dialer', () => {
+  it("leaves a claim whose request may still be on the wire alone until its hold ends, then finds it: never a second call", async () => {
+    // Another worker claimed at OPEN and its request lands at the provider at 2 s; this worker starts at 1 s.
+    const { callId } = await crashedClaim();
+    const lookups: Date[] = [];
+    h = startHarness(db.current, {
+      start: sec(1),
+      dialer: (clock) => Object.assign(new RecordingDialer(clock, 'reconciles'), {
+        find: async (): Promise<CallLookup> => {
+          lookups.push(clock.now());
+          return clock.now() >= sec(2) ? { kind: 'found', providerCallId: 'p-other' } : { kind: 'not_found' };
+        },
+      }),
+    });
+    h.worker.start();
+    await h.settle();
+    expect(lookups).toEqual([]); // a find() now would say not_found and send a second call
+    expect(h.dialer.dials).toEqual([]);
+    await h.stepTo(sec(61)); // the hold set at the claim (60 s) is over: looked up, found, confirmed
+    expect(lookups).toEqual([sec(60)]);
+    expect(h.dialer.dials).toEqual([]);
+    expect(await attemptRows(callId)).toMatchObject([{ status: 'in_progress', sends: 1 }]);
+  });
+});
+
 describe('re-sends by the running worker', () => {
   /** The provider is down (no answer) until `upAt`; every request the worker sends is recorded. */
   function downUntil(upAt: Date, down: DialResult = { kind: 'unconfirmed', reason: 'provider down' }): Harness {

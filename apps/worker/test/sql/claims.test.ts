@@ -103,6 +103,22 @@ describe('claimCampaignCalls', () => {
     expect(await claimCampaignCalls(db.current.sql, '00000000-0000-4000-8000-000000000000', opts(OPEN))).toMatchObject({ blockedBy: 'not_active' });
   });
 
+  it('a claim racing a pause or a resume sees the committed status: it waits on the campaign row, never reads around it', async () => {
+    const id = await campaign();
+    await contacts(id, 4);
+    const other = createSql({ url: db.current.url, applicationName: 'lifecycle-race', idleTimeoutS: 1, max: 2 });
+    try {
+      // A pause holds the campaign row (as the API's transaction does) while a claim starts: the claim waits, then sees `paused`.
+      const claimedDuringPause = await holdingCampaignRow(other, id, 'paused', () => claimCampaignCalls(db.current.sql, id, opts(OPEN)));
+      expect(claimedDuringPause).toMatchObject({ claimed: [], blockedBy: 'not_active' });
+      // The resume: a claim started before its commit waits, then dials — after the resume committed, never before.
+      const claimedDuringResume = await holdingCampaignRow(other, id, 'active', () => claimCampaignCalls(db.current.sql, id, opts(OPEN)));
+      expect(claimedDuringResume.claimed.length).toBeGreaterThan(0);
+    } finally {
+      await other.end();
+    }
+  });
+
   it('claims only what is due: next_attempt_at in the future waits', async () => {
     const id = await campaign({ max_concurrent_calls: 5 });
     const [later] = await contacts(id, 1, { next_attempt_at: new Date(OPEN.getTime() + 60_000) });
@@ -153,3 +169,31 @@ describe('claimDirectCalls', () => {
     expect(result.claimed.map((c) => [c.callId, c.agentId, c.campaignId])).toEqual([[due, 'agent-direct', null]]);
   });
 });
+
+/**
+ * Runs `claim` while another connection holds the campaign row in a transaction
+ * that sets `status`, commits that transaction once the claim is seen waiting on
+ * the lock, and returns what the claim did.
+ */
+async function holdingCampaignRow<T>(other: ReturnType<typeof createSql>, id: string, status: string, claim: () => Promise<T>): Promise<T> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const change = other.begin(async (tx) => {
+    await tx`update campaigns set status = ${status} where id = ${id}`;
+    locked();
+    await released;
+  });
+  await isLocked;
+  const claimed = claim();
+  for (let i = 0; i < 100; i++) {
+    const [waiting] = await other<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`; // the claim, blocked
+    if (waiting!.n > 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  release();
+  await change;
+  return claimed;
+}
