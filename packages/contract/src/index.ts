@@ -1,6 +1,7 @@
 // @wakeplan/contract: what crosses a process boundary, in one place both sides
 // import — the API, the worker, the CLI and a provider's webhook agree on these
 // and nothing else. Pure: no I/O, no database, no clock (instants are passed in).
+export type { CallLookup, DialResult } from './dial-result.ts';
 export { bearerHeader, bearerToken, createBearerMatcher, type BearerMatcher } from './bearer.ts';
 export {
   idempotencyKeyOf, isProgressStatus, PROVIDER_EVENT_STATUSES, webhookDialBody,

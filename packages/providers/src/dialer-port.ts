@@ -1,21 +1,11 @@
-// The shapes of the worker's dialer port (apps/worker/src/dialers/dialer.ts),
-// restated here so this package does not depend on the worker app: TypeScript
-// compares them by structure, so a ProviderDialer is a worker Dialer.
-//
-// Invariant: keep in step with the worker's port (its typecheck fails otherwise,
-// where main.ts hands a ProviderDialer to the worker).
-import type { DialRequest } from '@wakeplan/contract';
+// The adapters' side of the worker's dialer port (apps/worker/src/dialers/dialer.ts):
+// the results come from @wakeplan/contract, shared with the worker, so this
+// package does not depend on the worker app; TypeScript compares the interfaces
+// by structure, so a ProviderDialer is a worker Dialer (main.ts hands one over,
+// and its typecheck fails if they drift).
+import type { CallLookup, DialRequest, DialResult } from '@wakeplan/contract';
 
-export type DialResult =
-  | { kind: 'confirmed'; providerCallId: string | null }
-  | { kind: 'rejected'; reason: string }
-  | { kind: 'refused'; reason: string; retryAfterMs: number | null }
-  | { kind: 'unconfirmed'; reason: string };
-
-export type CallLookup =
-  | { kind: 'found'; providerCallId: string }
-  | { kind: 'not_found' }
-  | { kind: 'unknown'; reason: string };
+export type { CallLookup, DialResult };
 
 /** None of the four providers deduplicates a create: every one reconciles. */
 export interface ProviderDialer {

@@ -12,19 +12,9 @@
 // call) may simply be sent it again; a dialer that `reconciles` is asked to
 // find() the attempt at the provider first, and is sent it again only when the
 // provider says `not_found`.
-import type { DialRequest, ProviderEvent } from '@wakeplan/contract';
+import type { CallLookup, DialRequest, DialResult, ProviderEvent } from '@wakeplan/contract';
 
-export type DialResult =
-  | { kind: 'confirmed'; providerCallId: string | null }
-  | { kind: 'rejected'; reason: string }
-  | { kind: 'refused'; reason: string; retryAfterMs: number | null }
-  | { kind: 'unconfirmed'; reason: string };
-
-/** What the provider knows of one attempt (looked up by the call id and attempt we sent with it). */
-export type CallLookup =
-  | { kind: 'found'; providerCallId: string }
-  | { kind: 'not_found' }
-  | { kind: 'unknown'; reason: string };
+export type { CallLookup, DialResult };
 
 export interface Dialer {
   readonly name: string;
