@@ -20,7 +20,7 @@ afterEach(async () => {
   expect(h?.logs.filter((l) => l.level >= 50).map((l) => l.msg) ?? []).toEqual([]);
   await h?.stop();
   h = null;
-  await db.current.sql`truncate campaigns, calls, call_attempts, provider_events, worker_state, dial_sends`;
+  await db.current.sql`truncate campaigns, calls, call_attempts, provider_events, worker_state, dial_sends, do_not_call`;
 });
 
 function deduplicating(at: Date = OPEN): Harness {
@@ -92,6 +92,20 @@ describe('the dial rule for a re-send after a crash', () => {
     expect(one).toMatchObject({ status: 'unknown', sends: 1 });
     expect(two).toMatchObject({ status: 'in_progress', sends: 1, dial_sent_at: sec(31 * 60) });
     expect(one!.ended_at!.getTime()).toBeLessThanOrEqual(two!.dial_sent_at!.getTime()); // never two live attempts
+  });
+
+  it('a number put on the do-not-call list since the claim: not re-sent; the contact is cancelled as a claim would leave it', async () => {
+    const { campaignId, callId } = await crashedClaim({ retry_on: ['unknown'], retry_delay_minutes: 0 });
+    await db.current.sql`insert into do_not_call (phone, source, created_at) select phone, 'api', ${OPEN} from calls where id = ${callId}`;
+    h = deduplicating(sec(10));
+    h.worker.start();
+    await h.settle();
+    expect(h.dialer.dials).toEqual([]);
+    expect(await attemptRows(callId)).toMatchObject([{ status: 'unknown', sends: 1, error: 'not re-sent: its number is on the do-not-call list' }]);
+    const [call] = await db.current.sql`select status, last_outcome from calls where id = ${callId}`;
+    expect(call).toMatchObject({ status: 'cancelled', last_outcome: 'dnc' });
+    const [campaign] = await db.current.sql`select status from campaigns where id = ${campaignId}`;
+    expect(campaign).toMatchObject({ status: 'completed' });
   });
 
   it('still inside the rule: re-sent at start-up under the same key, recorded as a second send', async () => {

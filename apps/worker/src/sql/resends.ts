@@ -8,7 +8,9 @@
 //   re-check    campaign row FOR UPDATE → call row FOR UPDATE → attempt row FOR
 //               UPDATE, then the rule at `at`: campaign active, window and the
 //               recipient's hours open, still the call's current attempt, still
-//               unconfirmed, deadline not passed;
+//               unconfirmed, deadline not passed — and the number not on the
+//               do-not-call list (listed since the claim: the contact ends
+//               `cancelled` with last_outcome `dnc`, as a claim would leave it);
 //   holds       sends + 1, next_send_at pushed past the send (so no other worker
 //               re-sends it meanwhile), one dial_sends row → the caller sends;
 //   fails       not sent: the attempt ends `unknown`; the contact is `cancelled`
@@ -21,7 +23,7 @@
 // on the attempt still being the one checked; `at` is the caller's clock.
 import { idempotencyKeyOf, buildNotification, type DialRequest } from '@wakeplan/contract';
 import {
-  CAMPAIGN_COLUMNS, campaignWindow, notifySchedulerChanged, settleCall, type CampaignRow, type LockedCall, type Sql, type TransactionSql,
+  CAMPAIGN_COLUMNS, campaignWindow, completeCampaignIfDone, notifySchedulerChanged, settleCall, type CampaignRow, type LockedCall, type Sql, type TransactionSql,
 } from '@wakeplan/db';
 import { isContactCallable, isWindowOpen } from '@wakeplan/schedule-core';
 import { dialSendRow } from './claims.ts';
@@ -93,6 +95,7 @@ export async function checkAndRecordResend(
     if (!o.all && (a.next_send_at === null || a.next_send_at > at)) return { verdict: 'skip', reason: 'not due (another worker took this turn)' };
     const broken = brokenRule(locked, at);
     if (broken) return closeUnsent(tx, locked, broken, at);
+    if (await isOnDoNotCallList(tx, callId)) return closeListed(tx, locked, at);
     const sendNo = a.sends + 1;
     await tx`
       update call_attempts set sends = ${sendNo}, dial_sent_at = coalesce(dial_sent_at, ${at}),
@@ -151,6 +154,27 @@ async function closeUnsent(tx: TransactionSql, locked: LockedAttempt, reason: st
   const outcomeAt = call.result_deadline !== null && call.result_deadline > at ? call.result_deadline : at;
   const next = await settleCall(tx, { call, policy, campaignStatus: campaign?.status ?? null }, 'unknown', outcomeAt, at);
   return { verdict: 'closed', reason, callStatus: next.status };
+}
+
+/** The call's number was listed after its claim: like a fresh claim, a re-send never dials it. */
+async function isOnDoNotCallList(tx: TransactionSql, callId: string): Promise<boolean> {
+  const [row] = await tx`select 1 from do_not_call d join calls c on c.phone = d.phone where c.id = ${callId}`;
+  return row !== undefined;
+}
+
+/** Not re-sent: the attempt ends `unknown`, the contact `cancelled` with last_outcome `dnc` (as a claim would leave it). */
+async function closeListed(tx: TransactionSql, locked: LockedAttempt, at: Date): Promise<ResendCheck> {
+  const { call } = locked;
+  const reason = 'its number is on the do-not-call list';
+  await tx`
+    update call_attempts set status = 'unknown', ended_at = ${at}, next_send_at = null, error = ${`not re-sent: ${reason}`}
+    where call_id = ${call.id} and attempt = ${call.attempt} and status = 'dialing'`;
+  await tx`
+    update calls set status = 'cancelled', next_attempt_at = null, result_deadline = null, last_outcome = 'dnc', updated_at = ${at}
+    where id = ${call.id} and attempt = ${call.attempt}`;
+  if (call.campaign_id !== null) await completeCampaignIfDone(tx, call.campaign_id, at);
+  await notifySchedulerChanged(tx, buildNotification('call_finished', at, { campaignId: call.campaign_id, callId: call.id }));
+  return { verdict: 'closed', reason, callStatus: 'cancelled' };
 }
 
 async function lockAttempt(tx: TransactionSql, callId: string, attempt: number): Promise<LockedAttempt | null> {
