@@ -229,6 +229,7 @@ export class Worker {
     await publishRest(sql, now, this.report(decision.state, wake)).catch((error: unknown) =>
       this.deps.logger.warn({ err: error }, 'could not publish worker state'));
     if (decision.state === 'asleep') await this.connections.close();
+    if (this.stopping) return; // stop() came during the writes above: it owns the state now, and no timer may outlive it
     this.stateName = decision.state;
     this.planned = wake;
     if (wake) this.timer = this.deps.clock.setTimer(wake.at, () => this.onTimer(wake.reason, wake.at));
@@ -267,6 +268,7 @@ export class Worker {
     this.plan.campaigns.forget();
     this.deps.ledger?.wakeAborted(this.deps.clock.now(), this.counters);
     await this.connections.close().catch(() => {});
+    if (this.stopping) return;
     const at = new Date(this.deps.clock.now().getTime() + delayMs);
     this.backoffUntil = at.getTime();
     this.stateName = 'waiting';
