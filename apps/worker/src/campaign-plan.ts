@@ -32,10 +32,20 @@ export class CampaignPlan {
     return this.rows.size;
   }
 
+  /** The row held for a campaign (undeferred): a read hands an equal row back as this object (plan-snapshot.ts `known`). */
+  readonly held = (id: string): CampaignPlanRow | undefined => this.rows.get(id);
+
   /** A full read: the plan becomes exactly the snapshot (deferrals are kept: they are not in the database). */
   replaceAll(snapshot: PlanSnapshot): void {
-    this.rows.clear();
-    for (const row of snapshot.campaigns) this.rows.set(row.id, row);
+    // Upsert first: a campaign already known keeps its slot (no table rebuilt);
+    // the size then tells whether some campaign left, and only then is it rebuilt.
+    const fresh = snapshot.campaigns;
+    const put = (row: CampaignPlanRow) => this.rows.set(row.id, row);
+    fresh.forEach(put); // forEach: no iterator result per row
+    if (this.rows.size !== fresh.length) {
+      this.rows.clear();
+      fresh.forEach(put);
+    }
     this.totals = totalsOf(snapshot);
   }
 
@@ -72,11 +82,16 @@ export class CampaignPlan {
     if (!this.totals) throw new Error('the campaign plan has not been read yet');
     for (const [id, until] of this.deferrals) if (until <= now) this.deferrals.delete(id);
     const campaigns: CampaignPlanRow[] = [];
-    const rows = only ? [...only].map((id) => this.rows.get(id)).filter((r) => r !== undefined) : this.rows.values();
-    for (const row of rows) {
+    const add = (row: CampaignPlanRow) => {
       const until = this.deferrals.get(row.id);
       campaigns.push(until ? deferred(row, until) : row);
-    }
+    };
+    if (only) {
+      for (const id of only) {
+        const row = this.rows.get(id);
+        if (row) add(row);
+      }
+    } else this.rows.forEach(add); // no iterator result per row: 100,000 of them
     return { ...this.totals, campaigns };
   }
 }

@@ -53,10 +53,10 @@ export async function readPlanAndExpire(
   sql: Sql, plan: CampaignPlan, deliveries: KnownDeliveries, refresh: 'all' | Set<string> | null, d: ReadDeps, o: ReadOptions = {},
 ): Promise<PlanRead> {
   if (refresh === 'all') {
-    plan.replaceAll(await readPlanSnapshot(sql));
+    plan.replaceAll(await readPlanSnapshot(sql, { known: plan.held }));
     d.counters.planReads++;
   } else if (refresh !== null) {
-    plan.refresh(refresh, await readCampaignPlans(sql, [...refresh]));
+    plan.refresh(refresh, await readCampaignPlans(sql, [...refresh], { known: plan.held }));
     d.counters.campaignRefreshes++;
   }
   if (refresh !== null || o.readDeliveries) deliveries.earliestAt = await readEarliestPendingDelivery(sql);

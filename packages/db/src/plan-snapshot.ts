@@ -53,30 +53,55 @@ export interface PlanSnapshot extends PlanTotals {
   campaigns: CampaignPlanRow[];
 }
 
+export interface PlanReadOptions {
+  /**
+   * The row the caller already holds for a campaign (the worker's plan): a row
+   * read equal to it comes back as that very object, so an unchanged campaign
+   * leaves nothing behind that outlives the read (at 100,000 campaigns, each
+   * whole read would otherwise promote ~20 MB of replaced rows to the old heap).
+   */
+  known?: (campaignId: string) => CampaignPlanRow | undefined;
+}
+
 /**
  * The whole plan: start-up, `reload`, a reconnect (and the API's status and
- * preview). Its estimated cost grows with the number of campaigns (one index
- * probe each) and passes jit_above_cost at a few thousand: JIT compilation would
- * then cost more than the query (seconds at 100,000 campaigns), so it is turned
- * off for this one transaction.
+ * preview). Its estimated cost grows with the number of campaigns (a few index
+ * probes each, more with recipient hours) and passes jit_above_cost at a few
+ * hundred: JIT compilation would then cost more than the query (seconds at
+ * 100,000 campaigns), so it is turned off for this one transaction.
  */
-export async function readPlanSnapshot(sql: Queryable): Promise<PlanSnapshot> {
+export function readPlanSnapshot(sql: Queryable, options: PlanReadOptions = {}): Promise<PlanSnapshot> {
+  return withoutJit(sql, (q) => readPlan(q, null, options));
+}
+
+/**
+ * Only these campaigns (and the account-wide totals): the refresh after a hint
+ * that names them. One statement; a refresh of more campaigns than
+ * JIT_FREE_CAMPAIGNS could pass jit_above_cost, so it turns JIT off in a
+ * transaction as the whole read does (three statements more, nothing beside
+ * such a read).
+ */
+export function readCampaignPlans(sql: Queryable, campaignIds: readonly string[], options: PlanReadOptions = {}): Promise<PlanSnapshot> {
+  return campaignIds.length > JIT_FREE_CAMPAIGNS
+    ? withoutJit(sql, (q) => readPlan(q, campaignIds, options))
+    : readPlan(sql, campaignIds, options);
+}
+
+/** Below this many campaigns the read's estimate stays under the default jit_above_cost (100,000) whatever the statistics say. */
+const JIT_FREE_CAMPAIGNS = 50;
+
+async function withoutJit(sql: Queryable, read: (q: Queryable) => Promise<PlanSnapshot>): Promise<PlanSnapshot> {
   if ('begin' in sql) {
     return (await sql.begin(async (tx) => {
       await tx`set local jit = off`;
-      return readPlan(tx, null);
+      return read(tx);
     })) as PlanSnapshot;
   }
   await sql`set local jit = off`;
-  return readPlan(sql, null);
+  return read(sql);
 }
 
-/** Only these campaigns (and the account-wide totals): the refresh after a hint that names them. */
-export function readCampaignPlans(sql: Queryable, campaignIds: readonly string[]): Promise<PlanSnapshot> {
-  return readPlan(sql, campaignIds);
-}
-
-async function readPlan(sql: Queryable, ids: readonly string[] | null): Promise<PlanSnapshot> {
+async function readPlan(sql: Queryable, ids: readonly string[] | null, { known }: PlanReadOptions): Promise<PlanSnapshot> {
   const only = ids === null ? sql`` : sql`and k.id = any(${ids as string[]}::uuid[])`;
   const campaigns: CampaignPlanRow[] = [];
   let totals: PlanTotals | null = null;
@@ -108,22 +133,20 @@ async function readPlan(sql: Queryable, ids: readonly string[] | null): Promise<
       (select count(*)::int from calls c where c.campaign_id = k.id and c.status in ('dialing', 'in_progress')),
       e.due,
       case when k.recipient_calling_hours is not null and e.due is not null then (
-        -- the contact zones by a loose index scan: one probe per distinct zone
-        with recursive zones (tz) as (
-          select (select c.timezone from calls c
-                   where c.campaign_id = k.id and c.status = 'queued' and c.timezone is not null
-                   order by c.timezone limit 1)
+        -- a loose index scan of calls_queued_by_campaign_zone: each probe finds the
+        -- next contact zone AND its earliest due (the first entry of that zone)
+        with recursive zones (tz, due) as (
+          (select c.timezone, c.next_attempt_at from calls c
+            where c.campaign_id = k.id and c.status = 'queued' and c.timezone is not null
+            order by c.timezone, c.next_attempt_at nulls first limit 1)
           union all
-          select (select c.timezone from calls c
-                   where c.campaign_id = k.id and c.status = 'queued' and c.timezone > z.tz
-                   order by c.timezone limit 1)
-          from zones z where z.tz is not null
+          (select n.timezone, n.next_attempt_at from zones z, lateral (
+             select c.timezone, c.next_attempt_at from calls c
+             where c.campaign_id = k.id and c.status = 'queued' and c.timezone > z.tz
+             order by c.timezone, c.next_attempt_at nulls first limit 1) n)
         )
-        select json_agg(json_build_object('timezone', z.tz, 'earliest_due_at',
-                 (select coalesce(c.next_attempt_at, 'epoch'::timestamptz) from calls c
-                   where c.campaign_id = k.id and c.status = 'queued' and c.timezone = z.tz
-                   order by c.next_attempt_at nulls first limit 1)))
-        from zones z where z.tz is not null) end,
+        select json_agg(json_build_object('timezone', tz, 'earliest_due_at', coalesce(due, 'epoch'::timestamptz)))
+        from zones) end,
       case when k.recipient_calling_hours is not null and e.due is not null then
         -- ordered by the zone too, so the probe reads calls_queued_by_campaign_zone in order (one probe)
         (select coalesce(c.next_attempt_at, 'epoch'::timestamptz) from calls c
@@ -138,7 +161,7 @@ async function readPlan(sql: Queryable, ids: readonly string[] | null): Promise<
       and (e.due is not null
            or exists (select from calls c where c.campaign_id = k.id and c.status in ('dialing', 'in_progress')))`.forEach((r) => {
     if (r.id === null) totals = totalsOf(r as TotalsColumns);
-    else campaigns.push(toCampaignPlanRow(r as PlanCampaignColumns));
+    else campaigns.push(toCampaignPlanRow(r as PlanCampaignColumns, known?.(r.id)));
   });
   if (totals === null) throw new Error('plan snapshot query returned no totals row');
   return { campaigns, ...(totals as PlanTotals) };
