@@ -120,17 +120,20 @@ async function readPlan(sql: Queryable, ids: readonly string[] | null, { known }
       null::int as calls_per_minute, null::timestamptz as last_dial_at, null::int as in_flight,
       null::timestamptz as earliest_due_at, null::json as zone_groups, null::timestamptz as unzoned_due_at
     union all
-    select k.id, null, null, null, null,
+    (select k.id, null, null, null, null,
       concat_ws(' ', k.first_call_time, k.last_call_time, k.days_of_week::text,
         coalesce(to_char(k.start_date, 'YYYY-MM-DD'), '-'), coalesce(to_char(k.end_date, 'YYYY-MM-DD'), '-'),
         case when cardinality(k.blackout_dates) = 0 then '-'
              else (select string_agg(to_char(d, 'YYYY-MM-DD'), ',' order by d) from unnest(k.blackout_dates) d) end,
         k.timezone),
       k.recipient_calling_hours::text, k.max_concurrent_calls, k.calls_per_minute, k.last_dial_at,
-      -- a probe of the small calls_in_flight index (a join with the in-flight counts
-      -- would be planned from statistics that may say "none in flight": a nested
-      -- loop over both, seconds at 100,000 campaigns with 1,000 in flight)
-      (select count(*)::int from calls c where c.campaign_id = k.id and c.status in ('dialing', 'in_progress')),
+      -- calls in flight: membership in the campaigns with calls in flight (one
+      -- hashed subplan, built once), then a count for those only. Not a join with
+      -- per-campaign counts: statistics may say "none in flight", and the nested
+      -- loop planned on that takes seconds at 100,000 campaigns with 1,000 in flight.
+      case when k.id = any (select campaign_id from calls where status in ('dialing', 'in_progress'))
+           then (select count(*)::int from calls c where c.campaign_id = k.id and c.status in ('dialing', 'in_progress'))
+           else 0 end,
       e.due,
       case when k.recipient_calling_hours is not null and e.due is not null then (
         -- a loose index scan of calls_queued_by_campaign_zone: each probe finds the
@@ -158,8 +161,10 @@ async function readPlan(sql: Queryable, ids: readonly string[] | null, { known }
       where c.campaign_id = k.id and c.status = 'queued'
       order by c.next_attempt_at nulls first limit 1) e on true
     where k.status = 'active' ${only}
-      and (e.due is not null
-           or exists (select from calls c where c.campaign_id = k.id and c.status in ('dialing', 'in_progress')))`.forEach((r) => {
+      and (e.due is not null or k.id = any (select campaign_id from calls where status in ('dialing', 'in_progress')))
+    -- in index order: consecutive probes touch neighbouring index pages (at 10 M
+    -- queued contacts the index outgrows shared_buffers: ~25 % faster than in heap order)
+    order by k.id)`.forEach((r) => {
     if (r.id === null) totals = totalsOf(r as TotalsColumns);
     else campaigns.push(toCampaignPlanRow(r as PlanCampaignColumns, known?.(r.id)));
   });
