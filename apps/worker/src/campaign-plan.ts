@@ -12,10 +12,16 @@
 // campaign_changed hint or a full resync clears it. The latest refusal wins.
 // A refresh of X, or a full read for want of trust (after sleeping), keeps it.
 //
+// Memory (issue 11): one small entry per active campaign with work, no contact
+// data — ~180 bytes each (windows and common pending lists are shared, plan-row.ts),
+// so 100,000 campaigns hold ~18 MB. Every read is given `held`: a campaign read
+// unchanged comes back as the row already here, so a whole read at scale leaves
+// little garbage behind, and the map is upserted in place (rebuilt only when
+// some campaign left).
+//
 // Invariants: a campaign asked for in a refresh and not returned leaves the plan
-// (no queued work, nothing in flight, or not active); memory holds one small
-// entry per active campaign with work (no contact data), so 100,000 campaigns
-// fit in tens of MB.
+// (no queued work, nothing in flight, or not active); after a whole read the plan
+// holds exactly the campaigns read.
 import type { CampaignPlanRow, PlanSnapshot, PlanTotals } from '@wakeplan/db';
 
 export class CampaignPlan {

@@ -109,7 +109,7 @@ function samePending(a: Pending, b: Pending): boolean {
  * end are YYYY-MM-DD or `-`; blackouts are YYYY-MM-DD joined by commas, sorted,
  * or `-`; the zone comes last, so it is the rest of the text whatever it holds.
  */
-export function parseWindowText(text: string): CallingWindow {
+function parseWindowText(text: string): CallingWindow {
   const parts = text.split(' ');
   if (parts.length < 7) throw new Error(`unreadable calling window text "${text}"`);
   const [first, last, days, start, end, blackouts] = parts as [string, string, string, string, string, string];
