@@ -19,24 +19,24 @@ const ids = (plan: CampaignPlan) => plan.snapshot(NOW).campaigns.map((c) => c.id
 describe('CampaignPlan.replaceAll', () => {
   it('ends exactly the snapshot: changed rows replaced, new ones added, those not read removed', () => {
     const plan = new CampaignPlan();
-    plan.replaceAll(snapshot([row('a'), row('b')]));
+    plan.replaceAll(snapshot([row('a'), row('b')]), '0', NOW);
     const b2 = row('b', 1);
-    plan.replaceAll(snapshot([b2, row('c')]));
+    plan.replaceAll(snapshot([b2, row('c')]), '0', NOW);
     expect(ids(plan)).toEqual(['b', 'c']);
     expect(plan.held('b')).toBe(b2);
     expect(plan.held('a')).toBeUndefined();
-    plan.replaceAll(snapshot([row('c')]));
+    plan.replaceAll(snapshot([row('c')]), '0', NOW);
     expect(ids(plan)).toEqual(['c']);
-    plan.replaceAll(snapshot([]));
+    plan.replaceAll(snapshot([]), '0', NOW);
     expect(plan.size).toBe(0);
   });
 
   it('keeps deferrals across a whole read', () => {
     const plan = new CampaignPlan();
-    plan.replaceAll(snapshot([row('a')]));
+    plan.replaceAll(snapshot([row('a')]), '0', NOW);
     const until = new Date(NOW.getTime() + 60_000);
     plan.deferCampaign('a', until);
-    plan.replaceAll(snapshot([row('a')]));
+    plan.replaceAll(snapshot([row('a')]), '0', NOW);
     expect(plan.snapshot(NOW).campaigns[0]!.pending).toEqual([{ timezone: null, earliestDueAt: until }]);
   });
 });
