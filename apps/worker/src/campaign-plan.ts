@@ -12,31 +12,62 @@
 // campaign_changed hint or a full resync clears it. The latest refusal wins.
 // A refresh of X, or a full read for want of trust (after sleeping), keeps it.
 //
+// Catching up (plan change marks, packages/db plan-changes.ts): the plan keeps
+// the watermark of its last whole read or catch-up. After a stretch without
+// LISTEN (asleep), the worker reads the campaigns marked since that watermark
+// and refreshes only them — `catchUp` — instead of reading the whole plan again;
+// a plan with no watermark (never read, or forgotten) can only be read whole,
+// and one whose last whole read is older than WHOLE_READ_MAX_AGE_MS is read
+// whole again at its next catch-up: a bound on what a write that left no mark
+// (an operator's hand-made SQL) can hide.
+//
 // Invariants: a campaign asked for in a refresh and not returned leaves the plan
 // (no queued work, nothing in flight, or not active); memory holds one small
 // entry per active campaign with work (no contact data), so 100,000 campaigns
 // fit in tens of MB.
 import type { CampaignPlanRow, PlanSnapshot, PlanTotals } from '@wakeplan/db';
 
+/** A catch-up after this long since the last whole read reads the whole plan instead. */
+export const WHOLE_READ_MAX_AGE_MS = 6 * 3_600_000;
+
 export class CampaignPlan {
   private readonly rows = new Map<string, CampaignPlanRow>();
   private readonly deferrals = new Map<string, Date>();
   private totals: PlanTotals | null = null;
+  private mark: string | null = null;
+  private wholeReadAt = 0;
 
   /** False until the first full read, and again after `forget`. */
   get loaded(): boolean {
     return this.totals !== null;
   }
 
+  /** The watermark of the last whole read or catch-up; null when only a whole read will do (never read, forgotten, or its whole read is too old at `now`). */
+  watermarkAt(now: Date): string | null {
+    if (!this.totals || now.getTime() - this.wholeReadAt >= WHOLE_READ_MAX_AGE_MS) return null;
+    return this.mark;
+  }
+
   get size(): number {
     return this.rows.size;
   }
 
-  /** A full read: the plan becomes exactly the snapshot (deferrals are kept: they are not in the database). */
-  replaceAll(snapshot: PlanSnapshot): void {
+  /**
+   * A full read: the plan becomes exactly the snapshot (deferrals are kept: they
+   * are not in the database); `watermark` was taken before the read, at `at`.
+   */
+  replaceAll(snapshot: PlanSnapshot, watermark: string, at: Date): void {
+    this.wholeReadAt = at.getTime();
     this.rows.clear();
     for (const row of snapshot.campaigns) this.rows.set(row.id, row);
     this.totals = totalsOf(snapshot);
+    this.mark = watermark;
+  }
+
+  /** A catch-up: `ids` (every campaign marked since the watermark, and any hinted) read again; the new watermark kept. */
+  catchUp(ids: Iterable<string>, partial: PlanSnapshot, watermark: string): void {
+    this.refresh(ids, partial);
+    this.mark = watermark;
   }
 
   /** A partial read of `ids`: each is replaced by what the read returned, or removed. */
@@ -49,6 +80,7 @@ export class CampaignPlan {
   /** Nothing in the plan can be trusted any more (a failed pass): the next round reads it whole. */
   forget(): void {
     this.totals = null;
+    this.mark = null;
   }
 
   deferCampaign(id: string, until: Date): void {

@@ -24,7 +24,7 @@ import { Dispatcher, type DispatchSettings } from './dispatch.ts';
 import { HintBook, type Hint, type TakenHints } from './hints.ts';
 import { hintsForNotification } from './notification-hints.ts';
 import { newKnownPlan, newPassProgress, runRound, type KnownPlan, type RoundDeps } from './pass-round.ts';
-import { decideRest, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
+import { decideRest, modeListens, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
 import type { WorkerStateName } from './sql/worker-state.ts';
 import type { WakeLedger } from './wake-ledger.ts';
 import { WorkerConnections } from './worker-connections.ts';
@@ -74,7 +74,7 @@ export class Worker {
     this.round = {
       clock: deps.clock, counters: this.counters, logger: deps.logger, dispatcher: this.dispatcher,
       accountCap: deps.settings.accountCap, stopping: () => this.stopping,
-      webhookSender: deps.webhookSender ?? httpWebhookSender(),
+      webhookSender: deps.webhookSender ?? httpWebhookSender(), catchUp: modeListens(deps.mode),
     };
     this.connections = new WorkerConnections(deps.connector, deps.mode, {
       notification: (payload) => this.onNotification(payload),
@@ -95,11 +95,16 @@ export class Worker {
     this.hint({ kind: 'startup' });
   }
 
-  /** The doorbell (POST /wake, or `simulate` after an outcome). Bursts coalesce. */
-  /** The doorbell rang; `requestIds` name the API requests whose writes rang it (logged with the wake). */
-  wake(requestIds: string[] = []): void {
+  /**
+   * The doorbell (POST /wake, or `simulate` after an outcome); bursts coalesce.
+   * `requestIds` name the API requests whose writes rang it (logged with the
+   * wake); `reload`: the ring follows a NOTIFY reload, which a sleeping worker
+   * did not hear — a full resync.
+   */
+  wake(requestIds: string[] = [], reload = false): void {
     this.counters.doorbells++;
     this.hint({ kind: 'doorbell', needsPlanRead: !this.connections.isListening, requestIds });
+    if (reload) this.hint({ kind: 'resync', reason: 'reload rung at the doorbell' });
   }
 
   /** SIGHUP, or anything that knows the in-memory plan cannot be trusted. */
@@ -246,8 +251,9 @@ export class Worker {
   /**
    * `trusted`: LISTEN was already open when the pass began, so the in-memory
    * plan has heard of every change since it was read; a pass that had to start
-   * LISTEN (after sleeping, or in a mode that does not listen) reads the whole
-   * plan before a timer or doorbell may rely on it.
+   * LISTEN (after sleeping, or in a mode that does not listen) catches up on
+   * the campaigns marked changed since the plan's watermark before a timer or
+   * doorbell may rely on it (a lost LISTEN: the whole plan).
    */
   private async connect(work: TakenHints): Promise<{ sql: Sql; trusted: boolean }> {
     const wasListening = this.connections.isListening;
