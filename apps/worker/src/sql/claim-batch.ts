@@ -9,7 +9,9 @@
 //                  list `cancelled` (last_outcome `dnc`), the others `dialing`
 //                  (attempt + 1, result deadline) → one call_attempts row each,
 //                  with its dial record → one dial_sends row each, with what was
-//                  in force → the campaign's last_dial_at (its pacing slot).
+//                  in force → the campaign's last_dial_at (its pacing slot) and
+//                  its plan change mark (plan_changed_xid, migration 009: the
+//                  claim changed its plan, so readers without LISTEN catch up).
 //                  Returns the counts it saw beside what it claimed.
 //   roomAndZones   the counts alone, and the distinct zones of the due calls when
 //                  the caps leave room (a campaign with recipient hours: which
@@ -108,10 +110,12 @@ export async function roomAndZones(
 export async function claimBatch(tx: TransactionSql, s: BatchSpec): Promise<BatchResult> {
   const { scope, at, inForce } = s;
   const json = (x: unknown) => (x === null ? null : JSON.stringify(x));
-  const pacing = scope === null ? tx`` : tx`, paced as (
-      update campaigns set last_dial_at = (${scope.slots.map((d) => d.toISOString())}::text[]::timestamptz[])[
-        least((select count(*) from dialing)::int, ${scope.slots.length}::int)]
-      where id = ${scope.campaignId} and exists (select 1 from dialing)
+  const marked = scope === null ? tx`` : tx`, marked as (
+      update campaigns set plan_changed_xid = pg_current_xact_id(),
+             last_dial_at = case when exists (select 1 from dialing)
+               then (${scope.slots.map((d) => d.toISOString())}::text[]::timestamptz[])[least((select count(*) from dialing)::int, ${scope.slots.length}::int)]
+               else last_dial_at end
+      where id = ${scope.campaignId} and (exists (select 1 from dialing) or exists (select 1 from listed))
     )`;
   const rows = await tx<(BatchCall & { campaign_in_flight: number; account_in_flight: number; lim: number; cancelled: number; id: string | null })[]>`
     with room as (${inFlight(tx, scope?.campaignId ?? null)}),
@@ -149,7 +153,7 @@ export async function claimBatch(tx: TransactionSql, s: BatchSpec): Promise<Batc
              ${inForce.campaignStatus}::text, ${json(inForce.window)}::text::jsonb, ${json(inForce.recipientHours)}::text::jsonb,
              case when campaign_id is null then null else coalesce(timezone, ${inForce.campaignZone}::text) end
       from dialing
-    )${pacing}
+    )${marked}
     select r.campaign_in_flight, r.account_in_flight, l.n as lim, (select count(*) from listed)::int as cancelled,
            d.id, d.attempt, d.campaign_id, d.phone, d.agent_id, d.variables
     from room r cross join lim l left join dialing d on true
