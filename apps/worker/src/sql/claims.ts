@@ -12,8 +12,8 @@
 //   1, result deadline), one call_attempts row per (call, attempt) with its dial
 //   record (dial_sent_at, sends = 1, next_send_at), one dial_sends row per request
 //   with what was in force (campaign status, window, recipient hours and zone),
-//   last_dial_at → commit. Listed numbers among the locked calls: the claim
-//   statement runs again for their places (do-not-call.ts).
+//   last_dial_at and the plan change mark → commit. Listed numbers among the
+//   locked calls: the claim statement runs again for their places (do-not-call.ts).
 //
 // Invariants: the two row locks serialise every claim that could break a cap,
 // so caps hold across any number of workers (SKIP LOCKED alone would not); the
