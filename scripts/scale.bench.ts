@@ -107,8 +107,8 @@ async function measureSize(size: ScaleSize, index: number): Promise<Row> {
     await waitForHealth(`${api.baseUrl}/health`, () => true, 60_000);
 
     // What a dashboard sees: the first request after the API starts, then requests
-    // that each follow a plan-changing write through the API (pause / resume of a
-    // loaded campaign, which drops any cached answer), p50 of 20.
+    // that each follow a plan-changing write through the API (a loaded campaign
+    // paused, then resumed: each drops any cached answer), p50 of 20.
     const firstStatus = await timedGet(`${api.baseUrl}/api/scheduler/status`);
     row.set('GET /api/scheduler/status, first request', `${ms(firstStatus.ms)}, ${kb(firstStatus.bytes)}`);
     const toggled = await sql<{ id: string }[]>`select id from campaigns where agent_id = 'agent-scale' order by id limit 10`;
@@ -116,7 +116,7 @@ async function measureSize(size: ScaleSize, index: number): Promise<Row> {
       const times: number[] = [];
       let bytes = 0;
       for (let i = 0; i < 20; i++) {
-        await post(api.baseUrl, `/api/campaigns/${toggled[i % toggled.length]!.id}/${i % 2 === 0 ? 'pause' : 'resume'}`);
+        await post(api.baseUrl, `/api/campaigns/${toggled[Math.floor(i / 2) % toggled.length]!.id}/${i % 2 === 0 ? 'pause' : 'resume'}`);
         const got = await timedGet(`${api.baseUrl}${path}`);
         times.push(got.ms);
         bytes = got.bytes;
