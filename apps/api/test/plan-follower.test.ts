@@ -78,8 +78,8 @@ const steps = {
       await markDialing(tx, [call.id], api.clock.now(), new Date(api.clock.now().getTime() + 30 * 60_000));
       await markPlanChanged(tx, campaignId);
     });
-    const [{ attempt }] = await db.current.sql<{ attempt: number }[]>`select attempt from calls where id = ${call.id}`;
-    w.claimed.push({ callId: call.id, attempt });
+    const [row] = await db.current.sql<{ attempt: number }[]>`select attempt from calls where id = ${call.id}`;
+    w.claimed.push({ callId: call.id, attempt: row!.attempt });
   },
   /** The provider's outcome for the oldest claimed call, through POST /api/provider/events. */
   outcome: (status: string): Step => async (w) => {
@@ -104,8 +104,8 @@ const steps = {
 /** What the status computed before issue 11, from one whole read (never-due campaigns last, as documented). */
 async function statusFromWholeRead(sql: Sql, at: Date) {
   const snapshot = await readPlanSnapshot(sql);
-  const [{ n: active }] = await sql<{ n: number }[]>`select count(*)::int as n from campaigns where status = 'active'`;
-  const [{ n: direct }] = await sql<{ n: number }[]>`select count(*)::int as n from calls where campaign_id is null and status = 'queued'`;
+  const [active] = await sql<{ n: number }[]>`select count(*)::int as n from campaigns where status = 'active'`;
+  const [direct] = await sql<{ n: number }[]>`select count(*)::int as n from calls where campaign_id is null and status = 'queued'`;
   const tracked = snapshot.campaigns.map((row) => {
     const due = nextCampaignDue(dispatchablePlanCampaign(row), at);
     return { id: row.id, window: windowLabel(row.window), inFlight: row.inFlight, nextDueAt: due?.toISOString() ?? null };
@@ -116,9 +116,9 @@ async function statusFromWholeRead(sql: Sql, at: Date) {
   return {
     nextWakeTime: nextWake?.toISOString() ?? null,
     nextWakeReason: dueNow ? 'due_now' : plan.nextWake?.reason ?? null,
-    campaignCount: active,
+    campaignCount: active!.n,
     callsInFlight: snapshot.inFlightTotal,
-    directCallsQueued: direct,
+    directCallsQueued: direct!.n,
     nextWakes: tracked.filter((c) => c.nextDueAt !== null).slice(0, 10).map((c) => ({ at: c.nextDueAt, campaignId: c.id })),
     campaignsTotal: tracked.length,
     campaigns: tracked.slice(0, 50),

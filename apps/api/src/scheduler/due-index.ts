@@ -111,17 +111,18 @@ export class DueIndex {
 
   /**
    * The campaigns that decide the wake plan at the index's instant, in order:
-   * every one due now, then every one tied for the earliest due after it. Any
-   * other campaign is due later than all of those, so it cannot be the next wake
-   * — except one schedule-core refused part of, whose other groups the wake plan
-   * still offers (as it did over the whole plan): those come last, by id.
+   * every one due now, then the first due after it. Any other campaign is due
+   * no earlier than that one and comes after it, so it cannot be the next wake
+   * (the wake plan gives a tie to the campaign it was given first) — except one
+   * schedule-core refused part of, whose other groups the wake plan still offers
+   * (as it did over the whole plan): those come last, by id.
    */
   head(): string[] {
     const ids: string[] = [];
     let i = 0;
     while (i < this.order.length && this.order[i]!.due <= this.instant) ids.push(this.order[i++]!.id);
-    const after = this.order[i]?.due ?? Infinity;
-    while (after !== Infinity && i < this.order.length && this.order[i]!.due === after) ids.push(this.order[i++]!.id);
+    const after = this.order[i];
+    if (after && after.due !== Infinity) ids.push(after.id);
     return [...ids, ...[...this.unplannable].sort()];
   }
 

@@ -36,7 +36,7 @@ import { computeWakePlan, type WakePlan } from '@wakeplan/schedule-core';
 import { DueIndex, type TrackedCampaign } from './due-index.ts';
 
 export const CATCH_UP_INTERVAL_MS = 500;
-export const MAX_FOLLOWED_CAMPAIGNS = 250_000;
+const MAX_FOLLOWED_CAMPAIGNS = 200_000;
 const MAX_LATE_REQUEST_MS = 1000;
 
 /** What one request reads; everything in it is computed at `at`. */

@@ -35,7 +35,7 @@ export function createStatusService(options: {
   const cached = new Map<string, { computedAt: number; value: Promise<SchedulerStatus> }>();
 
   async function compute(at: Date, page: StatusPage): Promise<SchedulerStatus> {
-    const liveWorker = await probeWorkerHealth(options.workerBaseUrl, WORKER_HEALTH_TIMEOUT_MS);
+    const liveWorker = probeWorkerHealth(options.workerBaseUrl, WORKER_HEALTH_TIMEOUT_MS); // asked while the plan is read
     return computeSchedulerStatus(options.sql, at, { liveWorker, isUserActive: options.activity.isActive(at), page, plan: options.plan });
   }
 

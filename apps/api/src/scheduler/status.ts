@@ -60,8 +60,8 @@ export interface StatusPage {
 }
 
 export interface SchedulerStatusOptions {
-  /** The worker's live /health answer, or null when it did not answer. */
-  liveWorker: WorkerObservation | null;
+  /** The worker's live /health answer, or null when it did not answer (or still to come: asked while the plan is read). */
+  liveWorker: WorkerObservation | null | Promise<WorkerObservation | null>;
   isUserActive: boolean;
   page?: StatusPage;
   /** The API's kept copy of the plan; without one (the CLI), the plan is read whole for this answer. */
@@ -75,15 +75,17 @@ const NEXT_WAKES = 10;
 export async function computeSchedulerStatus(sql: Queryable, requested: Date, options: SchedulerStatusOptions): Promise<SchedulerStatus> {
   const page = options.page ?? { limit: STATUS_PAGE_DEFAULT, offset: 0 };
   const follower = options.plan ?? new PlanFollower(sql);
-  const [view, directQueued, published] = await Promise.all([
+  const live = Promise.resolve(options.liveWorker);
+  const [view, directQueued, liveWorker, published] = await Promise.all([
     follower.view(requested, { ...page, nextWakes: NEXT_WAKES }),
     directQueuedCount(sql),
-    options.liveWorker ? Promise.resolve(null) : readPublishedWorkerState(sql, requested),
+    live,
+    live.then((w) => (w ? null : readPublishedWorkerState(sql, requested))),
   ]);
   const at = view.at;
   const ids = view.page.map((c) => c.id);
   const [names, counts] = await Promise.all([campaignNames(sql, ids), queuedCounts(sql, ids)]);
-  const worker = options.liveWorker ?? published ?? UNKNOWN_WORKER;
+  const worker = liveWorker ?? published ?? UNKNOWN_WORKER;
   const plan = view.wake;
   const dueNow = plan.dueNowCampaignIds.length > 0 || plan.directCallsDueNow || plan.deadlinePassed;
   const nextWake = dueNow ? at : plan.nextWake?.at ?? null;
