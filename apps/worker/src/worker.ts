@@ -95,11 +95,16 @@ export class Worker {
     this.hint({ kind: 'startup' });
   }
 
-  /** The doorbell (POST /wake, or `simulate` after an outcome). Bursts coalesce. */
-  /** The doorbell rang; `requestIds` name the API requests whose writes rang it (logged with the wake). */
-  wake(requestIds: string[] = []): void {
+  /**
+   * The doorbell (POST /wake, or `simulate` after an outcome); bursts coalesce.
+   * `requestIds` name the API requests whose writes rang it (logged with the
+   * wake); `reload`: the ring follows a NOTIFY reload, which a sleeping worker
+   * did not hear — a full resync.
+   */
+  wake(requestIds: string[] = [], reload = false): void {
     this.counters.doorbells++;
     this.hint({ kind: 'doorbell', needsPlanRead: !this.connections.isListening, requestIds });
+    if (reload) this.hint({ kind: 'resync', reason: 'reload rung at the doorbell' });
   }
 
   /** SIGHUP, or anything that knows the in-memory plan cannot be trusted. */

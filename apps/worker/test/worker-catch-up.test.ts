@@ -3,7 +3,8 @@
 // plan's watermark (packages/db plan-changes.ts) — so a change whose doorbell
 // was lost is still found at the next wake, by a read of what changed only —
 // and reads the whole plan again when its last whole read is older than
-// WHOLE_READ_MAX_AGE_MS (a write that left no mark is found then).
+// WHOLE_READ_MAX_AGE_MS or a reload is rung at the doorbell (a write that left
+// no mark is found then).
 import { afterEach, describe, expect, it } from 'vitest';
 import { insertCampaign, insertContacts, T0, useTestDatabase } from '@wakeplan/db/testing';
 import { WHOLE_READ_MAX_AGE_MS } from '../src/campaign-plan.ts';
@@ -74,5 +75,25 @@ describe('catching up after sleeping', () => {
     await h.settle();
     expect(h.worker.counters.planReads - planReads).toBe(1);
     expect(h.dialer.dials.map((d) => d.request.campaignId)).toEqual([first, unmarked!.id]);
+  });
+
+  it('a reload rung at the doorbell reads the whole plan at once', async () => {
+    h = startHarness(db.current, { start: at('2026-03-02T15:00:00Z') });
+    h.worker.start();
+    await h.settle();
+    expect(h.worker.state).toBe('asleep');
+    const { planReads } = h.worker.counters;
+    const [unmarked] = await db.current.sql<{ id: string }[]>`
+      insert into campaigns (name, agent_id, timezone, first_call_time, last_call_time, days_of_week, created_at, updated_at)
+      values ('by hand', 'agent-1', 'America/New_York', '09:00', '17:00', '{1,2,3,4,5}', ${T0}, ${T0}) returning id`;
+    await db.current.sql`insert into calls (campaign_id, phone, created_at, updated_at) values (${unmarked!.id}, '+12125550198', ${T0}, ${T0})`;
+    h.worker.wake([], false);
+    await h.settle();
+    expect(h.dialer.dials).toHaveLength(0); // a plain ring catches up: the hand-made rows left no mark
+    await h.stepTo(at('2026-03-02T15:05:00Z'));
+    h.worker.wake([], true);
+    await h.settle();
+    expect(h.worker.counters.planReads - planReads).toBe(1);
+    expect(h.dialer.dials.map((d) => d.request.campaignId)).toEqual([unmarked!.id]);
   });
 });
