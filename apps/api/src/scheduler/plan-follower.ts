@@ -62,14 +62,33 @@ export interface ViewPage {
   nextWakes: number;
 }
 
+/**
+ * The shared plan copy, noting the campaigns each read replaced for the due
+ * order — in the same synchronous step as the change, so a view evaluated in
+ * between two steps of a read never sees a row its due order does not know of.
+ */
+class NotedCopy extends PlanCopy {
+  /** Campaigns read since the due index last looked ('all': a whole read). */
+  dirty: Set<string> | 'all' = 'all';
+
+  override replaceAll(...args: Parameters<PlanCopy['replaceAll']>): void {
+    super.replaceAll(...args);
+    this.dirty = 'all';
+  }
+
+  override refresh(ids: Iterable<string>, partial: Parameters<PlanCopy['refresh']>[1]): void {
+    const read = [...ids];
+    super.refresh(read, partial);
+    if (this.dirty !== 'all') for (const id of read) this.dirty.add(id);
+  }
+}
+
 /** What one copy holds; replaced whole when the copy is dropped. */
 class Followed {
-  readonly copy = new PlanCopy();
+  readonly copy = new NotedCopy();
   readonly index = new DueIndex();
   active = new Set<string>();
   fileNode: string | null = null;
-  /** Campaigns read since the due index last looked ('all': a whole read). */
-  dirty: Set<string> | 'all' = 'all';
 }
 
 export class PlanFollower {
@@ -118,29 +137,35 @@ export class PlanFollower {
     }
   }
 
+  /** A catch-up, or a whole read when the copy has no watermark or the table was truncated; a read that fails leaves a copy only a whole read will trust. */
   private async read(s: Followed, at: number): Promise<void> {
-    const since = s.copy.watermarkAt(new Date(at));
-    if (since !== null && s.fileNode !== null) {
-      const ids = await catchUpPlan(this.sql, s.copy, since);
-      const [check] = await this.sql<{ file_node: string; active: string[] }[]>`
-        select pg_relation_filenode('campaigns')::text as file_node,
-               array(select id from campaigns where id = any(${[...ids]}::uuid[]) and status = 'active')::text[] as active`;
-      if (check!.file_node === s.fileNode) {
-        const active = new Set(check!.active);
-        for (const id of ids) {
-          if (active.has(id)) s.active.add(id);
-          else s.active.delete(id);
-        }
-        if (s.dirty !== 'all') for (const id of ids) s.dirty.add(id);
-        return;
-      }
+    try {
+      const since = s.copy.watermarkAt(new Date(at));
+      if (since !== null && s.fileNode !== null && await this.catchUp(s, since)) return;
+      const [node] = await this.sql<{ file_node: string }[]>`select pg_relation_filenode('campaigns')::text as file_node`;
+      await readWholePlan(this.sql, s.copy, new Date(at));
+      const [active] = await this.sql<{ ids: string[] }[]>`select array(select id from campaigns where status = 'active')::text[] as ids`;
+      s.active = new Set(active!.ids);
+      s.fileNode = node!.file_node;
+    } catch (error) {
+      s.copy.forget();
+      throw error;
     }
-    const [node] = await this.sql<{ file_node: string }[]>`select pg_relation_filenode('campaigns')::text as file_node`;
-    await readWholePlan(this.sql, s.copy, new Date(at));
-    const [active] = await this.sql<{ ids: string[] }[]>`select array(select id from campaigns where status = 'active')::text[] as ids`;
-    s.active = new Set(active!.ids);
-    s.fileNode = node!.file_node;
-    s.dirty = 'all';
+  }
+
+  /** False when the campaigns table is not the one last read (truncated): only a whole read will do. */
+  private async catchUp(s: Followed, since: string): Promise<boolean> {
+    const ids = await catchUpPlan(this.sql, s.copy, since);
+    const [check] = await this.sql<{ file_node: string; active: string[] }[]>`
+      select pg_relation_filenode('campaigns')::text as file_node,
+             array(select id from campaigns where id = any(${[...ids]}::uuid[]) and status = 'active')::text[] as active`;
+    if (check!.file_node !== s.fileNode) return false;
+    const active = new Set(check!.active);
+    for (const id of ids) {
+      if (active.has(id)) s.active.add(id);
+      else s.active.delete(id);
+    }
+    return true;
   }
 
   /** Over the cap: forget the copy (memory back); the next view reads whole again. */
@@ -160,9 +185,9 @@ function evaluate(s: Followed, requested: number, page: ViewPage): PlanView {
   const rowOf = (id: string) => copy.get(id);
   const late = requested < index.at;
   const at = late && index.at - requested <= MAX_LATE_REQUEST_MS ? index.at : requested;
-  if (s.dirty === 'all' || at < index.at) index.rebuild(copy.campaigns(), at);
-  else index.advance(at, rowOf, s.dirty);
-  s.dirty = new Set();
+  if (copy.dirty === 'all' || at < index.at) index.rebuild(copy.campaigns(), at);
+  else index.advance(at, rowOf, copy.dirty);
+  copy.dirty = new Set();
   const head = index.head().map((id) => copy.get(id)!);
   const wake = computeWakePlan(planInputFromSnapshot({ ...copy.totals, campaigns: head }), new Date(at));
   return {
