@@ -69,7 +69,7 @@ const steps = {
   direct: (): Step => async () => {
     await inject('POST', '/api/calls', { phone: phoneNumber(phones++), agent_id: 'a' });
   },
-  /** A claim as the worker makes it: one queued contact dialing, its campaign marked changed. */
+  /** A claim as the worker makes it (apps/worker sql/claims.ts): one queued contact dialing, its campaign marked changed. */
   claim: (i: number): Step => async (w) => {
     const campaignId = w.campaigns[i]!;
     const [call] = await db.current.sql<{ id: string }[]>`select id from calls where campaign_id = ${campaignId} and status = 'queued' order by id limit 1`;
