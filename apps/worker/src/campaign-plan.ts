@@ -1,6 +1,7 @@
-// The worker's in-memory wake plan, keyed by campaign (issue 11): filled by one
-// full read at start-up (and on `reload`, an unreadable NOTIFY, a reconnect),
-// then kept current campaign by campaign — a hint that names a campaign
+// The worker's in-memory wake plan, keyed by campaign (issue 11): the plan copy
+// shared with the API (packages/db plan-copy.ts: rows, totals, watermark) plus
+// the worker's claim deferrals. Filled by one full read at start-up (and on
+// `reload`, an unreadable NOTIFY, a reconnect), then kept current campaign by campaign — a hint that names a campaign
 // replaces that campaign's entry with a fresh read of it alone, and every read,
 // whole or partial, brings the account-wide totals (calls in flight, earliest
 // result deadline, earliest direct call).
@@ -12,92 +13,25 @@
 // campaign_changed hint or a full resync clears it. The latest refusal wins.
 // A refresh of X, or a full read for want of trust (after sleeping), keeps it.
 //
-// Memory (issue 11): one small entry per active campaign with work, no contact
-// data — ~180 bytes each (windows and common pending lists are shared, plan-row.ts),
-// so 100,000 campaigns hold ~18 MB. Every read is given `held`: a campaign read
-// unchanged comes back as the row already here, so a whole read at scale leaves
-// little garbage behind, and the map is upserted in place (rebuilt only when
-// some campaign left).
-//
-// Catching up (plan change marks, packages/db plan-changes.ts): the plan keeps
-// the watermark of its last whole read or catch-up. After a stretch without
+// Catching up (plan change marks, packages/db plan-changes.ts, plan-copy.ts): the
+// plan keeps the watermark of its last whole read or catch-up. After a stretch without
 // LISTEN (asleep), the worker reads the campaigns marked since that watermark
 // and refreshes only them — `catchUp` — instead of reading the whole plan again;
 // a plan with no watermark (never read, or forgotten) can only be read whole,
-// and one whose last whole read is older than WHOLE_READ_MAX_AGE_MS is read
-// whole again at its next catch-up: a bound on what a write that left no mark
+// and one whose last whole read is older than WHOLE_READ_MAX_AGE_MS (plan-copy.ts)
+// is read whole again at its next catch-up: a bound on what a write that left no mark
 // (an operator's hand-made SQL) can hide.
 //
 // Invariants: a campaign asked for in a refresh and not returned leaves the plan
-// (no queued work, nothing in flight, or not active); after a whole read the plan
-// holds exactly the campaigns read.
-import type { CampaignPlanRow, PlanSnapshot, PlanTotals } from '@wakeplan/db';
+// (no queued work, nothing in flight, or not active); memory holds one small
+// entry per active campaign with work (no contact data, ~180 bytes: plan-copy.ts),
+// so 100,000 campaigns fit in ~18 MB.
+import { PlanCopy, type CampaignPlanRow, type PlanSnapshot } from '@wakeplan/db';
 
-/** A catch-up after this long since the last whole read reads the whole plan instead. */
-export const WHOLE_READ_MAX_AGE_MS = 6 * 3_600_000;
+export { WHOLE_READ_MAX_AGE_MS } from '@wakeplan/db';
 
-export class CampaignPlan {
-  private readonly rows = new Map<string, CampaignPlanRow>();
+export class CampaignPlan extends PlanCopy {
   private readonly deferrals = new Map<string, Date>();
-  private totals: PlanTotals | null = null;
-  private mark: string | null = null;
-  private wholeReadAt = 0;
-
-  /** False until the first full read, and again after `forget`. */
-  get loaded(): boolean {
-    return this.totals !== null;
-  }
-
-  /** The watermark of the last whole read or catch-up; null when only a whole read will do (never read, forgotten, or its whole read is too old at `now`). */
-  watermarkAt(now: Date): string | null {
-    if (!this.totals || now.getTime() - this.wholeReadAt >= WHOLE_READ_MAX_AGE_MS) return null;
-    return this.mark;
-  }
-
-  get size(): number {
-    return this.rows.size;
-  }
-
-  /** The row held for a campaign (undeferred): a read hands an equal row back as this object (plan-snapshot.ts `known`). */
-  readonly held = (id: string): CampaignPlanRow | undefined => this.rows.get(id);
-
-  /**
-   * A full read: the plan becomes exactly the snapshot (deferrals are kept: they
-   * are not in the database); `watermark` was taken before the read, at `at`.
-   */
-  replaceAll(snapshot: PlanSnapshot, watermark: string, at: Date): void {
-    this.wholeReadAt = at.getTime();
-    // Upsert first: a campaign already known keeps its slot (no table rebuilt);
-    // the size then tells whether some campaign left, and only then is it rebuilt.
-    const fresh = snapshot.campaigns;
-    const put = (row: CampaignPlanRow) => this.rows.set(row.id, row);
-    fresh.forEach(put); // forEach: no iterator result per row
-    if (this.rows.size !== fresh.length) {
-      this.rows.clear();
-      fresh.forEach(put);
-    }
-    this.totals = totalsOf(snapshot);
-    this.mark = watermark;
-  }
-
-  /** A catch-up: `ids` (every campaign marked since the watermark, and any hinted) read again; the new watermark kept. */
-  catchUp(ids: Iterable<string>, partial: PlanSnapshot, watermark: string): void {
-    this.refresh(ids, partial);
-    this.mark = watermark;
-  }
-
-  /** A partial read of `ids`: each is replaced by what the read returned, or removed. */
-  refresh(ids: Iterable<string>, partial: PlanSnapshot): void {
-    for (const id of ids) this.rows.delete(id);
-    for (const row of partial.campaigns) this.rows.set(row.id, row);
-    this.totals = totalsOf(partial);
-  }
-
-  /** Nothing in the plan can be trusted any more (a failed pass): the next round reads it whole. */
-  forget(): void {
-    this.totals = null;
-    this.mark = null;
-  }
 
   deferCampaign(id: string, until: Date): void {
     this.deferrals.set(id, until);
@@ -117,7 +51,7 @@ export class CampaignPlan {
    * a refresh just read) — with deferrals still ahead applied, those passed dropped.
    */
   snapshot(now: Date, only?: Iterable<string>): PlanSnapshot {
-    if (!this.totals) throw new Error('the campaign plan has not been read yet');
+    const totals = this.totals;
     for (const [id, until] of this.deferrals) if (until <= now) this.deferrals.delete(id);
     const campaigns: CampaignPlanRow[] = [];
     const add = (row: CampaignPlanRow) => {
@@ -126,19 +60,12 @@ export class CampaignPlan {
     };
     if (only) {
       for (const id of only) {
-        const row = this.rows.get(id);
+        const row = this.get(id);
         if (row) add(row);
       }
-    } else this.rows.forEach(add); // no iterator result per row: 100,000 of them
-    return { ...this.totals, campaigns };
+    } else this.forEachCampaign(add);
+    return { ...totals, campaigns };
   }
-}
-
-function totalsOf(s: PlanTotals): PlanTotals {
-  return {
-    directEarliestDueAt: s.directEarliestDueAt, inFlightTotal: s.inFlightTotal,
-    earliestResultDeadline: s.earliestResultDeadline, earliestResendAt: s.earliestResendAt,
-  };
 }
 
 function deferred(row: CampaignPlanRow, until: Date): CampaignPlanRow {

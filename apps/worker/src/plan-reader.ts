@@ -1,4 +1,5 @@
-// Reading the plan into the worker's memory (campaign-plan.ts) and what a plan
+// Reading the plan into the worker's memory (campaign-plan.ts, on the plan copy
+// shared with the API: packages/db plan-copy.ts) and what a plan
 // obliges the worker to do at once: the whole plan (start-up, resync, a
 // reconnect), a catch-up after a stretch without LISTEN (the campaigns marked
 // changed since the plan's watermark, plus any hinted: packages/db
@@ -10,7 +11,7 @@
 // expired). Every read, whole or partial, also reads the earliest pending
 // webhook delivery, one separate input folded into the next wake
 // (webhook-wake.ts). Says what changed, so the caller reads again before resting.
-import { readCampaignPlans, readEarliestPendingDelivery, readPlanChanges, readPlanSnapshot, readPlanWatermark, type Sql } from '@wakeplan/db';
+import { catchUpPlan, readCampaignPlans, readEarliestPendingDelivery, readWholePlan, type Sql } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
 import type { CampaignPlan } from './campaign-plan.ts';
 import type { WorkerCounters } from './counters.ts';
@@ -60,13 +61,10 @@ export async function readPlanAndExpire(
 ): Promise<PlanRead> {
   const since = refresh === 'catch-up' ? plan.watermarkAt(d.clock.now()) : null;
   if (refresh === 'all' || (refresh === 'catch-up' && since === null)) {
-    const watermark = await readPlanWatermark(sql);
-    plan.replaceAll(await readPlanSnapshot(sql, { known: plan.held }), watermark, d.clock.now());
+    await readWholePlan(sql, plan, d.clock.now());
     d.counters.planReads++;
   } else if (refresh === 'catch-up') {
-    const changes = await readPlanChanges(sql, since!);
-    const ids = new Set([...(o.hinted ?? []), ...changes.campaignIds]);
-    plan.catchUp(ids, await readCampaignPlans(sql, [...ids], { known: plan.held }), changes.watermark);
+    await catchUpPlan(sql, plan, since!, o.hinted);
     d.counters.catchUps++;
   } else if (refresh !== null) {
     plan.refresh(refresh, await readCampaignPlans(sql, [...refresh], { known: plan.held }));

@@ -29,7 +29,7 @@ import type { WorkerStateName } from './sql/worker-state.ts';
 import type { WakeLedger } from './wake-ledger.ts';
 import { WorkerConnections } from './worker-connections.ts';
 import type { WorkerMetrics } from './worker-metrics.ts';
-import { publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
+import { publishRest, restNeedsPublishing, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
 
 interface WorkerSettings extends DispatchSettings {
   shutdownGraceS: number;
@@ -65,6 +65,7 @@ export class Worker {
   private backoffUntil = 0;
   private errorStreak = 0;
   private lastRestLine = '';
+  private lastPublished: { state: WorkerStateName; at: Date } | null = null;
   private readonly startedAt: Date;
 
   constructor(private readonly deps: WorkerDeps) {
@@ -231,8 +232,13 @@ export class Worker {
     }
     const unrecorded = await this.deps.ledger?.wakeEnded(sql, now, this.counters);
     if (unrecorded) this.deps.logger.warn({ err: unrecorded }, 'could not write the activity ledger; kept for the next wake');
-    await publishRest(sql, now, this.report(decision.state, wake)).catch((error: unknown) =>
-      this.deps.logger.warn({ err: error }, 'could not publish worker state'));
+    if (restNeedsPublishing(this.lastPublished, decision.state, now)) {
+      const published = await publishRest(sql, now, this.report(decision.state, wake)).then(() => true, (error: unknown) => {
+        this.deps.logger.warn({ err: error }, 'could not publish worker state');
+        return false;
+      });
+      if (published) this.lastPublished = { state: decision.state, at: now };
+    }
     if (decision.state === 'asleep') await this.connections.close();
     if (this.stopping) return; // stop() came during the writes above: it owns the state now, and no timer may outlive it
     this.stateName = decision.state;

@@ -23,8 +23,8 @@ describe('CampaignPlan.replaceAll', () => {
     const b2 = row('b', 1);
     plan.replaceAll(snapshot([b2, row('c')]), '0', NOW);
     expect(ids(plan)).toEqual(['b', 'c']);
-    expect(plan.held('b')).toBe(b2);
-    expect(plan.held('a')).toBeUndefined();
+    expect(plan.get('b')).toBe(b2);
+    expect(plan.get('a')).toBeUndefined();
     plan.replaceAll(snapshot([row('c')]), '0', NOW);
     expect(ids(plan)).toEqual(['c']);
     plan.replaceAll(snapshot([]), '0', NOW);
