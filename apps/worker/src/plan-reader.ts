@@ -9,8 +9,8 @@
 // plan can reveal — calls past their result deadline (→ unknown → retry
 // policy) and campaigns whose window has ended for good (→ queued contacts
 // expired). Every read, whole or partial, also reads the earliest pending
-// webhook delivery, one separate input folded into the next wake
-// (webhook-wake.ts). Says what changed, so the caller reads again before resting.
+// webhook delivery (among the plan's totals, or alone when no plan is read), one
+// separate input folded into the next wake (webhook-wake.ts). Says what changed, so the caller reads again before resting.
 import { catchUpPlan, readCampaignPlans, readEarliestPendingDelivery, readWholePlan, type Sql } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
 import type { CampaignPlan } from './campaign-plan.ts';
@@ -70,7 +70,9 @@ export async function readPlanAndExpire(
     plan.refresh(refresh, await readCampaignPlans(sql, [...refresh], { known: plan.held }));
     d.counters.campaignRefreshes++;
   }
-  if (refresh !== null || o.readDeliveries) deliveries.earliestAt = await readEarliestPendingDelivery(sql);
+  // Every plan read brings the earliest pending delivery among its totals; only a round that read no plan asks for it alone.
+  if (refresh !== null) deliveries.earliestAt = plan.totals.earliestDeliveryAt;
+  else if (o.readDeliveries) deliveries.earliestAt = await readEarliestPendingDelivery(sql);
   const now = d.clock.now();
   const evaluated = o.evaluateOnly
     ? evaluatePlan(plan.snapshot(now, o.evaluateOnly), now, d.accountCap, false)

@@ -50,7 +50,7 @@ describe('CampaignPlan', () => {
     id, window, recipientHours: null, maxConcurrentCalls: 1, callsPerMinute: null, lastDialAt: null, inFlight: 0,
     pending: [{ timezone: null, earliestDueAt: due }],
   });
-  const totals = { directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null };
+  const totals = { directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null, earliestDeliveryAt: null };
 
   it('replaces refreshed campaigns, drops those the refresh did not return, keeps the others', () => {
     const plan = new CampaignPlan();

@@ -17,7 +17,7 @@ function campaign(fields: Partial<CampaignPlanRow> = {}): CampaignPlanRow {
     pending: [{ timezone: null, earliestDueAt: new Date(0) }], ...fields };
 }
 function snapshot(fields: Partial<PlanSnapshot> = {}): PlanSnapshot {
-  return { campaigns: [campaign()], directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null, ...fields };
+  return { campaigns: [campaign()], directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null, earliestDeliveryAt: null, ...fields };
 }
 
 describe('evaluatePlan', () => {

@@ -73,12 +73,17 @@ async function enqueue(tx: Queryable, types: WebhookEventType[], key: string, at
  * its time, nothing more.
  */
 export async function readEarliestPendingDelivery(sql: Queryable): Promise<Date | null> {
-  const [row] = await sql<{ at: Date | null }[]>`
-    select min(greatest(d.next_attempt_at, coalesce(d.lease_until, d.next_attempt_at), coalesce(s.retry_at, d.next_attempt_at))) as at
+  const [row] = await sql<{ at: Date | null }[]>`select ${earliestPendingDeliveryQuery(sql)} as at`;
+  return row?.at ?? null;
+}
+
+/** The same instant as a scalar subquery, for a statement that reads it beside other things (the plan's totals). */
+export function earliestPendingDeliveryQuery(sql: Queryable) {
+  return sql`(
+    select min(greatest(d.next_attempt_at, coalesce(d.lease_until, d.next_attempt_at), coalesce(s.retry_at, d.next_attempt_at)))
     from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id
     where d.status = 'pending'
       and not exists (select 1 from webhook_deliveries e
                       where e.subscription_id = d.subscription_id and e.ordering_key = d.ordering_key
-                        and e.status = 'pending' and e.id < d.id)`;
-  return row?.at ?? null;
+                        and e.status = 'pending' and e.id < d.id))`;
 }

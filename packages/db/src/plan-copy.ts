@@ -129,6 +129,6 @@ export async function catchUpPlan(sql: Queryable, copy: PlanCopy, since: string,
 function totalsOf(s: PlanTotals): PlanTotals {
   return {
     directEarliestDueAt: s.directEarliestDueAt, inFlightTotal: s.inFlightTotal,
-    earliestResultDeadline: s.earliestResultDeadline, earliestResendAt: s.earliestResendAt,
+    earliestResultDeadline: s.earliestResultDeadline, earliestResendAt: s.earliestResendAt, earliestDeliveryAt: s.earliestDeliveryAt,
   };
 }

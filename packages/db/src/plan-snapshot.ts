@@ -33,6 +33,7 @@
 // asked for but not returned has nothing for the plan (not active, or no queued
 // work and nothing in flight).
 import type { Queryable } from './client.ts';
+import { earliestPendingDeliveryQuery } from './outbox.ts';
 import { toCampaignPlanRow, type PlanCampaignColumns } from './plan-row.ts';
 import type { CallingWindow, RecipientHours } from '@wakeplan/schedule-core';
 
@@ -58,6 +59,8 @@ export interface PlanTotals {
   earliestResultDeadline: Date | null;
   /** The earliest next send of an unconfirmed dial request (the worker's re-sends). */
   earliestResendAt: Date | null;
+  /** The earliest instant a pending webhook delivery may be sent (outbox.ts): read with the plan, so a round needs no statement of its own for it. */
+  earliestDeliveryAt: Date | null;
 }
 
 export interface PlanSnapshot extends PlanTotals {
@@ -127,11 +130,12 @@ async function readPlan(sql: Queryable, ids: readonly string[] | null, { known }
       (select min(result_deadline) from calls where status in ('dialing', 'in_progress')) as earliest_result_deadline,
       (select min(a.next_send_at) from call_attempts a join calls c on c.id = a.call_id and c.attempt = a.attempt
         where a.next_send_at is not null and c.status = 'dialing') as earliest_resend_at,
+      ${earliestPendingDeliveryQuery(sql)} as earliest_delivery_at,
       null::text as calling_window, null::text as recipient_calling_hours, null::int as max_concurrent_calls,
       null::int as calls_per_minute, null::timestamptz as last_dial_at, null::int as in_flight,
       null::timestamptz as earliest_due_at, null::json as zone_groups, null::timestamptz as unzoned_due_at
     union all
-    (select k.id, null, null, null, null,
+    (select k.id, null, null, null, null, null,
       concat_ws(' ', k.first_call_time, k.last_call_time, k.days_of_week::text,
         coalesce(to_char(k.start_date, 'YYYY-MM-DD'), '-'), coalesce(to_char(k.end_date, 'YYYY-MM-DD'), '-'),
         case when cardinality(k.blackout_dates) = 0 then '-'
@@ -189,6 +193,7 @@ interface TotalsColumns {
   in_flight_total: number;
   earliest_result_deadline: Date | null;
   earliest_resend_at: Date | null;
+  earliest_delivery_at: Date | null;
 }
 
 function totalsOf(r: TotalsColumns): PlanTotals {
@@ -197,5 +202,6 @@ function totalsOf(r: TotalsColumns): PlanTotals {
     inFlightTotal: r.in_flight_total,
     earliestResultDeadline: r.earliest_result_deadline,
     earliestResendAt: r.earliest_resend_at,
+    earliestDeliveryAt: r.earliest_delivery_at,
   };
 }

@@ -17,7 +17,7 @@ async function call(fields: Record<string, unknown>): Promise<void> {
 describe('readPlanSnapshot', () => {
   it('is empty on an empty database', async () => {
     expect(await readPlanSnapshot(db.current.sql)).toEqual({
-      campaigns: [], directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null,
+      campaigns: [], directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null, earliestDeliveryAt: null,
     });
   });
 

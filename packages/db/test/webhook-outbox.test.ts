@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignedBody, WEBHOOK_EVENT_TYPES, type WebhookEventBody } from '@wakeplan/contract';
 import {
-  applyProviderEvent, applyProviderEventInTransaction, deliverDueWebhooks, httpWebhookSender, readEarliestPendingDelivery,
+  applyProviderEvent, applyProviderEventInTransaction, deliverDueWebhooks, httpWebhookSender, readCampaignPlans, readEarliestPendingDelivery,
+  readPlanSnapshot,
 } from '../src/index.ts';
 import { insertCampaign, insertContacts, markDialing, OPEN, useTestDatabase } from '../src/testing/index.ts';
 
@@ -192,6 +193,9 @@ describe('delivery', () => {
     clockNow = new Date(OPEN.getTime() + 10_000);
     await outcome(calls[1]!, 'completed'); // a new event while the receiver is backed off
     expect(await readEarliestPendingDelivery(db.current.sql)).toEqual(new Date(OPEN.getTime() + 30_000));
+    // The plan's reads bring the same instant among their totals (the worker reads no statement of its own for it).
+    expect((await readPlanSnapshot(db.current.sql)).earliestDeliveryAt).toEqual(new Date(OPEN.getTime() + 30_000));
+    expect((await readCampaignPlans(db.current.sql, [])).earliestDeliveryAt).toEqual(new Date(OPEN.getTime() + 30_000));
     expect((await deliver()).attempted).toBe(0); // not before the receiver's retry time
     clockNow = new Date(OPEN.getTime() + 30_000);
     await deliver();

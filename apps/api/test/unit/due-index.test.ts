@@ -18,7 +18,7 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const ZONES = ['America/New_York', 'UTC', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Europe/Dublin'];
 const TIMES = ['00:00', '06:30', '09:00', '12:00', '17:00', '22:00', '23:30'];
-const TOTALS: PlanTotals = { directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null };
+const TOTALS: PlanTotals = { directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null, earliestDeliveryAt: null };
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);

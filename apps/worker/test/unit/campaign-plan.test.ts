@@ -12,7 +12,7 @@ const row = (id: string, inFlight = 0): CampaignPlanRow => ({
   pending: [{ timezone: null, earliestDueAt: new Date(0) }],
 });
 const snapshot = (campaigns: CampaignPlanRow[]): PlanSnapshot => ({
-  campaigns, directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null,
+  campaigns, directEarliestDueAt: null, inFlightTotal: 0, earliestResultDeadline: null, earliestResendAt: null, earliestDeliveryAt: null,
 });
 const ids = (plan: CampaignPlan) => plan.snapshot(NOW).campaigns.map((c) => c.id).sort();
 
