@@ -42,6 +42,7 @@ import { healthRoutes } from './routes/health.ts';
 import { providerEventsRoutes } from './routes/provider-events.ts';
 import { schedulerRoutes } from './routes/scheduler.ts';
 import { statusPageRoutes } from './routes/status-page.ts';
+import { PlanFollower } from './scheduler/plan-follower.ts';
 import { createStatusService } from './scheduler/status-service.ts';
 import { createPlanWriter } from './plan-writer.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -81,12 +82,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerRateLimit(app, config.rateLimitPerMinute, tokens);
   installAuth(app, { tokens, activity, now });
 
-  const status = createStatusService({ sql, workerBaseUrl: config.workerBaseUrl, activity });
+  const plan = new PlanFollower(sql, { logger });
+  const status = createStatusService({ sql, plan, workerBaseUrl: config.workerBaseUrl, activity });
   const webhooks = deps.webhooks ?? createWebhookKicker({ sql, logger, now });
   const planWriter = createPlanWriter({
     sql, logger, doorbellUrl: config.workerWakeUrl, wakeToken: config.wakeToken,
     onCommitted: (kind) => {
-      status.invalidate();
+      status.invalidate(); // and the plan copy catches up at the next status or preview
       // an outcome or a lifecycle change may have enqueued webhook events: send them while the database is awake
       if (kind === 'call_finished' || kind === 'campaign_changed') webhooks.kick();
     },
@@ -99,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     settings: { suspendMinutes: config.neonSuspendMinutes, cuHourPrice: config.neonCuHourPrice, computeUnits: config.neonComputeUnits },
   });
   await registerOpenApi(app, { serverUrl: config.publicUrl ?? `http://127.0.0.1:${config.port}` });
-  const routeDeps: RouteDeps = { sql, config, now, planWriter, status };
+  const routeDeps: RouteDeps = { sql, config, now, planWriter, status, plan };
 
   await app.register(healthRoutes);
   await app.register(metricsRoutes, { metrics, token: config.metricsToken });

@@ -7,6 +7,7 @@ import type { ApiConfig } from './config.ts';
 import type { ApiMetrics } from './metrics/api-metrics.ts';
 import type { PlanWriter } from './plan-writer.ts';
 import type { WebhookKicker } from './webhooks/webhook-sender.ts';
+import type { PlanFollower } from './scheduler/plan-follower.ts';
 import type { StatusService } from './scheduler/status-service.ts';
 
 export interface AppDeps {
@@ -30,4 +31,6 @@ export interface RouteDeps {
   now: () => Date;
   planWriter: PlanWriter;
   status: StatusService;
+  /** The API's kept copy of the plan (the status and the plan preview read it). */
+  plan: PlanFollower;
 }

@@ -1,6 +1,6 @@
 // Scheduler routes: the status (next wake computed from the plan, worker state
-// live from /health, else as published with its age, else unknown; cached a few
-// seconds, dropped by writes), reload, and the plan preview.
+// live from /health, else as published with its age, else unknown; cached half
+// a second, dropped by writes), reload, and the plan preview.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AUTH, campaignBody, json, phoneNumber, T0, useTestApi } from './helpers.ts';
 
@@ -108,7 +108,7 @@ describe('GET /api/scheduler/status', () => {
     expect(await status()).toMatchObject({ workerState: 'asleep', workerStateSource: 'published', workerStateAgeSeconds: 130 });
   });
 
-  it('is cached for a few seconds, and a write through the API refreshes it', async () => {
+  it('is cached briefly, and a write through the API refreshes it', async () => {
     api.clock.set(T0);
     const before = await status();
     await db.current.sql`insert into calls (phone, agent_id, created_at, updated_at) values (${phoneNumber(5)}, 'a', ${T0}, ${T0})`;

@@ -1,6 +1,7 @@
-// The worker's in-memory wake plan, keyed by campaign (issue 11): filled by one
-// full read at start-up (and on `reload`, an unreadable NOTIFY, a reconnect),
-// then kept current campaign by campaign — a hint that names a campaign
+// The worker's in-memory wake plan, keyed by campaign (issue 11): the plan copy
+// shared with the API (packages/db plan-copy.ts: rows, totals, watermark) plus
+// the worker's claim deferrals. Filled by one full read at start-up (and on
+// `reload`, an unreadable NOTIFY, a reconnect), then kept current campaign by campaign — a hint that names a campaign
 // replaces that campaign's entry with a fresh read of it alone, and every read,
 // whole or partial, brings the account-wide totals (calls in flight, earliest
 // result deadline, earliest direct call).
@@ -12,44 +13,25 @@
 // campaign_changed hint or a full resync clears it. The latest refusal wins.
 // A refresh of X, or a full read for want of trust (after sleeping), keeps it.
 //
+// Catching up (plan change marks, packages/db plan-changes.ts, plan-copy.ts): the
+// plan keeps the watermark of its last whole read or catch-up. After a stretch without
+// LISTEN (asleep), the worker reads the campaigns marked since that watermark
+// and refreshes only them — `catchUp` — instead of reading the whole plan again;
+// a plan with no watermark (never read, or forgotten) can only be read whole,
+// and one whose last whole read is older than WHOLE_READ_MAX_AGE_MS (plan-copy.ts)
+// is read whole again at its next catch-up: a bound on what a write that left no mark
+// (an operator's hand-made SQL) can hide.
+//
 // Invariants: a campaign asked for in a refresh and not returned leaves the plan
 // (no queued work, nothing in flight, or not active); memory holds one small
 // entry per active campaign with work (no contact data), so 100,000 campaigns
 // fit in tens of MB.
-import type { CampaignPlanRow, PlanSnapshot, PlanTotals } from '@wakeplan/db';
+import { PlanCopy, type CampaignPlanRow, type PlanSnapshot } from '@wakeplan/db';
 
-export class CampaignPlan {
-  private readonly rows = new Map<string, CampaignPlanRow>();
+export { WHOLE_READ_MAX_AGE_MS } from '@wakeplan/db';
+
+export class CampaignPlan extends PlanCopy {
   private readonly deferrals = new Map<string, Date>();
-  private totals: PlanTotals | null = null;
-
-  /** False until the first full read, and again after `forget`. */
-  get loaded(): boolean {
-    return this.totals !== null;
-  }
-
-  get size(): number {
-    return this.rows.size;
-  }
-
-  /** A full read: the plan becomes exactly the snapshot (deferrals are kept: they are not in the database). */
-  replaceAll(snapshot: PlanSnapshot): void {
-    this.rows.clear();
-    for (const row of snapshot.campaigns) this.rows.set(row.id, row);
-    this.totals = totalsOf(snapshot);
-  }
-
-  /** A partial read of `ids`: each is replaced by what the read returned, or removed. */
-  refresh(ids: Iterable<string>, partial: PlanSnapshot): void {
-    for (const id of ids) this.rows.delete(id);
-    for (const row of partial.campaigns) this.rows.set(row.id, row);
-    this.totals = totalsOf(partial);
-  }
-
-  /** Nothing in the plan can be trusted any more (a failed pass): the next round reads it whole. */
-  forget(): void {
-    this.totals = null;
-  }
 
   deferCampaign(id: string, until: Date): void {
     this.deferrals.set(id, until);
@@ -69,23 +51,16 @@ export class CampaignPlan {
    * a refresh just read) — with deferrals still ahead applied, those passed dropped.
    */
   snapshot(now: Date, only?: Iterable<string>): PlanSnapshot {
-    if (!this.totals) throw new Error('the campaign plan has not been read yet');
+    const totals = this.totals;
     for (const [id, until] of this.deferrals) if (until <= now) this.deferrals.delete(id);
     const campaigns: CampaignPlanRow[] = [];
-    const rows = only ? [...only].map((id) => this.rows.get(id)).filter((r) => r !== undefined) : this.rows.values();
+    const rows = only ? [...only].map((id) => this.get(id)).filter((r) => r !== undefined) : this.campaigns();
     for (const row of rows) {
       const until = this.deferrals.get(row.id);
       campaigns.push(until ? deferred(row, until) : row);
     }
-    return { ...this.totals, campaigns };
+    return { ...totals, campaigns };
   }
-}
-
-function totalsOf(s: PlanTotals): PlanTotals {
-  return {
-    directEarliestDueAt: s.directEarliestDueAt, inFlightTotal: s.inFlightTotal,
-    earliestResultDeadline: s.earliestResultDeadline, earliestResendAt: s.earliestResendAt,
-  };
 }
 
 function deferred(row: CampaignPlanRow, until: Date): CampaignPlanRow {

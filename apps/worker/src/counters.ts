@@ -1,7 +1,7 @@
 // What the worker counts about itself, reported by GET /health and published to
 // worker_state. Kept in memory only.
 const COUNTER_NAMES = [
-  'wakes', 'planReads', 'campaignRefreshes', 'claims', 'dialed', 'confirmed', 'rejected', 'unconfirmed', 'refused', 'resent', 'closedUnsent', 'deadlinesExpired',
+  'wakes', 'planReads', 'catchUps', 'campaignRefreshes', 'claims', 'dialed', 'confirmed', 'rejected', 'unconfirmed', 'refused', 'resent', 'closedUnsent', 'deadlinesExpired',
   'contactsExpired', 'webhooksSent', 'webhooksDelivered', 'notifications', 'doorbells', 'resyncs', 'listenerLost', 'refusedWakes', 'errors',
 ] as const;
 

@@ -7,7 +7,10 @@
 //                  so a burst of rings coalesces. The ring names the API requests
 //                  whose writes it announces (X-Request-Id, body `request_ids`):
 //                  they are logged with the ring and handed to the wake they cause,
-//                  whose "woke" line names them too.
+//                  whose "woke" line names them too. A ring whose reason is
+//                  `reload` (POST /api/scheduler/reload, `wakeplan notify --ring`
+//                  of a reload) asks for a full resync: the NOTIFY it follows
+//                  goes unheard by a sleeping worker.
 // Bound to `::` (IPv6-only private networks reach it; dual-stack also takes
 // IPv4), falling back to 0.0.0.0 where the host has no IPv6.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,8 +19,8 @@ import { createBearerMatcher, REQUEST_ID_HEADER, saneRequestId, type BearerMatch
 import type { Logger } from '@wakeplan/runtime';
 
 export interface DoorbellTarget {
-  /** `requestIds`: the API requests whose writes rang, oldest first (empty when unknown). */
-  wake(requestIds: string[]): void;
+  /** `requestIds`: the API requests whose writes rang, oldest first (empty when unknown); `reload`: a ring asked for a full resync. */
+  wake(requestIds: string[], reload: boolean): void;
   health(): object;
 }
 
@@ -39,6 +42,7 @@ export class DoorbellServer {
   private rungBeforeAttach = false;
   private wakeQueued = false;
   private pendingRequestIds: string[] = [];
+  private pendingReload = false;
   private readonly server: Server;
   private readonly authorised: BearerMatcher;
 
@@ -63,7 +67,7 @@ export class DoorbellServer {
   /** Hands the doorbell to the worker; a ring that came before is passed on. */
   attach(target: DoorbellTarget): void {
     this.target = target;
-    if (this.rungBeforeAttach) target.wake(this.takeRequestIds());
+    if (this.rungBeforeAttach) target.wake(this.takeRequestIds(), this.takeReload());
   }
 
   async close(): Promise<void> {
@@ -104,7 +108,7 @@ export class DoorbellServer {
       void readRing(req).then((ring) => {
         const requestIds = ring.requestIds.length > 0 ? ring.requestIds : [saneRequestId(req.headers[REQUEST_ID_HEADER])].filter((id) => id !== null);
         this.options.logger?.info({ reason: ring.reason, requestIds }, 'doorbell rung');
-        this.ring(requestIds);
+        this.ring(requestIds, ring.reason === 'reload');
         send(res, 202, { accepted: true });
       });
       return;
@@ -113,8 +117,9 @@ export class DoorbellServer {
     send(res, 404, { error: 'not found' });
   }
 
-  private ring(requestIds: string[]): void {
+  private ring(requestIds: string[], reload: boolean): void {
     this.pendingRequestIds = [...this.pendingRequestIds, ...requestIds].slice(-MAX_PENDING_REQUEST_IDS);
+    this.pendingReload ||= reload;
     if (!this.target) {
       this.rungBeforeAttach = true;
       return;
@@ -123,8 +128,14 @@ export class DoorbellServer {
     this.wakeQueued = true;
     setImmediate(() => {
       this.wakeQueued = false;
-      this.target?.wake(this.takeRequestIds());
+      this.target?.wake(this.takeRequestIds(), this.takeReload());
     });
+  }
+
+  private takeReload(): boolean {
+    const reload = this.pendingReload;
+    this.pendingReload = false;
+    return reload;
   }
 
   private takeRequestIds(): string[] {

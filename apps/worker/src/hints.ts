@@ -22,7 +22,7 @@ export interface TakenHints {
   seq: number;
   fullResync: boolean;
   resendUnconfirmed: boolean;
-  /** The whole plan, unless LISTEN was open throughout (then every change came as a hint naming it). */
+  /** Catch up on every campaign marked changed (the whole plan if never read), unless LISTEN was open throughout (then every change came as a hint naming it). */
   readPlan: boolean;
   direct: boolean;
   /** Campaigns to read again (only those). */

@@ -1,8 +1,9 @@
 // One round of a dispatching pass (DESIGN.md §3): fold in the hints taken,
 // record what the dialer answered, bring the in-memory plan up to date — the
-// whole plan when it cannot be trusted (start-up, resync, a LISTEN that was not
-// open throughout, overdue calls just expired), else only the campaigns hints,
-// answers or the last round's claims named — expire what it says is over,
+// whole plan when it cannot be trusted (start-up, resync, a lost LISTEN), a
+// catch-up on the campaigns marked changed since its watermark when LISTEN was
+// not open throughout (after sleeping) or overdue calls were just expired, else
+// only the campaigns hints, answers or the last round's claims named — expire what it says is over,
 // re-send unconfirmed claims that are due (all of them at start-up), then claim
 // and dial what is due. The Worker runs rounds until one makes no progress and
 // no hint has arrived since its last round began.
@@ -51,8 +52,8 @@ export function newKnownPlan(): KnownPlan {
 /** What one pass carries from round to round. */
 export interface PassProgress {
   progress: boolean;
-  /** Read the whole plan next round. */
-  readAll: boolean;
+  /** Catch up on every campaign marked changed next round (overdue calls were settled: their campaigns are marked). */
+  catchUp: boolean;
   /** Read the account-wide totals next round (direct calls were claimed, re-sends handled). */
   refreshTotals: boolean;
   /** The last round evaluated only what it refreshed: evaluate the whole plan before resting. */
@@ -72,10 +73,12 @@ export interface RoundDeps {
   accountCap: number;
   stopping: () => boolean;
   webhookSender: WebhookSender;
+  /** Catch up on change marks after a stretch without LISTEN (the wake plan); false: read the whole plan (the polling baselines). */
+  catchUp: boolean;
 }
 
 export function newPassProgress(): PassProgress {
-  return { progress: false, readAll: false, refreshTotals: false, evaluateAll: false, readDeliveries: false, dialed: 0, skip: new Set(), skipDirect: false };
+  return { progress: false, catchUp: false, refreshTotals: false, evaluateAll: false, readDeliveries: false, dialed: 0, skip: new Set(), skipDirect: false };
 }
 
 /** `trusted`: LISTEN was open throughout since the plan was read, so every change reached it as a hint. */
@@ -97,14 +100,19 @@ export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: P
   for (const id of answers.campaignIds) plan.stale.add(id);
   p.refreshTotals ||= answers.changed > 0; // next send times (the earliest re-send), direct calls
   p.evaluateAll ||= roomFreed; // campaigns left due for want of room: claim them now
-  const readAll = work.fullResync || p.readAll || !plan.campaigns.loaded || (work.readPlan && !trusted);
+  const readAll = work.fullResync || !plan.campaigns.loaded;
+  // Not listening throughout (asleep, or a mode that does not listen): changes may
+  // have come without a hint, but every one left a mark (packages/db plan-changes.ts).
+  const untrusted = work.readPlan && !trusted;
+  const catchUp = !readAll && (p.catchUp || untrusted) && d.catchUp;
+  const whole = readAll || (!catchUp && (p.catchUp || untrusted));
   const ids = new Set([...work.campaigns, ...plan.stale]);
-  const refresh = readAll ? 'all' : ids.size > 0 || work.direct || p.refreshTotals ? ids : null;
+  const refresh = whole ? 'all' : catchUp ? 'catch-up' : ids.size > 0 || work.direct || p.refreshTotals ? ids : null;
   // A round that only refreshes campaigns evaluates only them (due now or not);
-  // the whole plan is evaluated by a timer's round, and before the pass rests.
-  const partial = refresh !== 'all' && refresh !== null && !work.readPlan && !p.evaluateAll;
+  // the whole plan is evaluated by a timer's round, a catch-up, and before the pass rests.
+  const partial = refresh instanceof Set && !work.readPlan && !p.evaluateAll;
   p.progress = false;
-  p.readAll = false;
+  p.catchUp = false;
   p.refreshTotals = false;
   // A timer or doorbell reads the earliest delivery even when no campaign needs a read (a webhook retry's wake).
   const readDeliveries = p.readDeliveries || work.readPlan;
@@ -112,10 +120,10 @@ export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: P
   plan.stale = new Set();
   plan.readSeq = work.seq;
   const { evaluation, overdueExpired, expiredCampaignIds } = await readPlanAndExpire(
-    sql, plan.campaigns, plan.deliveries, refresh, d, { evaluateOnly: partial ? ids : undefined, readDeliveries });
+    sql, plan.campaigns, plan.deliveries, refresh, d, { evaluateOnly: partial ? ids : undefined, readDeliveries, hinted: ids });
   plan.evaluation = evaluation;
   p.evaluateAll = false;
-  p.readAll = overdueExpired;
+  p.catchUp = overdueExpired;
   for (const id of expiredCampaignIds) plan.stale.add(id);
   p.progress = overdueExpired || expiredCampaignIds.length > 0;
   // The earliest re-send is a plan total: due now by the last totals read (a timer may be what says so).

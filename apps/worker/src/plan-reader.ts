@@ -1,14 +1,17 @@
-// Reading the plan into the worker's memory (campaign-plan.ts) and what a plan
+// Reading the plan into the worker's memory (campaign-plan.ts, on the plan copy
+// shared with the API: packages/db plan-copy.ts) and what a plan
 // obliges the worker to do at once: the whole plan (start-up, resync, a
-// reconnect) or only the campaigns hints named (one statement, cost independent
-// of how many contacts are queued: packages/db plan-snapshot.ts); its
+// reconnect), a catch-up after a stretch without LISTEN (the campaigns marked
+// changed since the plan's watermark, plus any hinted: packages/db
+// plan-changes.ts), or only the campaigns hints named (one statement, cost
+// independent of how many contacts are queued: packages/db plan-snapshot.ts); its
 // evaluation at the clock's now; and the two kinds of giving up on time the
 // plan can reveal — calls past their result deadline (→ unknown → retry
 // policy) and campaigns whose window has ended for good (→ queued contacts
 // expired). Every read, whole or partial, also reads the earliest pending
 // webhook delivery, one separate input folded into the next wake
 // (webhook-wake.ts). Says what changed, so the caller reads again before resting.
-import { readCampaignPlans, readEarliestPendingDelivery, readPlanSnapshot, type Sql } from '@wakeplan/db';
+import { catchUpPlan, readCampaignPlans, readEarliestPendingDelivery, readWholePlan, type Sql } from '@wakeplan/db';
 import type { Clock, Logger } from '@wakeplan/runtime';
 import type { CampaignPlan } from './campaign-plan.ts';
 import type { WorkerCounters } from './counters.ts';
@@ -18,7 +21,7 @@ import { withEarliestDelivery } from './webhook-wake.ts';
 
 export interface PlanRead {
   evaluation: PlanEvaluation;
-  /** Overdue calls changed state: campaigns unknown to this read changed, read the whole plan again. */
+  /** Overdue calls changed state: campaigns unknown to this read changed (and were marked), catch up. */
   overdueExpired: boolean;
   /** Campaigns whose queued contacts were just expired: refresh them. */
   expiredCampaignIds: string[];
@@ -41,20 +44,28 @@ export interface ReadOptions {
   evaluateOnly?: Set<string>;
   /** Read the earliest pending delivery even when `refresh` is null (deliveries were just sent). */
   readDeliveries?: boolean;
+  /** With 'catch-up': campaigns hints named, read again whether marked or not. */
+  hinted?: Iterable<string>;
 }
 
 /**
- * `refresh`: 'all' for a full read, else the campaigns to read again (empty: the
- * totals only); null reads nothing. Whenever it reads (or `readDeliveries`),
+ * `refresh`: 'all' for a full read; 'catch-up' for the campaigns marked changed
+ * since the plan's watermark (a whole read when it has none, or its last whole
+ * read is too old: campaign-plan.ts) plus `hinted`;
+ * else the campaigns to read again (empty: the totals only); null reads nothing. Whenever it reads (or `readDeliveries`),
  * the earliest pending webhook delivery is read too and kept in `deliveries`;
  * every evaluation folds in what `deliveries` holds.
  */
 export async function readPlanAndExpire(
-  sql: Sql, plan: CampaignPlan, deliveries: KnownDeliveries, refresh: 'all' | Set<string> | null, d: ReadDeps, o: ReadOptions = {},
+  sql: Sql, plan: CampaignPlan, deliveries: KnownDeliveries, refresh: 'all' | 'catch-up' | Set<string> | null, d: ReadDeps, o: ReadOptions = {},
 ): Promise<PlanRead> {
-  if (refresh === 'all') {
-    plan.replaceAll(await readPlanSnapshot(sql));
+  const since = refresh === 'catch-up' ? plan.watermarkAt(d.clock.now()) : null;
+  if (refresh === 'all' || (refresh === 'catch-up' && since === null)) {
+    await readWholePlan(sql, plan, d.clock.now());
     d.counters.planReads++;
+  } else if (refresh === 'catch-up') {
+    await catchUpPlan(sql, plan, since!, o.hinted);
+    d.counters.catchUps++;
   } else if (refresh !== null) {
     plan.refresh(refresh, await readCampaignPlans(sql, [...refresh]));
     d.counters.campaignRefreshes++;

@@ -57,6 +57,7 @@ export class WorkerMetrics implements ConnectorObserver {
     });
     const counters = () => health()?.counters;
     mirrored(this.registry, 'wakeplan_worker_plan_reads_total', 'whole-plan reads', [], () => [[{}, counters()?.planReads ?? 0]]);
+    mirrored(this.registry, 'wakeplan_worker_catch_ups_total', 'reads of the campaigns changed since the last read (waking from sleep)', [], () => [[{}, counters()?.catchUps ?? 0]]);
     mirrored(this.registry, 'wakeplan_worker_campaign_refreshes_total', 'reads of only the campaigns hints or claims named', [], () => [[{}, counters()?.campaignRefreshes ?? 0]]);
     mirrored(this.registry, 'wakeplan_worker_claims_total', 'contacts and direct calls claimed for dialing', [], () => [[{}, counters()?.claims ?? 0]]);
     mirrored(this.registry, 'wakeplan_worker_dials_total', 'dial requests by result', ['result'], () => {

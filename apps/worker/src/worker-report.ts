@@ -1,6 +1,10 @@
 // How the worker describes itself: GET /health (from memory only, never the
 // database) and the row it publishes to worker_state (only while connected
-// anyway).
+// anyway). The row is the API's fallback when /health does not answer, so it
+// is written when the state changes, always before sleeping (it then holds the
+// next wake), and otherwise at most every REST_PUBLISH_EVERY_MS while the
+// worker keeps waiting between dials — not once per pass (issue 11: statements
+// per dialed call); its updated_at says how old it is.
 import type { WorkerHealthBody } from '@wakeplan/contract';
 import type { Queryable } from '@wakeplan/db';
 import type { WorkerCounters } from './counters.ts';
@@ -44,6 +48,16 @@ export interface RestReport {
   wake: PlannedWake | null;
   inFlight: number;
   counters: WorkerCounters;
+}
+
+/** While the state stays the same (and is not asleep), the row is written again after this long at most. */
+export const REST_PUBLISH_EVERY_MS = 30_000;
+
+/** Whether a rest must be written now, given the last one written (null: none yet). */
+export function restNeedsPublishing(last: { state: WorkerStateName; at: Date } | null, state: WorkerStateName, at: Date): boolean {
+  if (!last || last.state !== state || state === 'asleep') return true;
+  const age = at.getTime() - last.at.getTime();
+  return age < 0 || age >= REST_PUBLISH_EVERY_MS;
 }
 
 export async function publishRest(sql: Queryable, at: Date, r: RestReport): Promise<void> {

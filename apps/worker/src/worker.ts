@@ -24,12 +24,12 @@ import { Dispatcher, type DispatchSettings } from './dispatch.ts';
 import { HintBook, type Hint, type TakenHints } from './hints.ts';
 import { hintsForNotification } from './notification-hints.ts';
 import { newKnownPlan, newPassProgress, runRound, type KnownPlan, type RoundDeps } from './pass-round.ts';
-import { decideRest, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
+import { decideRest, modeListens, refuseSpinningWake, type SchedulingMode } from './scheduling-mode.ts';
 import type { WorkerStateName } from './sql/worker-state.ts';
 import type { WakeLedger } from './wake-ledger.ts';
 import { WorkerConnections } from './worker-connections.ts';
 import type { WorkerMetrics } from './worker-metrics.ts';
-import { publishRest, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
+import { publishRest, restNeedsPublishing, toHealth, type PlannedWake, type WorkerHealth } from './worker-report.ts';
 
 interface WorkerSettings extends DispatchSettings {
   shutdownGraceS: number;
@@ -65,6 +65,7 @@ export class Worker {
   private backoffUntil = 0;
   private errorStreak = 0;
   private lastRestLine = '';
+  private lastPublished: { state: WorkerStateName; at: Date } | null = null;
   private readonly startedAt: Date;
 
   constructor(private readonly deps: WorkerDeps) {
@@ -74,7 +75,7 @@ export class Worker {
     this.round = {
       clock: deps.clock, counters: this.counters, logger: deps.logger, dispatcher: this.dispatcher,
       accountCap: deps.settings.accountCap, stopping: () => this.stopping,
-      webhookSender: deps.webhookSender ?? httpWebhookSender(),
+      webhookSender: deps.webhookSender ?? httpWebhookSender(), catchUp: modeListens(deps.mode),
     };
     this.connections = new WorkerConnections(deps.connector, deps.mode, {
       notification: (payload) => this.onNotification(payload),
@@ -95,11 +96,16 @@ export class Worker {
     this.hint({ kind: 'startup' });
   }
 
-  /** The doorbell (POST /wake, or `simulate` after an outcome). Bursts coalesce. */
-  /** The doorbell rang; `requestIds` name the API requests whose writes rang it (logged with the wake). */
-  wake(requestIds: string[] = []): void {
+  /**
+   * The doorbell (POST /wake, or `simulate` after an outcome); bursts coalesce.
+   * `requestIds` name the API requests whose writes rang it (logged with the
+   * wake); `reload`: the ring follows a NOTIFY reload, which a sleeping worker
+   * did not hear — a full resync.
+   */
+  wake(requestIds: string[] = [], reload = false): void {
     this.counters.doorbells++;
     this.hint({ kind: 'doorbell', needsPlanRead: !this.connections.isListening, requestIds });
+    if (reload) this.hint({ kind: 'resync', reason: 'reload rung at the doorbell' });
   }
 
   /** SIGHUP, or anything that knows the in-memory plan cannot be trusted. */
@@ -226,8 +232,13 @@ export class Worker {
     }
     const unrecorded = await this.deps.ledger?.wakeEnded(sql, now, this.counters);
     if (unrecorded) this.deps.logger.warn({ err: unrecorded }, 'could not write the activity ledger; kept for the next wake');
-    await publishRest(sql, now, this.report(decision.state, wake)).catch((error: unknown) =>
-      this.deps.logger.warn({ err: error }, 'could not publish worker state'));
+    if (restNeedsPublishing(this.lastPublished, decision.state, now)) {
+      const published = await publishRest(sql, now, this.report(decision.state, wake)).then(() => true, (error: unknown) => {
+        this.deps.logger.warn({ err: error }, 'could not publish worker state');
+        return false;
+      });
+      if (published) this.lastPublished = { state: decision.state, at: now };
+    }
     if (decision.state === 'asleep') await this.connections.close();
     if (this.stopping) return; // stop() came during the writes above: it owns the state now, and no timer may outlive it
     this.stateName = decision.state;
@@ -246,8 +257,9 @@ export class Worker {
   /**
    * `trusted`: LISTEN was already open when the pass began, so the in-memory
    * plan has heard of every change since it was read; a pass that had to start
-   * LISTEN (after sleeping, or in a mode that does not listen) reads the whole
-   * plan before a timer or doorbell may rely on it.
+   * LISTEN (after sleeping, or in a mode that does not listen) catches up on
+   * the campaigns marked changed since the plan's watermark before a timer or
+   * doorbell may rely on it (a lost LISTEN: the whole plan).
    */
   private async connect(work: TakenHints): Promise<{ sql: Sql; trusted: boolean }> {
     const wasListening = this.connections.isListening;

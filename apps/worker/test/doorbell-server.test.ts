@@ -64,6 +64,18 @@ describe('DoorbellServer', () => {
     expect(woken).toEqual([['req-1', 'req-2'], ['req-3'], []]);
   });
 
+  it('passes a reload ring on as a reload (a sleeping worker did not hear the NOTIFY reload): resync', async () => {
+    const { base } = await start('t');
+    const woken: boolean[] = [];
+    server!.attach({ wake: (_ids, reload) => void woken.push(reload), health: () => ({}) });
+    const ring = (body: string) => fetch(`${base}/wake`, { method: 'POST', headers: { authorization: 'Bearer t' }, body });
+    expect((await ring('{"reason":"campaign_changed"}')).status).toBe(202);
+    await sleep(20);
+    expect((await ring('{"reason":"reload"}')).status).toBe(202);
+    await sleep(20);
+    expect(woken).toEqual([false, true]);
+  });
+
   it('refuses every ring when no token is configured', async () => {
     const { post } = await start(undefined);
     expect((await post('Bearer ')).status).toBe(401);

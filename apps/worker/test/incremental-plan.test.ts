@@ -55,7 +55,7 @@ describe('CampaignPlan', () => {
   it('replaces refreshed campaigns, drops those the refresh did not return, keeps the others', () => {
     const plan = new CampaignPlan();
     expect(plan.loaded).toBe(false);
-    plan.replaceAll({ ...totals, campaigns: [row('a', T0), row('b', T0), row('c', T0)] });
+    plan.replaceAll({ ...totals, campaigns: [row('a', T0), row('b', T0), row('c', T0)] }, '1', T0);
     const later = new Date(T0.getTime() + 60_000);
     plan.refresh(['a', 'b'], { ...totals, inFlightTotal: 2, campaigns: [row('a', later)] });
     const snap = plan.snapshot(T0);
@@ -65,7 +65,7 @@ describe('CampaignPlan', () => {
 
   it('defers a campaign until its instant, through refreshes, and forgets the deferral once passed or cleared', () => {
     const plan = new CampaignPlan();
-    plan.replaceAll({ ...totals, campaigns: [row('a', T0)] });
+    plan.replaceAll({ ...totals, campaigns: [row('a', T0)] }, '1', T0);
     const until = new Date(T0.getTime() + 30_000);
     plan.deferCampaign('a', until);
     plan.refresh(['a'], { ...totals, campaigns: [row('a', T0)] });

@@ -9,7 +9,9 @@
 //   database.ts           which database (DATABASE_URL, else embedded in development); create/drop
 //   embedded.ts           the embedded development Postgres
 //   throwaway-database.ts a migrated database for one run (test template, simulate, benchmarks)
-//   notify.ts             NOTIFY scheduler_changed inside the writing transaction
+//   notify.ts             NOTIFY scheduler_changed inside the writing transaction (and the change mark)
+//   plan-changes.ts       change marks: which campaigns changed since a reader's watermark
+//   plan-copy.ts          the plan kept in memory by catching up on marks (worker, API status)
 //   rows.ts               row shapes and the campaign row → calling window mapping
 //   outcomes.ts           the outcome logic (provider events, worker, simulate)
 //   consistency-check.ts  `wakeplan check`: every contact terminal or pending with a due time
@@ -27,6 +29,8 @@ export * from './database-env.ts';
 export * from './database.ts';
 export * from './throwaway-database.ts';
 export * from './notify.ts';
+export * from './plan-changes.ts';
+export * from './plan-copy.ts';
 export * from './rows.ts';
 export * from './plan-snapshot.ts';
 export * from './plan-input.ts';

@@ -17,7 +17,7 @@ export const schedulerRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
       operationId: 'getSchedulerStatus',
       summary: 'When the database will next be woken, and what the worker is doing',
       description: 'The next wake (computed from the campaigns, never copied from the worker), the active campaigns, '
-        + 'and the worker\'s state: live from its /health, else as it last published it. Cached for a few seconds. '
+        + 'and the worker\'s state: live from its /health, else as it last published it. Cached for half a second. '
         + 'Poll it with `If-None-Match`: an unchanged status is a 304, answered without the database when possible. '
         + 'Bounded: counts, the next wakes, and one page of the tracked campaigns (soonest due first; '
         + '`campaignsTotal` says how many there are; page with `campaigns_limit` and `campaigns_offset`).',
@@ -57,5 +57,5 @@ export const schedulerRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
     },
   }, async (request) => ok(await previewPlan(deps.sql, deps.now(), request.query.days ?? 7, {
     limit: request.query.limit ?? PREVIEW_PAGE_DEFAULT, offset: request.query.offset ?? 0,
-  })));
+  }, deps.plan)));
 };

@@ -3,7 +3,10 @@
 // like the rest of the API's resources).
 //
 // Invariants: `next_wake` and `due_now` are computeWakePlan over the same
-// snapshot mapping the worker uses. Later wakes assume the queued work is not
+// rows and mapping the worker uses, from the API's own copy of the plan caught
+// up on change marks (plan-follower.ts; the CLI, which keeps no copy, reads the
+// plan whole): they cost O(changed), not O(campaigns); `due_now.campaign_ids`
+// lists the campaigns by id. Later wakes assume the queued work is not
 // finished in one window: the worker would wake again when each following
 // window opens (one wake per window run and contact zone group). With recipient
 // hours, a group's second opening inside the same campaign window is not shown.
@@ -13,13 +16,11 @@
 // their windows, wakes and queued counts) are one page of the active campaigns
 // (`limit`, `offset`, oldest first; `campaigns_total` counts them all);
 // `next_wake` and `due_now` still cover every campaign.
+import { nextCampaignDue, openIntervals, windowCloseAfter, windowLabel, type PlanCampaign } from '@wakeplan/schedule-core';
 import {
-  computeWakePlan, nextCampaignDue, openIntervals, windowCloseAfter, windowLabel, type PlanCampaign,
-} from '@wakeplan/schedule-core';
-import {
-  CAMPAIGN_COLUMNS, campaignWindow, dispatchablePlanCampaign, planInputFromSnapshot, rawPlanCampaign, readPlanSnapshot,
-  type CampaignPlanRow, type CampaignRow, type Queryable,
+  CAMPAIGN_COLUMNS, campaignWindow, dispatchablePlanCampaign, rawPlanCampaign, type CampaignPlanRow, type CampaignRow, type Queryable,
 } from '@wakeplan/db';
+import { PlanFollower } from './plan-follower.ts';
 import { directQueuedCount, queuedCounts } from './queued-counts.ts';
 
 interface PreviewWake { at: string; reason: string; campaign_id: string | null }
@@ -57,37 +58,39 @@ const MAX_WAKES_PER_CAMPAIGN = 200;
 const MAX_WAKES = 1000;
 const DAY_MS = 86_400_000;
 
-export async function previewPlan(sql: Queryable, at: Date, days: number, page = { limit: PREVIEW_PAGE_DEFAULT, offset: 0 }): Promise<PlanPreview> {
+/** `plan`: the API's kept copy of the plan; without one (the CLI), the plan is read whole for this answer. */
+export async function previewPlan(
+  sql: Queryable, requested: Date, days: number, page = { limit: PREVIEW_PAGE_DEFAULT, offset: 0 }, plan = new PlanFollower(sql),
+): Promise<PlanPreview> {
   if (!Number.isInteger(days) || days < 1 || days > MAX_PREVIEW_DAYS) {
     throw new RangeError(`days must be an integer from 1 to ${MAX_PREVIEW_DAYS}, got ${days}`);
   }
-  const to = new Date(at.getTime() + days * DAY_MS);
-  const [snapshot, active, [total], directQueued] = await Promise.all([
-    readPlanSnapshot(sql),
+  const [view, active, directQueued] = await Promise.all([
+    plan.view(requested, { limit: 0, offset: 0, nextWakes: 0 }),
     sql.unsafe<CampaignRow[]>(`select ${CAMPAIGN_COLUMNS} from campaigns where status = 'active' order by created_at, id limit $1 offset $2`,
       [page.limit, page.offset]),
-    sql<{ n: number }[]>`select count(*)::int as n from campaigns where status = 'active'`,
     directQueuedCount(sql),
   ]);
-  const plan = computeWakePlan(planInputFromSnapshot(snapshot), at);
-  const rows = new Map(snapshot.campaigns.map((c) => [c.id, c]));
+  const at = view.at;
+  const to = new Date(at.getTime() + days * DAY_MS);
+  const { nextWake, dueNowCampaignIds, directCallsDueNow, deadlinePassed } = view.wake;
+  const { directEarliestDueAt, earliestResultDeadline } = view.totals;
+  const rows = new Map(active.map((c) => [c.id, view.row(c.id)]));
   const counts = await queuedCounts(sql, active.map((c) => c.id));
   const campaigns = active.map((c) => previewCampaign(c, rows.get(c.id), counts.get(c.id) ?? 0, at, to));
-  const wakes = mergeWakes(campaigns, snapshot.directEarliestDueAt, snapshot.earliestResultDeadline, at, to);
+  const wakes = mergeWakes(campaigns, directEarliestDueAt, earliestResultDeadline, at, to);
   return {
     from: at.toISOString(),
     to: to.toISOString(),
     days,
     limit: page.limit,
     offset: page.offset,
-    campaigns_total: total?.n ?? 0,
-    next_wake: plan.nextWake
-      ? { at: plan.nextWake.at.toISOString(), reason: plan.nextWake.reason, campaign_id: plan.nextWake.campaignId ?? null }
-      : null,
-    due_now: { campaign_ids: plan.dueNowCampaignIds, direct_calls: plan.directCallsDueNow, deadline_passed: plan.deadlinePassed },
+    campaigns_total: view.activeCount,
+    next_wake: nextWake ? { at: nextWake.at.toISOString(), reason: nextWake.reason, campaign_id: nextWake.campaignId ?? null } : null,
+    due_now: { campaign_ids: dueNowCampaignIds, direct_calls: directCallsDueNow, deadline_passed: deadlinePassed },
     campaigns,
     // Queued with no not_before means "due at once" (the snapshot says epoch): shown as `at`.
-    direct_calls: { queued: directQueued, earliest_due_at: snapshot.directEarliestDueAt ? maxDate(snapshot.directEarliestDueAt, at).toISOString() : null },
+    direct_calls: { queued: directQueued, earliest_due_at: directEarliestDueAt ? maxDate(directEarliestDueAt, at).toISOString() : null },
     wakes: wakes.slice(0, MAX_WAKES),
     wakes_truncated: wakes.length > MAX_WAKES,
   };

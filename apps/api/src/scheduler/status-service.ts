@@ -1,17 +1,20 @@
-// The scheduler status for `GET /api/scheduler/status`, cached for a few
-// seconds so a room full of dashboards costs one plan read, and asked of the
-// worker's /health (≈500 ms at most) before falling back to what it published.
+// The scheduler status for `GET /api/scheduler/status`, from the API's kept copy
+// of the plan (plan-follower.ts: caught up on change marks per request), cached
+// for CATCH_UP_INTERVAL_MS per page so a room full of dashboards costs one
+// catch-up and one page read each half second, and asked of the worker's
+// /health (≈500 ms at most) before falling back to what it published.
 //
 // Invariants: nothing here runs on a timer — the database is read only when a
 // request asks and the cache is cold; concurrent requests share one computation;
-// a plan-changing write through this API drops the cache at once; a failed
-// computation is not cached.
+// a plan-changing write through this API drops the cache at once and makes the
+// next answer catch up; a failed computation is not cached.
 import type { Sql } from '@wakeplan/db';
 import type { UserActivity } from '../plugins/activity.ts';
 import { probeWorkerHealth } from '../worker-link/worker-health.ts';
+import { CATCH_UP_INTERVAL_MS, type PlanFollower } from './plan-follower.ts';
 import { computeSchedulerStatus, STATUS_PAGE_DEFAULT, type SchedulerStatus, type StatusPage } from './status.ts';
 
-const STATUS_CACHE_MS = 3000;
+const STATUS_CACHE_MS = CATCH_UP_INTERVAL_MS;
 const WORKER_HEALTH_TIMEOUT_MS = 500;
 const MAX_CACHED_PAGES = 20;
 
@@ -22,6 +25,7 @@ export interface StatusService {
 
 export function createStatusService(options: {
   sql: Sql;
+  plan: PlanFollower;
   workerBaseUrl: string | undefined;
   activity: UserActivity;
   cacheMs?: number;
@@ -31,8 +35,8 @@ export function createStatusService(options: {
   const cached = new Map<string, { computedAt: number; value: Promise<SchedulerStatus> }>();
 
   async function compute(at: Date, page: StatusPage): Promise<SchedulerStatus> {
-    const liveWorker = await probeWorkerHealth(options.workerBaseUrl, WORKER_HEALTH_TIMEOUT_MS);
-    return computeSchedulerStatus(options.sql, at, { liveWorker, isUserActive: options.activity.isActive(at), page });
+    const liveWorker = probeWorkerHealth(options.workerBaseUrl, WORKER_HEALTH_TIMEOUT_MS); // asked while the plan is read
+    return computeSchedulerStatus(options.sql, at, { liveWorker, isUserActive: options.activity.isActive(at), page, plan: options.plan });
   }
 
   return {
@@ -53,6 +57,7 @@ export function createStatusService(options: {
     },
     invalidate() {
       cached.clear();
+      options.plan.invalidate();
     },
   };
 }

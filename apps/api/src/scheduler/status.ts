@@ -5,26 +5,30 @@
 // campaigns (soonest due first; `campaignsTotal` says how many there are), with
 // names and queued counts read for that page only.
 //
-// Invariants: nextWakeTime is computed here, with schedule-core, from the same
-// plan snapshot and mapping the worker uses — never copied from the worker, so
-// it is never stale. Time is the caller's `at`; nothing reads the clock. Worker
-// facts come from the caller (a live /health answer) or, failing that, from the
-// state the worker last published.
-import { dispatchablePlanCampaign, planInputFromSnapshot, readPlanSnapshot, type CampaignPlanRow, type Queryable } from '@wakeplan/db';
-import { computeWakePlan, nextCampaignDue, windowLabel } from '@wakeplan/schedule-core';
+// Cost (issue 11): the plan comes from the API's own copy (plan-follower.ts),
+// caught up on the campaigns marked changed since the last request, with the
+// due order kept incrementally (due-index.ts): O(changed + page), not
+// O(campaigns). `wakeplan status` (no copy kept) reads the plan whole, once.
+//
+// Invariants: nextWakeTime is computed here, with schedule-core, from the API's
+// own copy of the plan — the same rows and mapping the worker uses, caught up on
+// every request (or shared with one at most CATCH_UP_INTERVAL_MS earlier) —
+// never copied from the worker. Time is the caller's `at` (or, for a request
+// overtaken by a concurrent one, that one's instant, under a second later:
+// plan-follower.ts); nothing reads the clock. Worker facts come from the caller
+// (a live /health answer) or, failing that, from the state the worker last
+// published.
+import type { Queryable } from '@wakeplan/db';
 import { readPublishedWorkerState } from '../repositories/worker-state.ts';
 import { UNKNOWN_WORKER, type WorkerObservation, type WorkerStateSource } from '../worker-link/worker-health.ts';
+import type { TrackedCampaign } from './due-index.ts';
+import { PlanFollower } from './plan-follower.ts';
 import { directQueuedCount, queuedCounts } from './queued-counts.ts';
 import { describeSchedulerStatus } from './status-message.ts';
 
-interface StatusCampaign {
-  id: string;
+interface StatusCampaign extends TrackedCampaign {
   name: string;
-  window: string;
   queuedCount: number;
-  inFlight: number;
-  /** When its queued work may next be dialed (caps and pacing applied); null when not before an outcome or never. */
-  nextDueAt: string | null;
 }
 
 export interface SchedulerStatus {
@@ -56,40 +60,43 @@ export interface StatusPage {
 }
 
 export interface SchedulerStatusOptions {
-  /** The worker's live /health answer, or null when it did not answer. */
-  liveWorker: WorkerObservation | null;
+  /** The worker's live /health answer, or null when it did not answer (or still to come: asked while the plan is read). */
+  liveWorker: WorkerObservation | null | Promise<WorkerObservation | null>;
   isUserActive: boolean;
   page?: StatusPage;
+  /** The API's kept copy of the plan; without one (the CLI), the plan is read whole for this answer. */
+  plan?: PlanFollower;
 }
 
 export const STATUS_PAGE_DEFAULT = 50;
 export const STATUS_PAGE_MAX = 200;
 const NEXT_WAKES = 10;
 
-export async function computeSchedulerStatus(sql: Queryable, at: Date, options: SchedulerStatusOptions): Promise<SchedulerStatus> {
+export async function computeSchedulerStatus(sql: Queryable, requested: Date, options: SchedulerStatusOptions): Promise<SchedulerStatus> {
   const page = options.page ?? { limit: STATUS_PAGE_DEFAULT, offset: 0 };
-  const [snapshot, activeCount, directQueued, published] = await Promise.all([
-    readPlanSnapshot(sql),
-    countActive(sql),
+  const follower = options.plan ?? new PlanFollower(sql);
+  const live = Promise.resolve(options.liveWorker);
+  const [view, directQueued, liveWorker, published] = await Promise.all([
+    follower.view(requested, { ...page, nextWakes: NEXT_WAKES }),
     directQueuedCount(sql),
-    options.liveWorker ? Promise.resolve(null) : readPublishedWorkerState(sql, at),
+    live,
+    live.then((w) => (w ? null : readPublishedWorkerState(sql, requested))),
   ]);
-  const tracked = trackedCampaigns(snapshot.campaigns, at);
-  const listed = tracked.slice(page.offset, page.offset + page.limit);
-  const ids = listed.map((c) => c.id);
+  const at = view.at;
+  const ids = view.page.map((c) => c.id);
   const [names, counts] = await Promise.all([campaignNames(sql, ids), queuedCounts(sql, ids)]);
-  const worker = options.liveWorker ?? published ?? UNKNOWN_WORKER;
-  const plan = computeWakePlan(planInputFromSnapshot(snapshot), at);
+  const worker = liveWorker ?? published ?? UNKNOWN_WORKER;
+  const plan = view.wake;
   const dueNow = plan.dueNowCampaignIds.length > 0 || plan.directCallsDueNow || plan.deadlinePassed;
   const nextWake = dueNow ? at : plan.nextWake?.at ?? null;
   const msUntilWake = nextWake ? Math.max(0, nextWake.getTime() - at.getTime()) : null;
-  const callsInFlight = worker.source === 'live' && worker.callsInFlight !== null ? worker.callsInFlight : snapshot.inFlightTotal;
+  const callsInFlight = worker.source === 'live' && worker.callsInFlight !== null ? worker.callsInFlight : view.totals.inFlightTotal;
   return {
     currentTime: at.toISOString(),
     nextWakeTime: nextWake?.toISOString() ?? null,
     minutesUntilWake: msUntilWake === null ? null : Math.ceil(msUntilWake / 60_000),
     nextWakeReason: dueNow ? 'due_now' : plan.nextWake?.reason ?? null,
-    campaignCount: activeCount,
+    campaignCount: view.activeCount,
     isProcessing: worker.state === 'dispatching' || callsInFlight > 0,
     isUserActive: options.isUserActive,
     workerState: worker.state,
@@ -98,40 +105,16 @@ export async function computeSchedulerStatus(sql: Queryable, at: Date, options: 
     callsInFlight,
     directCallsQueued: directQueued,
     workerCounters: worker.counters,
-    nextWakes: tracked.filter((c) => c.nextDueAt !== null).slice(0, NEXT_WAKES).map((c) => ({ at: c.nextDueAt!, campaignId: c.id })),
-    campaignsTotal: tracked.length,
+    nextWakes: view.nextWakes,
+    campaignsTotal: view.trackedTotal,
     campaignsOffset: page.offset,
-    campaigns: listed.map(({ id, ...rest }) => ({ id, name: names.get(id) ?? '', queuedCount: counts.get(id) ?? 0, ...rest })),
+    campaigns: view.page.map(({ id, ...rest }) => ({ id, name: names.get(id) ?? '', queuedCount: counts.get(id) ?? 0, ...rest })),
     message: describeSchedulerStatus({ workerState: worker.state, callsInFlight, dueNow, msUntilWake }),
   };
-}
-
-/** The campaigns the scheduler is tracking (queued or in-flight work), soonest due first (never-due last, then by id). */
-function trackedCampaigns(rows: CampaignPlanRow[], at: Date): Omit<StatusCampaign, 'name' | 'queuedCount'>[] {
-  const listed = rows.map((row) => {
-    const nextDue = safeNextDue(row, at);
-    return { id: row.id, window: windowLabel(row.window), inFlight: row.inFlight, nextDueAt: nextDue?.toISOString() ?? null };
-  });
-  const key = (c: { nextDueAt: string | null }) => c.nextDueAt ?? '~';
-  return listed.sort((a, b) => key(a).localeCompare(key(b)) || a.id.localeCompare(b.id));
 }
 
 async function campaignNames(sql: Queryable, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await sql<{ id: string; name: string }[]>`select id, name from campaigns where id = any(${ids}::uuid[])`;
   return new Map(rows.map((r) => [r.id, r.name]));
-}
-
-async function countActive(sql: Queryable): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from campaigns where status = 'active'`;
-  return row?.n ?? 0;
-}
-
-/** A campaign schedule-core cannot plan (a bad stored zone) shows no due time rather than failing the status. */
-function safeNextDue(row: CampaignPlanRow, at: Date): Date | null {
-  try {
-    return nextCampaignDue(dispatchablePlanCampaign(row), at);
-  } catch {
-    return null;
-  }
 }

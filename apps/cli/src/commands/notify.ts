@@ -48,5 +48,7 @@ export async function runNotify(ctx: CliContext, options: NotifyOptions): Promis
   const payload = checkPayload(options.payload, options.raw ?? false, channel);
   await ctx.withDatabase(({ sql }) => sendNotification(sql, channel, payload));
   ctx.out(`sent on ${channel}: ${payload}`);
-  if (options.ring && (await ringFromCli(ctx, 'cli notify'))) ctx.out('doorbell rung');
+  // A reload rings as one: a sleeping worker did not hear the NOTIFY, and reads its whole plan.
+  const reload = channel === SCHEDULER_CHANNEL && parseNotification(payload).ok && (JSON.parse(payload) as { kind?: string }).kind === 'reload';
+  if (options.ring && (await ringFromCli(ctx, reload ? 'reload' : 'cli notify'))) ctx.out('doorbell rung');
 }

@@ -132,7 +132,8 @@ class SimulatedSystem {
   private observe(source: 'api' | 'outcomes') {
     return (_id: number, query: string, parameters: unknown[]) => {
       this.recorder.statement(source, 'api', true);
-      if (/pg_notify/.test(query)) this.sentNotifications.push([String(parameters[0]), String(parameters[1])]);
+      // pg_notify(channel, payload) takes the statement's last two parameters (a change mark's campaign id may come first: packages/db notify.ts)
+      if (/pg_notify/.test(query)) this.sentNotifications.push([String(parameters.at(-2)), String(parameters.at(-1))]);
     };
   }
 

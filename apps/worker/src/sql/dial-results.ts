@@ -1,7 +1,8 @@
 // Recording what the dialer said about a claimed attempt (DESIGN.md §6), with
 // the shared outcome logic (packages/db outcomes.ts) for a refusal.
 //
-//   confirmed → `dialing` → `in_progress` with provider_call_id (batched);
+//   confirmed → `dialing` → `in_progress` with provider_call_id (batched: one
+//               statement for every answer a round collected);
 //   rejected (4xx) → the attempt failed: the retry policy decides;
 //   refused / unconfirmed → nothing here: the claim stays `dialing` with its
 //   next send time (sql/resends.ts) until a send is confirmed or its result
@@ -22,22 +23,25 @@ export interface DialConfirmation {
 export async function recordDialConfirmations(sql: Sql, confirmations: DialConfirmation[], at: Date): Promise<number> {
   if (confirmations.length === 0) return 0;
   const json = JSON.stringify(confirmations.map((c) => ({ call_id: c.callId, attempt: c.attempt, provider_call_id: c.providerCallId })));
-  // Call rows first, then attempt rows, one statement each: the same lock order
-  // as the outcome logic (campaign → call → attempt), so the two never deadlock.
-  return sql.begin(async (tx) => {
-    const changed = await tx`
-      with v as (select * from json_to_recordset(${json}::text::json) as v(call_id uuid, attempt int, provider_call_id text))
+  // One statement, call rows before attempt rows — the outcome logic's lock order (campaign → call → attempt),
+  // so the two never deadlock: the attempts' update is gated on the calls' update having run to the end
+  // (an uncorrelated sub-select is a one-time filter, evaluated before the attempts are scanned).
+  const [row] = await sql<{ changed: number }[]>`
+    with v as (select * from json_to_recordset(${json}::text::json) as v(call_id uuid, attempt int, provider_call_id text)),
+    changed as (
       update calls c set status = 'in_progress', provider_call_id = coalesce(v.provider_call_id, c.provider_call_id), updated_at = ${at}
       from v where c.id = v.call_id and c.attempt = v.attempt and c.status = 'dialing'
-      returning c.id`;
-    await tx`
-      with v as (select * from json_to_recordset(${json}::text::json) as v(call_id uuid, attempt int, provider_call_id text))
+      returning c.id
+    ),
+    attempts as (
       update call_attempts a set status = case when a.status = 'dialing' then 'in_progress' else a.status end,
              provider_call_id = coalesce(v.provider_call_id, a.provider_call_id), confirmed_at = coalesce(a.confirmed_at, ${at}),
              next_send_at = null
-      from v where a.call_id = v.call_id and a.attempt = v.attempt`;
-    return changed.length;
-  });
+      from v where a.call_id = v.call_id and a.attempt = v.attempt and (select count(*) from changed) >= 0
+      returning 1
+    )
+    select (select count(*) from changed)::int as changed, (select count(*) from attempts)::int as attempts`;
+  return row!.changed;
 }
 
 /** The provider refused the request (4xx): the attempt failed. True when the call changed. */

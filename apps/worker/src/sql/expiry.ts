@@ -6,11 +6,12 @@
 //   * queued contacts of a campaign whose window will never open again (its
 //     end_date has passed, in its own zone) become `expired`.
 //
-// Invariants: each call is settled in its own short transaction under the same
+// Invariants: every change leaves a plan change mark (settleCall's NOTIFY, or
+// markPlanChanged); each call is settled in its own short transaction under the same
 // locks and conditions as an outcome event, so a provider event racing the
 // deadline wins or loses cleanly, never both; `at` is the caller's clock.
 import {
-  CAMPAIGN_COLUMNS, campaignWindow, completeCampaignIfDone, lockCallForOutcome, settleCall, type CampaignRow, type Sql,
+  CAMPAIGN_COLUMNS, campaignWindow, completeCampaignIfDone, lockCallForOutcome, markPlanChanged, settleCall, type CampaignRow, type Sql,
 } from '@wakeplan/db';
 import { windowHasEnded } from '@wakeplan/schedule-core';
 
@@ -47,6 +48,7 @@ export async function expireEndedCampaign(sql: Sql, campaignId: string, at: Date
       update calls set status = 'expired', next_attempt_at = null, last_outcome = coalesce(last_outcome, 'expired'), updated_at = ${at}
       where campaign_id = ${campaignId} and status = 'queued' returning id`;
     await completeCampaignIfDone(tx, campaignId, at);
+    if (rows.length > 0) await markPlanChanged(tx, campaignId); // no NOTIFY here: other readers catch up on the mark
     return rows.length;
   });
 }

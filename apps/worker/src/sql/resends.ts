@@ -26,7 +26,7 @@ import {
   CAMPAIGN_COLUMNS, campaignWindow, completeCampaignIfDone, notifySchedulerChanged, settleCall, type CampaignRow, type LockedCall, type Sql, type TransactionSql,
 } from '@wakeplan/db';
 import { isContactCallable, isWindowOpen } from '@wakeplan/schedule-core';
-import { dialSendRow } from './claims.ts';
+import { dialSendRow } from './dial-sends.ts';
 
 /** Waits between re-sends of one attempt, by sends so far (1 → 5 s, 2 → 15 s, 3 → 45 s, then every minute). */
 const RESEND_BACKOFF_MS = [5_000, 15_000, 45_000, 60_000] as const;

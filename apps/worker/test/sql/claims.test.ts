@@ -1,9 +1,10 @@
 // The claim transaction against real Postgres (DESIGN.md §6): caps per campaign
 // and account-wide (also under concurrent claimers), pacing, the window and
 // status re-checked, recipient hours per contact zone, due times, direct calls,
-// and the call_attempts primary key as the last line of defence.
+// the call_attempts primary key as the last line of defence, and the plan change
+// mark a claim leaves on its campaign.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSql, PgCodes, pgErrorCode } from '@wakeplan/db';
+import { createSql, PgCodes, pgErrorCode, readPlanChanges, readPlanWatermark } from '@wakeplan/db';
 import {
   insertCampaign, insertContacts, insertDirectCall, OPEN, useTestDatabase, type CampaignFields, type ContactFields,
 } from '@wakeplan/db/testing';
@@ -12,7 +13,7 @@ import { claimCampaignCalls, claimDirectCalls, type ClaimOptions } from '../../s
 const db = useTestDatabase();
 
 afterEach(async () => {
-  await db.current.sql`truncate campaigns, calls, call_attempts, dial_sends`;
+  await db.current.sql`truncate campaigns, calls, call_attempts, dial_sends, do_not_call`;
 });
 
 const campaign = (fields: CampaignFields = {}) => insertCampaign(db.current.sql, { agent_id: 'agent-c', ...fields }, OPEN);
@@ -46,6 +47,26 @@ describe('claimCampaignCalls', () => {
       send_no: 1, sent_at: OPEN, worker_id: 'w1', campaign_status: 'active', recipient_hours: { start: '08:00', end: '21:00' }, recipient_zone: 'America/Chicago',
       window_in_force: expect.objectContaining({ timezone: 'America/New_York', firstCallTime: '09:00', lastCallTime: '17:00' }),
     });
+  });
+
+  it('marks its campaign\'s plan changed (plan_changed_xid) when it claims or cancels a listed number, not when it is refused', async () => {
+    const changedSince = async (watermark: string) => (await readPlanChanges(db.current.sql, watermark)).campaignIds;
+    const id = await campaign({ max_concurrent_calls: 1 });
+    await contacts(id, 2);
+    let watermark = await readPlanWatermark(db.current.sql);
+    expect((await claimCampaignCalls(db.current.sql, id, opts(OPEN))).claimed).toHaveLength(1);
+    expect(await changedSince(watermark)).toEqual([id]);
+    watermark = await readPlanWatermark(db.current.sql);
+    expect(await claimCampaignCalls(db.current.sql, id, opts(OPEN))).toMatchObject({ claimed: [], blockedBy: 'campaign_cap' });
+    expect(await changedSince(watermark)).toEqual([]);
+    const listedOnly = await campaign();
+    const [listed] = await contacts(listedOnly, 1);
+    await db.current.sql`insert into do_not_call (phone, source, created_at) select phone, 'api', ${OPEN} from calls where id = ${listed!}`;
+    watermark = await readPlanWatermark(db.current.sql);
+    expect((await claimCampaignCalls(db.current.sql, listedOnly, opts(OPEN))).claimed).toEqual([]);
+    expect(await changedSince(watermark)).toEqual([listedOnly]);
+    const [row] = await db.current.sql`select last_dial_at from campaigns where id = ${listedOnly}`;
+    expect(row!.last_dial_at).toBeNull(); // nothing dialed: no pacing slot taken
   });
 
   it('claims up to max_concurrent_calls, oldest first, and records each attempt', async () => {

@@ -6,7 +6,7 @@
 // results; NOTIFY call_finished on commit.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderEventStatus } from '@wakeplan/contract';
-import { applyProviderEvent, createListener, type Sql } from '@wakeplan/db';
+import { applyProviderEvent, createListener, createSql, type Sql } from '@wakeplan/db';
 import { insertCampaign, insertContacts, insertDirectCall, OPEN, useTestDatabase, type CampaignFields } from '@wakeplan/db/testing';
 import { claimCampaignCalls, claimDirectCalls } from '../../src/sql/claims.ts';
 import { recordDialConfirmations, recordDialRejection } from '../../src/sql/dial-results.ts';
@@ -143,6 +143,29 @@ describe('dial results and deadlines', () => {
     expect(await call(b!)).toMatchObject({ status: 'queued', last_outcome: 'failed' }); // failed is in the default retry_on
     expect(await recordDialRejection(db.current.sql, b!, 1, 'again', OPEN)).toBe(false);
     expect(await recordDialRejection(db.current.sql, a!, 1, 'confirmed already', OPEN)).toBe(false);
+  });
+
+  it('records a round of confirmations in one statement; an attempt whose call already ended keeps its status', async () => {
+    const { calls: [a, b, c] } = await campaignWith(3);
+    await applyProviderEvent(db.current.sql, event(c!, 'completed', min(1)), min(1), O); // the outcome came before the answer
+    let statements = 0;
+    const counting = createSql({ url: db.current.url, applicationName: 'confirm-count', idleTimeoutS: 1, max: 1, debug: () => void statements++ });
+    try {
+      await counting`select 1`;
+      statements = 0;
+      const confirmations = [a!, b!, c!].map((id) => ({ callId: id, attempt: 1, providerCallId: `pc-${id}` }));
+      expect(await recordDialConfirmations(counting, confirmations, min(2))).toBe(2);
+      expect(statements).toBe(1);
+    } finally {
+      await counting.end();
+    }
+    expect(await call(a!)).toMatchObject({ status: 'in_progress', provider_call_id: `pc-${a}` });
+    expect(await call(c!)).toMatchObject({ status: 'completed' });
+    const attempts = await db.current.sql<{ call_id: string; status: string; confirmed_at: Date; next_send_at: Date | null }[]>`
+      select call_id, status, confirmed_at, next_send_at from call_attempts order by call_id`;
+    expect(Object.fromEntries(attempts.map((r) => [r.call_id, [r.status, r.confirmed_at, r.next_send_at]]))).toEqual({
+      [a!]: ['in_progress', min(2), null], [b!]: ['in_progress', min(2), null], [c!]: ['completed', min(2), null],
+    });
   });
 
   it('gives up on direct calls after one attempt', async () => {

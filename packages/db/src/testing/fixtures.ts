@@ -4,8 +4,11 @@
 // Invariants: every instant is given (no column that decides *when* takes a
 // default from the server's clock); phone numbers are distinct within a process
 // and the same on every run (no randomness), and valid New York numbers, so the
-// API's own validation accepts them too.
+// API's own validation accepts them too; a campaign inserted, or given
+// contacts, is marked changed (plan_changed_xid) as the API's writes mark it, so
+// a worker catching up after sleeping finds it (packages/db plan-changes.ts).
 import type { Queryable } from '../client.ts';
+import { markPlanChanged } from '../plan-changes.ts';
 
 /** Monday 2 March 2026, 07:00 in New York (12:00Z): before a 09:00–17:00 window opens. */
 export const T0 = new Date('2026-03-02T12:00:00Z');
@@ -57,6 +60,7 @@ export async function insertCampaign(sql: Queryable, fields: CampaignFields = {}
     last_call_time: '17:00', created_at: at, updated_at: at, ...fields,
   };
   const [inserted] = await sql<{ id: string }[]>`insert into campaigns ${sql(row as never)} returning id`;
+  await markPlanChanged(sql, inserted!.id);
   return inserted!.id;
 }
 
@@ -74,6 +78,7 @@ export async function insertContacts(sql: Queryable, campaignId: string, n: numb
     from unnest(${nextPhones(n)}::text[]) with ordinality as p(phone, ord)
     order by p.ord
     returning id`;
+  await markPlanChanged(sql, campaignId);
   return rows.map((r) => r.id);
 }
 
