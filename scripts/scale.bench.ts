@@ -3,7 +3,8 @@
 // queued contacts into a throwaway database with generate_series (windows open
 // in three hours), then measures on real processes — the API, the worker (webhook
 // dialer) and a local fake provider:
-//   plan read (readPlanSnapshot, in this process) · worker start-up to its first
+//   plan read (readPlanSnapshot, in this process; and the database's share, by
+//   EXPLAIN ANALYZE of the same statement) · worker start-up to its first
 //   rest and its RSS · GET /api/scheduler/status and /plan?days=7: time and size of
 //   the first request, then p50 of requests that each follow a write through the
 //   API (what a dashboard sees), and the API's RSS after them ·
@@ -19,8 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { FakeProvider } from './scale-bench/fake-provider.ts';
 import { claimTimes, statementsPerDialedCall } from './scale-bench/in-process.ts';
 import { loadScale, parseSizes, sizeLabel, type ScaleSize } from './scale-bench/load.ts';
+import { measurePlanRead } from './scale-bench/plan-read.ts';
 import { rssMb, startProcess, waitForHealth } from './scale-bench/processes.ts';
-import { readPlanSnapshot } from '@wakeplan/db';
 import { phoneNumber } from '@wakeplan/db/testing';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,6 +39,7 @@ function quantile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 }
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`);
+const perCampaign = (totalMs: number, campaigns: number) => `${((totalMs * 1000) / Math.max(1, campaigns)).toFixed(1)} µs`;
 const kb = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
@@ -78,13 +80,10 @@ async function measureSize(size: ScaleSize, index: number): Promise<Row> {
   try {
     const loadedAt = new Date();
     row.set('load (generate_series)', ms(await loadScale(sql, size, loadedAt)));
-    const reads: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const start = performance.now();
-      await readPlanSnapshot(sql);
-      reads.push(performance.now() - start);
-    }
-    row.set('plan read (readPlanSnapshot), median of 3', ms(median(reads)));
+    const read = await measurePlanRead(db.url);
+    row.set('plan read (readPlanSnapshot), median of 3', ms(read.wallMs));
+    row.set('plan read: database execution (EXPLAIN ANALYZE), median of 3', ms(read.databaseMs));
+    row.set('plan read per campaign: wall / database', `${perCampaign(read.wallMs, read.campaigns)} / ${perCampaign(read.databaseMs, read.campaigns)}`);
 
     const dialUrl = await provider.listen(ports.provider);
     const common = { DATABASE_URL: db.url, WAKE_TOKEN: SECRETS.wake, PROVIDER_EVENTS_SECRET: SECRETS.events };

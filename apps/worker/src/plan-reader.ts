@@ -67,7 +67,7 @@ export async function readPlanAndExpire(
     await catchUpPlan(sql, plan, since!, o.hinted);
     d.counters.catchUps++;
   } else if (refresh !== null) {
-    plan.refresh(refresh, await readCampaignPlans(sql, [...refresh]));
+    plan.refresh(refresh, await readCampaignPlans(sql, [...refresh], { known: plan.held }));
     d.counters.campaignRefreshes++;
   }
   if (refresh !== null || o.readDeliveries) deliveries.earliestAt = await readEarliestPendingDelivery(sql);

@@ -10,14 +10,22 @@
 // campaigns (`readCampaignPlans`: the worker's refresh after a hint naming
 // them), and its cost never grows with the number of queued contacts:
 //   * the earliest due per campaign is one probe of calls_queued_by_campaign
-//     (`order by next_attempt_at nulls first limit 1`), never a count or a
-//     min() over the campaign's contacts;
-//   * with recipient hours, the contact zones are found by a loose index scan
+//     (`order by next_attempt_at nulls first limit 1`, a LATERAL join: once per
+//     campaign), never a count or a min() over the campaign's contacts; the
+//     campaigns are walked in id order, so consecutive probes touch
+//     neighbouring index pages;
+//   * with recipient hours only, the contact zones come from a loose index scan
 //     of calls_queued_by_campaign_zone (migration 007): one probe per distinct
-//     zone, then one probe per zone for its earliest due;
-//   * in-flight figures read the calls in flight only (bounded by the caps);
+//     zone, which finds the zone and its earliest due together;
+//   * in-flight figures read the calls in flight only (bounded by the caps):
+//     a hashed set of the campaigns with calls in flight, counted for those only;
 //     the earliest re-send is one probe of call_attempts_next_send (migration 006).
 // Counting queued contacts is the API's business, per page (scheduler/).
+// The account-wide totals come as one row of their own (id null); each
+// campaign's window comes as one text (plan-row.ts parses it once per distinct
+// window), and rows become plan rows as they stream in. At
+// 100,000 campaigns × 100 contacts this is ~5–7 µs of database CPU and ~3 µs of
+// client CPU per campaign (README "## Scale").
 //
 // Invariants: no `now()` in here: the snapshot is a fact about the data, and the
 // caller decides with its own clock what is due. Queued work with no
@@ -25,7 +33,7 @@
 // asked for but not returned has nothing for the plan (not active, or no queued
 // work and nothing in flight).
 import type { Queryable } from './client.ts';
-import { campaignWindow, type CampaignWindowColumns } from './rows.ts';
+import { toCampaignPlanRow, type PlanCampaignColumns } from './plan-row.ts';
 import type { CallingWindow, RecipientHours } from '@wakeplan/schedule-core';
 
 export interface CampaignPlanRow {
@@ -36,7 +44,10 @@ export interface CampaignPlanRow {
   callsPerMinute: number | null;
   lastDialAt: Date | null;
   inFlight: number;
-  /** Pending work: one entry per contact time zone when recipient hours apply, else one entry (timezone null). */
+  /**
+   * Pending work: one entry per contact time zone when recipient hours apply, else one entry (timezone null).
+   * Windows, recipient hours and common pending lists are shared between rows (plan-row.ts): never mutate a row.
+   */
   pending: { timezone: string | null; earliestDueAt: Date }[];
 }
 
@@ -53,137 +64,138 @@ export interface PlanSnapshot extends PlanTotals {
   campaigns: CampaignPlanRow[];
 }
 
-interface RawRow extends Partial<CampaignWindowColumns> {
-  id: string | null;
-  recipient_calling_hours: RecipientHours | null;
-  max_concurrent_calls: number;
-  calls_per_minute: number | null;
-  last_dial_at: Date | null;
-  in_flight: number;
-  earliest_due_at: Date | null;
-  unzoned_due_at: Date | null;
-  zone_groups: { timezone: string; earliest_due_at: string }[] | null;
+export interface PlanReadOptions {
+  /**
+   * The row the caller already holds for a campaign (the worker's plan): a row
+   * read equal to it comes back as that very object, so an unchanged campaign
+   * leaves nothing behind that outlives the read (at 100,000 campaigns, each
+   * whole read would otherwise promote ~20 MB of replaced rows to the old heap).
+   */
+  known?: (campaignId: string) => CampaignPlanRow | undefined;
+}
+
+/**
+ * The whole plan: start-up, `reload`, a reconnect (and the API's status and
+ * preview). Its estimated cost grows with the number of campaigns (a few index
+ * probes each, more with recipient hours) and passes jit_above_cost at a few
+ * hundred: JIT compilation would then cost more than the query (seconds at
+ * 100,000 campaigns), so it is turned off for this one transaction.
+ */
+export function readPlanSnapshot(sql: Queryable, options: PlanReadOptions = {}): Promise<PlanSnapshot> {
+  return withoutJit(sql, (q) => readPlan(q, null, options));
+}
+
+/**
+ * Only these campaigns (and the account-wide totals): the refresh after a hint
+ * that names them. One statement; a refresh of more campaigns than
+ * JIT_FREE_CAMPAIGNS could pass jit_above_cost, so it turns JIT off in a
+ * transaction as the whole read does (three statements more, nothing beside
+ * such a read).
+ */
+export function readCampaignPlans(sql: Queryable, campaignIds: readonly string[], options: PlanReadOptions = {}): Promise<PlanSnapshot> {
+  return campaignIds.length > JIT_FREE_CAMPAIGNS
+    ? withoutJit(sql, (q) => readPlan(q, campaignIds, options))
+    : readPlan(sql, campaignIds, options);
+}
+
+/** Below this many campaigns the read's estimate stays under the default jit_above_cost (100,000) whatever the statistics say. */
+const JIT_FREE_CAMPAIGNS = 50;
+
+async function withoutJit(sql: Queryable, read: (q: Queryable) => Promise<PlanSnapshot>): Promise<PlanSnapshot> {
+  if ('begin' in sql) {
+    return (await sql.begin(async (tx) => {
+      await tx`set local jit = off`;
+      return read(tx);
+    })) as PlanSnapshot;
+  }
+  await sql`set local jit = off`;
+  return read(sql);
+}
+
+async function readPlan(sql: Queryable, ids: readonly string[] | null, { known }: PlanReadOptions): Promise<PlanSnapshot> {
+  const only = ids === null ? sql`` : sql`and k.id = any(${ids as string[]}::uuid[])`;
+  const campaigns: CampaignPlanRow[] = [];
+  let totals: PlanTotals | null = null;
+  // Rows are turned into plan rows as they arrive (forEach): the raw rows never
+  // pile up, so a whole read at 100,000 campaigns keeps only what the plan keeps.
+  await sql<(PlanCampaignColumns | TotalsColumns)[]>`
+    select null::uuid as id,
+      (select coalesce(next_attempt_at, 'epoch'::timestamptz) from calls
+        where campaign_id is null and status = 'queued'
+        order by next_attempt_at nulls first limit 1) as direct_earliest_due_at,
+      (select count(*)::int from calls where status in ('dialing', 'in_progress')) as in_flight_total,
+      (select min(result_deadline) from calls where status in ('dialing', 'in_progress')) as earliest_result_deadline,
+      (select min(a.next_send_at) from call_attempts a join calls c on c.id = a.call_id and c.attempt = a.attempt
+        where a.next_send_at is not null and c.status = 'dialing') as earliest_resend_at,
+      null::text as calling_window, null::text as recipient_calling_hours, null::int as max_concurrent_calls,
+      null::int as calls_per_minute, null::timestamptz as last_dial_at, null::int as in_flight,
+      null::timestamptz as earliest_due_at, null::json as zone_groups, null::timestamptz as unzoned_due_at
+    union all
+    (select k.id, null, null, null, null,
+      concat_ws(' ', k.first_call_time, k.last_call_time, k.days_of_week::text,
+        coalesce(to_char(k.start_date, 'YYYY-MM-DD'), '-'), coalesce(to_char(k.end_date, 'YYYY-MM-DD'), '-'),
+        case when cardinality(k.blackout_dates) = 0 then '-'
+             else (select string_agg(to_char(d, 'YYYY-MM-DD'), ',' order by d) from unnest(k.blackout_dates) d) end,
+        k.timezone),
+      k.recipient_calling_hours::text, k.max_concurrent_calls, k.calls_per_minute, k.last_dial_at,
+      -- calls in flight: membership in the campaigns with calls in flight (one
+      -- hashed subplan, built once), then a count for those only. Not a join with
+      -- per-campaign counts: statistics may say "none in flight", and the nested
+      -- loop planned on that takes seconds at 100,000 campaigns with 1,000 in flight.
+      case when k.id = any (select campaign_id from calls where status in ('dialing', 'in_progress'))
+           then (select count(*)::int from calls c where c.campaign_id = k.id and c.status in ('dialing', 'in_progress'))
+           else 0 end,
+      e.due,
+      case when k.recipient_calling_hours is not null and e.due is not null then (
+        -- a loose index scan of calls_queued_by_campaign_zone: each probe finds the
+        -- next contact zone AND its earliest due (the first entry of that zone)
+        with recursive zones (tz, due) as (
+          (select c.timezone, c.next_attempt_at from calls c
+            where c.campaign_id = k.id and c.status = 'queued' and c.timezone is not null
+            order by c.timezone, c.next_attempt_at nulls first limit 1)
+          union all
+          (select n.timezone, n.next_attempt_at from zones z, lateral (
+             select c.timezone, c.next_attempt_at from calls c
+             where c.campaign_id = k.id and c.status = 'queued' and c.timezone > z.tz
+             order by c.timezone, c.next_attempt_at nulls first limit 1) n)
+        )
+        select json_agg(json_build_object('timezone', tz, 'earliest_due_at', coalesce(due, 'epoch'::timestamptz)))
+        from zones) end,
+      case when k.recipient_calling_hours is not null and e.due is not null then
+        -- ordered by the zone too, so the probe reads calls_queued_by_campaign_zone in order (one probe)
+        (select coalesce(c.next_attempt_at, 'epoch'::timestamptz) from calls c
+          where c.campaign_id = k.id and c.status = 'queued' and c.timezone is null
+          order by c.timezone, c.next_attempt_at nulls first limit 1) end
+    from campaigns k
+    left join lateral (
+      select coalesce(c.next_attempt_at, 'epoch'::timestamptz) as due from calls c
+      where c.campaign_id = k.id and c.status = 'queued'
+      order by c.next_attempt_at nulls first limit 1) e on true
+    where k.status = 'active' ${only}
+      and (e.due is not null or k.id = any (select campaign_id from calls where status in ('dialing', 'in_progress')))
+    -- in index order: consecutive probes touch neighbouring index pages (at 10 M
+    -- queued contacts the index outgrows shared_buffers: ~25 % faster than in heap order)
+    order by k.id)`.forEach((r) => {
+    if (r.id === null) totals = totalsOf(r as TotalsColumns);
+    else campaigns.push(toCampaignPlanRow(r as PlanCampaignColumns, known?.(r.id)));
+  });
+  if (totals === null) throw new Error('plan snapshot query returned no totals row');
+  return { campaigns, ...(totals as PlanTotals) };
+}
+
+interface TotalsColumns {
+  id: null;
   direct_earliest_due_at: Date | null;
   in_flight_total: number;
   earliest_result_deadline: Date | null;
   earliest_resend_at: Date | null;
 }
 
-/**
- * The whole plan: start-up, `reload`, a reconnect (and the API's status and
- * preview). Its estimated cost grows with the number of campaigns (one index
- * probe each) and passes jit_above_cost at a few thousand: JIT compilation would
- * then cost more than the query (seconds at 100,000 campaigns), so it is turned
- * off for this one transaction.
- */
-export async function readPlanSnapshot(sql: Queryable): Promise<PlanSnapshot> {
-  if ('begin' in sql) {
-    return (await sql.begin(async (tx) => {
-      await tx`set local jit = off`;
-      return readPlan(tx, null);
-    })) as PlanSnapshot;
-  }
-  await sql`set local jit = off`;
-  return readPlan(sql, null);
-}
-
-/** Only these campaigns (and the account-wide totals): the refresh after a hint that names them. */
-export function readCampaignPlans(sql: Queryable, campaignIds: readonly string[]): Promise<PlanSnapshot> {
-  return readPlan(sql, campaignIds);
-}
-
-async function readPlan(sql: Queryable, ids: readonly string[] | null): Promise<PlanSnapshot> {
-  const only = ids === null ? sql`` : sql`and k.id = any(${ids as string[]}::uuid[])`;
-  const flying = ids === null ? sql`` : sql`and campaign_id = any(${ids as string[]}::uuid[])`;
-  const rows = await sql<RawRow[]>`
-    with recursive targets as (
-      select k.id, k.timezone, k.first_call_time, k.last_call_time, k.days_of_week::int[] as days_of_week,
-             to_char(k.start_date, 'YYYY-MM-DD') as start_date, to_char(k.end_date, 'YYYY-MM-DD') as end_date,
-             coalesce(array(select to_char(d, 'YYYY-MM-DD') from unnest(k.blackout_dates) d order by d), '{}') as blackout_dates,
-             k.recipient_calling_hours, k.max_concurrent_calls, k.calls_per_minute, k.last_dial_at,
-             (select coalesce(c.next_attempt_at, 'epoch'::timestamptz) from calls c
-               where c.campaign_id = k.id and c.status = 'queued'
-               order by c.next_attempt_at nulls first limit 1) as earliest_due_at
-      from campaigns k where k.status = 'active' ${only}
-    ), zones (campaign_id, tz) as (
-      -- from campaigns (with statistics), not from targets: a CTE scan's default
-      -- estimates made this recursion look costly enough to be JIT-compiled (seconds)
-      select k.id, (select c.timezone from calls c
-                     where c.campaign_id = k.id and c.status = 'queued' and c.timezone is not null
-                     order by c.timezone limit 1)
-      from campaigns k where k.status = 'active' and k.recipient_calling_hours is not null ${only}
-      union all
-      select z.campaign_id, (select c.timezone from calls c
-                              where c.campaign_id = z.campaign_id and c.status = 'queued' and c.timezone > z.tz
-                              order by c.timezone limit 1)
-      from zones z where z.tz is not null
-    ), zone_groups as (
-      select z.campaign_id, json_agg(json_build_object('timezone', z.tz, 'earliest_due_at',
-               (select coalesce(c.next_attempt_at, 'epoch'::timestamptz) from calls c
-                 where c.campaign_id = z.campaign_id and c.status = 'queued' and c.timezone = z.tz
-                 order by c.next_attempt_at nulls first limit 1))) as groups
-      from zones z where z.tz is not null group by z.campaign_id
-    ), in_flight as (
-      select campaign_id, count(*)::int as n from calls
-      where status in ('dialing', 'in_progress') and campaign_id is not null ${flying}
-      group by campaign_id
-    ), totals as (
-      select
-        (select coalesce(next_attempt_at, 'epoch'::timestamptz) from calls
-          where campaign_id is null and status = 'queued'
-          order by next_attempt_at nulls first limit 1) as direct_earliest_due_at,
-        (select count(*)::int from calls where status in ('dialing', 'in_progress')) as in_flight_total,
-        (select min(result_deadline) from calls where status in ('dialing', 'in_progress')) as earliest_result_deadline,
-        (select min(a.next_send_at) from call_attempts a join calls c on c.id = a.call_id and c.attempt = a.attempt
-          where a.next_send_at is not null and c.status = 'dialing') as earliest_resend_at
-    )
-    select p.*, s.* from totals s left join (
-      select t.*, coalesce(f.n, 0) as in_flight, g.groups as zone_groups,
-             case when t.recipient_calling_hours is not null and t.earliest_due_at is not null then
-               (select coalesce(c.next_attempt_at, 'epoch'::timestamptz) from calls c
-                 where c.campaign_id = t.id and c.status = 'queued' and c.timezone is null
-                 order by c.next_attempt_at nulls first limit 1)
-             end as unzoned_due_at
-      from targets t
-      left join in_flight f on f.campaign_id = t.id
-      left join zone_groups g on g.campaign_id = t.id
-      where t.earliest_due_at is not null or f.n > 0
-    ) p on true`;
-  const first = rows[0];
-  if (!first) throw new Error('plan snapshot query returned no row');
+function totalsOf(r: TotalsColumns): PlanTotals {
   return {
-    campaigns: rows.filter((r) => r.id !== null).map(toCampaignPlanRow),
-    directEarliestDueAt: first.direct_earliest_due_at,
-    inFlightTotal: first.in_flight_total,
-    earliestResultDeadline: first.earliest_result_deadline,
-    earliestResendAt: first.earliest_resend_at,
+    directEarliestDueAt: r.direct_earliest_due_at,
+    inFlightTotal: r.in_flight_total,
+    earliestResultDeadline: r.earliest_result_deadline,
+    earliestResendAt: r.earliest_resend_at,
   };
-}
-
-function toCampaignPlanRow(r: RawRow): CampaignPlanRow {
-  const window = campaignWindow(r as CampaignWindowColumns);
-  return {
-    id: r.id!,
-    window,
-    recipientHours: r.recipient_calling_hours,
-    maxConcurrentCalls: r.max_concurrent_calls,
-    callsPerMinute: r.calls_per_minute,
-    lastDialAt: r.last_dial_at,
-    inFlight: r.in_flight,
-    pending: pendingGroups(r, window.timezone),
-  };
-}
-
-/** Without recipient hours one group; with them one per contact zone, contacts without a zone in the campaign's. */
-function pendingGroups(r: RawRow, campaignZone: string): CampaignPlanRow['pending'] {
-  if (r.earliest_due_at === null) return [];
-  if (r.recipient_calling_hours === null) return [{ timezone: null, earliestDueAt: r.earliest_due_at }];
-  const byZone = new Map<string, Date>();
-  const offer = (zone: string, at: Date) => {
-    const known = byZone.get(zone);
-    if (!known || at < known) byZone.set(zone, at);
-  };
-  if (r.unzoned_due_at) offer(campaignZone, r.unzoned_due_at);
-  for (const g of r.zone_groups ?? []) offer(g.timezone, new Date(g.earliest_due_at));
-  return [...byZone].map(([timezone, earliestDueAt]) => ({ timezone, earliestDueAt }));
 }
