@@ -17,6 +17,11 @@ afterEach(async () => {
 
 interface Row { process: string; started_at: Date; ended_at: Date; reason: string; statements: number; details: Record<string, number> }
 
+/** The reasons of each wake, as the worker logged them when it woke. */
+function wokeReasons(harness: Harness): string[] {
+  return harness.logs.filter((l) => l.msg === 'woke').map((l) => (l as unknown as { reasons: string[] }).reasons.join(', '));
+}
+
 const rows = () => db.current.sql<Row[]>`select process, started_at, ended_at, reason, statements, details from activity_ledger order by started_at`;
 
 describe('the wake ledger', () => {
@@ -48,9 +53,21 @@ describe('the wake ledger', () => {
     expect(all.reduce((n, r) => n + r.details.dialed!, 0)).toBe(3);
     expect(all[1]).toMatchObject({ started_at: new Date('2026-03-02T14:00:00Z') });
     expect(all[1]!.reason).toMatch(/timer/);
-    expect(all.some((r) => /doorbell/.test(r.reason))).toBe(true);
+    // Each entry carries its own wake's reasons. (An outcome wakes the listening worker by its doorbell ring or
+    // by the NOTIFY of the same commit, whichever reaches it first, so which of the two shows varies; two wakes
+    // at one instant have no order in the table, hence sorted.)
+    expect(all.map((r) => r.reason).sort()).toEqual(wokeReasons(h).sort());
     // Every statement the worker ran belongs to a wake (the write of each entry lands after it was counted).
     expect(all.reduce((n, r) => n + r.statements, 0)).toBeLessThanOrEqual(h.stats.statements);
+
+    // The doorbell of the asleep worker (no LISTEN open to race it): one more entry, for that wake.
+    h.worker.wake();
+    await h.settle();
+    expect(h.worker.state).toBe('asleep');
+    const last = (await rows()).slice(all.length);
+    expect(last).toHaveLength(1);
+    expect(last[0]).toMatchObject({ reason: 'doorbell', started_at: new Date('2026-03-02T15:00:00Z'), details: { dialed: 0, outcomes: 0 } });
+    expect(last[0]!.statements).toBeGreaterThan(0);
   });
 
   it('a wake whose write fails keeps its entry for the next wake', async () => {

@@ -3,8 +3,7 @@
 // flight, next wake, timer lateness, seconds connected, default process metrics —
 // and scraping an asleep worker runs no statement and opens no connection.
 import { afterEach, describe, expect, it } from 'vitest';
-import { histogramOf, insertCampaign, insertContacts, parseMetrics, T0, useTestDatabase, valueOf } from '@wakeplan/db/testing';
-import { sleep } from '@wakeplan/runtime';
+import { histogramOf, insertCampaign, insertContacts, parseMetrics, T0, useTestDatabase, valueOf, waitFor, type ParsedMetrics } from '@wakeplan/db/testing';
 import { DoorbellServer } from '../src/doorbell-server.ts';
 import { WorkerMetrics } from '../src/worker-metrics.ts';
 import { startHarness, type Harness } from './helpers/harness.ts';
@@ -24,6 +23,16 @@ async function workerConnections(): Promise<number> {
   const [row] = await db.current.admin<{ n: number }[]>`
     select count(*)::int as n from pg_stat_activity where datname = ${db.current.name} and application_name like 'wakeplan-test-worker%'`;
   return row!.n;
+}
+
+/** Wakes counted under `reason` (a label no wake has had yet has no sample: 0). */
+function wakesBy(m: ParsedMetrics, reason: string): number {
+  return valueOf(m, 'wakeplan_worker_wakes_total', { reason }) || 0;
+}
+
+/** Wakes counted under every label. */
+function allWakes(m: ParsedMetrics): number {
+  return (m.series.get('wakeplan_worker_wakes_total') ?? []).reduce((n, s) => n + Number(s.value), 0);
 }
 
 describe('the worker\'s /metrics', () => {
@@ -61,7 +70,9 @@ describe('the worker\'s /metrics', () => {
     expect(valueOf(m, 'wakeplan_worker_dials_total', { result: 'confirmed' })).toBe(3);
     expect(valueOf(m, 'wakeplan_worker_dials_total', { result: 'unconfirmed' })).toBe(0);
     expect(valueOf(m, 'wakeplan_worker_calls_in_flight')).toBe(0);
-    expect(valueOf(m, 'wakeplan_worker_wakes_total', { reason: 'doorbell' })).toBeGreaterThanOrEqual(1); // the outcomes' rings
+    // Each wake counted once, under what woke it first. An outcome wakes the listening worker by its doorbell
+    // ring or by the NOTIFY of the same commit, whichever reaches it first: either label, never both for one wake.
+    expect(allWakes(m)).toBe(h.worker.counters.wakes);
     expect(valueOf(m, 'wakeplan_worker_next_wake_timestamp_seconds')).toBe(h.worker.nextWake!.at.getTime() / 1000);
     const lateness = histogramOf(m, 'wakeplan_worker_timer_lateness_seconds');
     expect(lateness.count).toBeGreaterThanOrEqual(3);
@@ -74,10 +85,17 @@ describe('the worker\'s /metrics', () => {
     expect(m.types.get('process_cpu_user_seconds_total')).toBe('COUNTER');
     expect(m.types.get('nodejs_heap_size_used_bytes')).toBe('GAUGE');
 
+    // The doorbell of the asleep worker (no LISTEN open to race it): one wake, labelled doorbell.
+    const doorbells = wakesBy(m, 'doorbell');
+    h.worker.wake();
+    await h.settle();
+    expect(h.worker.state).toBe('asleep');
+    expect(wakesBy(await scrape(), 'doorbell')).toBe(doorbells + 1);
+
     // Asleep: scrapes (and /health) run no statement and open no connection.
-    await sleep(300);
+    expect(h.stats.opened).toEqual(h.stats.closed);
+    await waitFor(async () => (await workerConnections()) === 0, 'the worker\'s backends to exit');
     const statements = h.stats.statements;
-    expect(await workerConnections()).toBe(0);
     for (let i = 0; i < 5; i++) {
       await scrape();
       await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.text());

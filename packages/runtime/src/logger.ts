@@ -4,7 +4,15 @@
 // pino-pretty — a dev dependency, so a production install, which lacks it,
 // always logs JSON. Names: `wakeplan-api`, `wakeplan-worker`, `wakeplan-cli`.
 // Messages say what happened; the values go in the fields, not again in the message.
-import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+//
+// Invariant: a line is on stdout, in order, when the logging call returns. pino's
+// default stdout stream writes asynchronously (sonic-boom, sync: false), and at
+// process.exit its flushSync writes what is still buffered while the previous
+// write may not have reached the pipe yet: the last lines before an exit came out
+// reordered, or not at all (graceful shutdown's 'shutting down' after its
+// 'shutdown failed'). So stdout is written synchronously, as Node itself writes
+// process.stdout to a pipe or file on Linux, and as the pretty stream already did.
+import { destination as pinoDestination, pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { LogLevel } from './env.ts';
 
 export type { Logger };
@@ -27,7 +35,7 @@ function loggerOptions(name: string, level: LogLevel): LoggerOptions {
 
 /** `destination` defaults to stdout; tests pass one that collects the lines. */
 export function createLogger(name: string, level: LogLevel = 'info', destination?: DestinationStream): Logger {
-  return pino(loggerOptions(name, level), destination);
+  return pino(loggerOptions(name, level), destination ?? pinoDestination({ dest: 1, sync: true }));
 }
 
 /** Human-readable lines only for a person: outside production, on a terminal. */

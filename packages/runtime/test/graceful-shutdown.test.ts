@@ -27,7 +27,7 @@ function runChild(mode: string, signals: NodeJS.Signals[]): Promise<Run> {
       }
     });
     child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout }));
+    child.once('close', (code) => resolve({ code, stdout })); // 'close', not 'exit': only then is all of stdout read
   });
 }
 

@@ -1,10 +1,22 @@
 // An in-process worker on a fake clock against this file's real database, with
 // a counting connector, a recording dialer and a log captured line by line.
 // `settle()` lets every piece of async work finish: due timers, the worker's
-// passes and the outcomes the dialer reports.
+// passes, the outcomes the dialer reports, and the NOTIFYs on their way to the
+// worker's listening connection.
+//
+// That last one: a NOTIFY reaches the listener in real time, a moment after its
+// commit, while the fake clock moves on at once — on a busy machine it came
+// after the harness had settled and stepped the clock past the moment it would
+// have mattered (a retry never planned, a worker still 'waiting' on a finished
+// call). So while the worker listens, settle() sends one statement on its
+// listening connection: Postgres sends a listening session every notification
+// committed before it goes idle again, ahead of that statement's answer (the
+// notifier signals the listeners before its COMMIT answers). The observer does
+// not count that statement: it is the harness's, not the worker's.
 import type { TestDatabase } from '@wakeplan/db/testing';
 import { createLogger, FakeClock, type Clock } from '@wakeplan/runtime';
-import { PostgresConnector, type ConnectionRole } from '../../src/database-connector.ts';
+import type { Sql } from '@wakeplan/db';
+import { PostgresConnector, type ConnectionRole, type DatabaseConnector } from '../../src/database-connector.ts';
 import type { Dialer } from '../../src/dialers/dialer.ts';
 import type { SchedulingMode } from '../../src/scheduling-mode.ts';
 import type { WakeLedger } from '../../src/wake-ledger.ts';
@@ -47,6 +59,9 @@ export interface HarnessOptions<D extends Dialer> {
 
 let harnesses = 0;
 
+/** The harness's own statement on the worker's listening connection (see the opening comment). */
+const NOTIFY_BARRIER = "select 'wakeplan test harness: notifications delivered'";
+
 function newStats(): ConnectorStats {
   return { statements: 0, opened: { pool: 0, listener: 0 }, closed: { pool: 0, listener: 0 }, queries: [] };
 }
@@ -57,12 +72,14 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
   const stats = newStats();
   const logs: { level: number; msg: string }[] = [];
   const logger = createLogger('wakeplan-worker', 'debug', { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
-  const connector = new PostgresConnector({
+  let listening: Sql | null = null; // the worker's latest listening connection
+  const postgresConnector = new PostgresConnector({
     url: db.url,
     applicationName: o.applicationName ?? 'wakeplan-test-worker',
     idleTimeoutS: 30,
     observer: {
       statement: (_role, query) => {
+        if (query === NOTIFY_BARRIER) return;
         stats.statements++;
         o.ledger?.statement();
         stats.queries.push(query.replace(/\s+/g, ' ').slice(0, 80));
@@ -77,6 +94,10 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
       },
     },
   });
+  const connector: DatabaseConnector = {
+    openPool: () => postgresConnector.openPool(),
+    openListener: (callbacks) => (listening = postgresConnector.openListener(callbacks)),
+  };
   const worker = new Worker({
     clock, connector, dialer, logger,
     mode: o.mode ?? { kind: 'wakeplan' },
@@ -91,6 +112,13 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
       ...(o.dialConcurrency ? { dialConcurrency: o.dialConcurrency } : {}),
     },
   });
+  /** Every NOTIFY committed so far handed to the listening worker; true when any came. */
+  const deliverNotifications = async (): Promise<boolean> => {
+    if (!listening || !worker.health().listening) return false;
+    const before = worker.counters.notifications;
+    await listening.unsafe(NOTIFY_BARRIER).catch(() => {}); // closed under it: what it had not received is lost, as in life
+    return worker.counters.notifications !== before;
+  };
   const settle = async () => {
     for (let i = 0; i < 1000; i++) {
       const fired = clock.advanceBy(0);
@@ -98,7 +126,9 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
       const outcomes = dialer instanceof RecordingDialer ? dialer.pendingOutcomes : 0;
       if (dialer instanceof RecordingDialer) await dialer.outcomesApplied();
       await worker.idle();
-      if (fired === 0 && outcomes === 0) return;
+      const notified = await deliverNotifications();
+      await worker.idle();
+      if (fired === 0 && outcomes === 0 && !notified) return;
     }
     throw new Error('the worker never settled');
   };
