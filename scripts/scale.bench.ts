@@ -4,7 +4,8 @@
 // in three hours), then measures on real processes — the API, the worker (webhook
 // dialer) and a local fake provider:
 //   plan read (readPlanSnapshot, in this process; and the database's share, by
-//   EXPLAIN ANALYZE of the same statement) · worker start-up to its first
+//   EXPLAIN ANALYZE of the same statement) · the catch-up after one change
+//   (waking from sleep: readPlanChanges + readCampaignPlans) · worker start-up to its first
 //   rest and its RSS · GET /api/scheduler/status and /plan?days=7: time and size of
 //   the first request, then p50 of requests that each follow a write through the
 //   API (what a dashboard sees), and the API's RSS after them ·
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { FakeProvider } from './scale-bench/fake-provider.ts';
 import { claimTimes, statementsPerDialedCall } from './scale-bench/in-process.ts';
 import { loadScale, parseSizes, sizeLabel, type ScaleSize } from './scale-bench/load.ts';
+import { measureCatchUp } from './scale-bench/catch-up.ts';
 import { measurePlanRead } from './scale-bench/plan-read.ts';
 import { rssMb, startProcess, waitForHealth } from './scale-bench/processes.ts';
 import { phoneNumber } from '@wakeplan/db/testing';
@@ -84,6 +86,8 @@ async function measureSize(size: ScaleSize, index: number): Promise<Row> {
     row.set('plan read (readPlanSnapshot), median of 3', ms(read.wallMs));
     row.set('plan read: database execution (EXPLAIN ANALYZE), median of 3', ms(read.databaseMs));
     row.set('plan read per campaign: wall / database', `${perCampaign(read.wallMs, read.campaigns)} / ${perCampaign(read.databaseMs, read.campaigns)}`);
+    const caughtUp = await measureCatchUp(db.url);
+    row.set('catch-up after one change (waking from sleep), median of 7', `${ms(caughtUp.wallMs)}, ${caughtUp.campaignsRead} campaign read`);
 
     const dialUrl = await provider.listen(ports.provider);
     const common = { DATABASE_URL: db.url, WAKE_TOKEN: SECRETS.wake, PROVIDER_EVENTS_SECRET: SECRETS.events };
