@@ -22,6 +22,15 @@ afterEach(async () => {
 
 const at = (iso: string) => new Date(iso);
 
+/** A campaign open now with one contact, written by hand-made SQL: no NOTIFY, no change mark. */
+async function insertByHand(phone: string): Promise<string> {
+  const [row] = await db.current.sql<{ id: string }[]>`
+    insert into campaigns (name, agent_id, timezone, first_call_time, last_call_time, days_of_week, created_at, updated_at)
+    values ('by hand', 'agent-1', 'America/New_York', '09:00', '17:00', '{1,2,3,4,5}', ${T0}, ${T0}) returning id`;
+  await db.current.sql`insert into calls (campaign_id, phone, created_at, updated_at) values (${row!.id}, ${phone}, ${T0}, ${T0})`;
+  return row!.id;
+}
+
 describe('catching up after sleeping', () => {
   it('a change whose doorbell was lost is dialed at the next wake, by a catch-up, not a whole read', async () => {
     const later = await insertCampaign(db.current.sql, { first_call_time: '11:00' });
@@ -55,10 +64,7 @@ describe('catching up after sleeping', () => {
     await h.settle();
     const { planReads } = h.worker.counters;
     // Hand-made SQL: no NOTIFY, no mark (what `wakeplan notify reload --ring` is for).
-    const [unmarked] = await db.current.sql<{ id: string }[]>`
-      insert into campaigns (name, agent_id, timezone, first_call_time, last_call_time, days_of_week, created_at, updated_at)
-      values ('by hand', 'agent-1', 'America/New_York', '09:00', '17:00', '{1,2,3,4,5}', ${T0}, ${T0}) returning id`;
-    await db.current.sql`insert into calls (campaign_id, phone, created_at, updated_at) values (${unmarked!.id}, '+12125550199', ${T0}, ${T0})`;
+    const unmarked = await insertByHand('+12125550199');
 
     await h.stepTo(at('2026-03-02T16:00:01Z')); // the 11:00 wake catches up: the unmarked campaign stays unseen
     expect(h.dialer.dials.map((d) => d.request.campaignId)).toEqual([first]);
@@ -74,7 +80,7 @@ describe('catching up after sleeping', () => {
     h.worker.wake(); // past it: the whole plan is read and the unmarked campaign is dialed
     await h.settle();
     expect(h.worker.counters.planReads - planReads).toBe(1);
-    expect(h.dialer.dials.map((d) => d.request.campaignId)).toEqual([first, unmarked!.id]);
+    expect(h.dialer.dials.map((d) => d.request.campaignId)).toEqual([first, unmarked]);
   });
 
   it('a reload rung at the doorbell reads the whole plan at once', async () => {
@@ -83,10 +89,7 @@ describe('catching up after sleeping', () => {
     await h.settle();
     expect(h.worker.state).toBe('asleep');
     const { planReads } = h.worker.counters;
-    const [unmarked] = await db.current.sql<{ id: string }[]>`
-      insert into campaigns (name, agent_id, timezone, first_call_time, last_call_time, days_of_week, created_at, updated_at)
-      values ('by hand', 'agent-1', 'America/New_York', '09:00', '17:00', '{1,2,3,4,5}', ${T0}, ${T0}) returning id`;
-    await db.current.sql`insert into calls (campaign_id, phone, created_at, updated_at) values (${unmarked!.id}, '+12125550198', ${T0}, ${T0})`;
+    const unmarked = await insertByHand('+12125550198');
     h.worker.wake([], false);
     await h.settle();
     expect(h.dialer.dials).toHaveLength(0); // a plain ring catches up: the hand-made rows left no mark
@@ -94,6 +97,6 @@ describe('catching up after sleeping', () => {
     h.worker.wake([], true);
     await h.settle();
     expect(h.worker.counters.planReads - planReads).toBe(1);
-    expect(h.dialer.dials.map((d) => d.request.campaignId)).toEqual([unmarked!.id]);
+    expect(h.dialer.dials.map((d) => d.request.campaignId)).toEqual([unmarked]);
   });
 });
