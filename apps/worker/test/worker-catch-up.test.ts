@@ -63,7 +63,7 @@ describe('catching up after sleeping', () => {
     h.worker.start();
     await h.settle();
     const { planReads } = h.worker.counters;
-    // Hand-made SQL: no NOTIFY, no mark (what `wakeplan notify reload --ring` is for).
+    // Hand-made SQL: no NOTIFY, no mark (what a reload rung at the doorbell is for: the last test).
     const unmarked = await insertByHand('+12125550199');
 
     await h.stepTo(at('2026-03-02T16:00:01Z')); // the 11:00 wake catches up: the unmarked campaign stays unseen
