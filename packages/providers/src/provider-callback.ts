@@ -67,13 +67,22 @@ export function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-/** A non-negative count (seconds, or ms for Retell) as a provider sends it, else null; absurd values (beyond a year of ms) are null too. */
+/** A non-negative duration in seconds as a provider sends it, rounded, else null; absurd values (beyond a year) are null too (it must fit duration_seconds, an int). */
 export function seconds(value: unknown): number | null {
-  const n = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= MAX_COUNT ? Math.round(n) : null;
+  return count(value, MAX_SECONDS);
 }
 
-const MAX_COUNT = 366 * 86_400_000;
+/** The same in milliseconds (Retell), up to a year. */
+export function milliseconds(value: unknown): number | null {
+  return count(value, MAX_SECONDS * 1000);
+}
+
+const MAX_SECONDS = 366 * 86_400;
+
+function count(value: unknown, max: number): number | null {
+  const n = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= max ? Math.round(n) : null;
+}
 
 export function record(value: unknown): Record<string, unknown> | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : null;

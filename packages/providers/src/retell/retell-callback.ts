@@ -11,7 +11,7 @@
 import { createHmac } from 'node:crypto';
 import type { ProviderEventStatus } from '@wakeplan/contract';
 import {
-  instant, NO_DETAILS, ourTarget, record, refuse, sameSignature, seconds, text, type AuthCheck, type CallbackTarget, type CallbackVerdict,
+  instant, milliseconds, NO_DETAILS, ourTarget, record, refuse, sameSignature, text, type AuthCheck, type CallbackTarget, type CallbackVerdict,
 } from '../provider-callback.ts';
 
 const WINDOW_MS = 5 * 60_000;
@@ -55,7 +55,7 @@ export function readRetellCallback(body: unknown, now: Date): CallbackVerdict {
   const reason = text(call.disconnection_reason);
   if (!reason) return refuse(400, `${event} without call.disconnection_reason`);
   const inVoicemail = record(call.call_analysis)?.in_voicemail === true;
-  const durationMs = seconds(call.duration_ms) ?? seconds(span(call.start_timestamp, call.end_timestamp));
+  const durationMs = milliseconds(call.duration_ms) ?? milliseconds(span(call.start_timestamp, call.end_timestamp));
   return {
     kind: 'accepted',
     callback: {
