@@ -100,14 +100,14 @@ export async function runRound(sql: Sql, work: TakenHints, plan: KnownPlan, p: P
   for (const id of answers.campaignIds) plan.stale.add(id);
   p.refreshTotals ||= answers.changed > 0; // next send times (the earliest re-send), direct calls
   p.evaluateAll ||= roomFreed; // campaigns left due for want of room: claim them now
-  const readAll = work.fullResync || !plan.campaigns.loaded;
-  // Not listening throughout (asleep, or a mode that does not listen): changes may
-  // have come without a hint, but every one left a mark (packages/db plan-changes.ts).
-  const untrusted = work.readPlan && !trusted;
-  const catchUp = !readAll && (p.catchUp || untrusted) && d.catchUp;
-  const whole = readAll || (!catchUp && (p.catchUp || untrusted));
+  // Not listening throughout (asleep, or a mode that does not listen), or overdue
+  // calls just settled: changes may have come without a hint, but every one left
+  // a mark (packages/db plan-changes.ts) — caught up on, or (polling baselines) read whole.
+  const unheard = p.catchUp || (work.readPlan && !trusted);
   const ids = new Set([...work.campaigns, ...plan.stale]);
-  const refresh = whole ? 'all' : catchUp ? 'catch-up' : ids.size > 0 || work.direct || p.refreshTotals ? ids : null;
+  const refresh = work.fullResync || !plan.campaigns.loaded || (unheard && !d.catchUp) ? 'all'
+    : unheard ? 'catch-up'
+    : ids.size > 0 || work.direct || p.refreshTotals ? ids : null;
   // A round that only refreshes campaigns evaluates only them (due now or not);
   // the whole plan is evaluated by a timer's round, a catch-up, and before the pass rests.
   const partial = refresh instanceof Set && !work.readPlan && !p.evaluateAll;

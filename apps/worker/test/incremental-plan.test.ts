@@ -2,20 +2,14 @@
 // start-up read, an outcome's NOTIFY refreshes that campaign alone (no whole
 // plan read) and its next contact is dialed; a deferral holds a campaign back
 // until its instant; a campaign_changed NOTIFY drops it.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callStatuses, insertCampaign, insertContacts, T0, useTestDatabase, waitFor } from '@wakeplan/db/testing';
 import { CampaignPlan } from '../src/campaign-plan.ts';
-import { startHarness, type Harness } from './helpers/harness.ts';
+import { harnessPerTest, type Harness } from './helpers/harness.ts';
 
 const db = useTestDatabase();
+const startHarness = harnessPerTest(db);
 let h: Harness | null = null;
-
-afterEach(async () => {
-  expect(h?.logs.filter((l) => l.level >= 50).map((l) => l.msg) ?? []).toEqual([]);
-  await h?.stop();
-  h = null;
-  await db.current.sql`truncate campaigns, calls, call_attempts, provider_events, worker_state`;
-});
 
 const OPEN = new Date('2026-03-02T15:00:00Z'); // 10:00 New York: the fixtures' 09:00-17:00 window is open
 
@@ -25,7 +19,7 @@ describe('the in-memory plan, refreshed by campaign', () => {
     await insertContacts(db.current.sql, busy, 3, OPEN);
     const bystander = await insertCampaign(db.current.sql, { start_date: '2026-03-10' }, OPEN);
     await insertContacts(db.current.sql, bystander, 5, OPEN);
-    h = startHarness(db.current, { start: OPEN });
+    h = startHarness({ start: OPEN });
     h.dialer.auto = { sql: db.current.sql, afterMs: 60_000, status: 'completed' }; // no doorbell: the worker listens while calls are in flight
     h.worker.start();
     await h.settle();

@@ -5,20 +5,14 @@
 // and reads the whole plan again when its last whole read is older than
 // WHOLE_READ_MAX_AGE_MS or a reload is rung at the doorbell (a write that left
 // no mark is found then).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { insertCampaign, insertContacts, T0, useTestDatabase } from '@wakeplan/db/testing';
 import { WHOLE_READ_MAX_AGE_MS } from '../src/campaign-plan.ts';
-import { startHarness, type Harness } from './helpers/harness.ts';
+import { harnessPerTest, type Harness } from './helpers/harness.ts';
 
 const db = useTestDatabase();
+const startHarness = harnessPerTest(db);
 let h: Harness | null = null;
-
-afterEach(async () => {
-  expect(h?.logs.filter((l) => l.level >= 50).map((l) => l.msg) ?? []).toEqual([]);
-  await h?.stop();
-  h = null;
-  await db.current.sql`truncate campaigns, calls, call_attempts, provider_events, worker_state`;
-});
 
 const at = (iso: string) => new Date(iso);
 
@@ -35,7 +29,7 @@ describe('catching up after sleeping', () => {
   it('a change whose doorbell was lost is dialed at the next wake, by a catch-up, not a whole read', async () => {
     const later = await insertCampaign(db.current.sql, { first_call_time: '11:00' });
     await insertContacts(db.current.sql, later, 1);
-    h = startHarness(db.current, { start: at('2026-03-02T15:00:00Z') }); // 10:00 New York
+    h = startHarness({ start: at('2026-03-02T15:00:00Z') }); // 10:00 New York
     h.worker.start();
     await h.settle();
     expect(h.worker.state).toBe('asleep');
@@ -59,7 +53,7 @@ describe('catching up after sleeping', () => {
   it('a write that left no mark is found by the whole read once the last one is too old', async () => {
     const first = await insertCampaign(db.current.sql, { first_call_time: '11:00' });
     await insertContacts(db.current.sql, first, 1);
-    h = startHarness(db.current, { start: at('2026-03-02T15:00:00Z') });
+    h = startHarness({ start: at('2026-03-02T15:00:00Z') });
     h.worker.start();
     await h.settle();
     const { planReads } = h.worker.counters;
@@ -84,7 +78,7 @@ describe('catching up after sleeping', () => {
   });
 
   it('a reload rung at the doorbell reads the whole plan at once', async () => {
-    h = startHarness(db.current, { start: at('2026-03-02T15:00:00Z') });
+    h = startHarness({ start: at('2026-03-02T15:00:00Z') });
     h.worker.start();
     await h.settle();
     expect(h.worker.state).toBe('asleep');

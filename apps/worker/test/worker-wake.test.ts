@@ -2,19 +2,13 @@
 // window opens, dials, sleeps until tomorrow with what is left, is woken early
 // by the doorbell (campaigns and direct calls), and without a doorbell does only
 // what its timer dictates.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { callStatuses, insertCampaign, insertContacts, insertDirectCall, T0, useTestDatabase } from '@wakeplan/db/testing';
-import { startHarness, type Harness } from './helpers/harness.ts';
+import { harnessPerTest, type Harness } from './helpers/harness.ts';
 
 const db = useTestDatabase();
+const startHarness = harnessPerTest(db);
 let h: Harness | null = null;
-
-afterEach(async () => {
-  expect(h?.logs.filter((l) => l.level >= 50).map((l) => l.msg) ?? []).toEqual([]);
-  await h?.stop();
-  h = null;
-  await db.current.sql`truncate campaigns, calls, call_attempts, provider_events, worker_state`;
-});
 
 const at = (iso: string) => new Date(iso);
 
@@ -23,7 +17,7 @@ describe('waking on the plan', () => {
     // 09:00-09:03 New York, one call a minute: three dials today, two tomorrow.
     const id = await insertCampaign(db.current.sql, { last_call_time: '09:03', calls_per_minute: 1, max_concurrent_calls: 5 });
     await insertContacts(db.current.sql, id, 5);
-    h = startHarness(db.current, { start: T0 });
+    h = startHarness({ start: T0 });
     h.dialer.auto = { sql: db.current.sql, afterMs: 20_000, status: 'completed', ring: () => h?.worker.wake() };
     h.worker.start();
     await h.settle();
@@ -51,7 +45,7 @@ describe('waking on the plan', () => {
   it('a campaign created inside its window while the worker sleeps is dialed through the doorbell', async () => {
     const tomorrow = await insertCampaign(db.current.sql, { start_date: '2026-03-03' });
     await insertContacts(db.current.sql, tomorrow, 1);
-    h = startHarness(db.current, { start: at('2026-03-02T15:00:00Z') }); // 10:00 New York
+    h = startHarness({ start: at('2026-03-02T15:00:00Z') }); // 10:00 New York
     h.worker.start();
     await h.settle();
     expect(h.worker.state).toBe('asleep');
@@ -71,7 +65,7 @@ describe('waking on the plan', () => {
   });
 
   it('a direct call queued while the worker sleeps is dialed through the doorbell', async () => {
-    h = startHarness(db.current, { start: T0 });
+    h = startHarness({ start: T0 });
     h.worker.start();
     await h.settle();
     expect(h.worker.state).toBe('asleep');
@@ -84,7 +78,7 @@ describe('waking on the plan', () => {
   });
 
   it('a direct call with not_before wakes the worker at that instant', async () => {
-    h = startHarness(db.current, { start: T0 });
+    h = startHarness({ start: T0 });
     const id = await insertDirectCall(db.current.sql, T0, at('2026-03-02T13:30:00Z'));
     h.worker.start();
     await h.settle();
@@ -96,7 +90,7 @@ describe('waking on the plan', () => {
   it('without a doorbell the worker does only what its timer dictates', async () => {
     const planned = await insertCampaign(db.current.sql, { first_call_time: '13:00' });
     await insertContacts(db.current.sql, planned, 1);
-    h = startHarness(db.current, { start: at('2026-03-02T15:00:00Z') }); // 10:00 New York
+    h = startHarness({ start: at('2026-03-02T15:00:00Z') }); // 10:00 New York
     h.worker.start();
     await h.settle();
     expect(h.worker.nextWake?.at).toEqual(at('2026-03-02T18:00:00Z'));
@@ -114,7 +108,7 @@ describe('waking on the plan', () => {
   it('a sleep beyond 24.8 days fires on time', async () => {
     const id = await insertCampaign(db.current.sql, { start_date: '2026-04-15' });
     await insertContacts(db.current.sql, id, 1);
-    h = startHarness(db.current, { start: T0 });
+    h = startHarness({ start: T0 });
     h.worker.start();
     await h.settle();
     const wake = at('2026-04-15T13:00:00Z'); // 09:00 EDT
@@ -129,7 +123,7 @@ describe('waking on the plan', () => {
   it('retries a no_answer after retry_delay_minutes inside the window, then gives up after max_attempts', async () => {
     const id = await insertCampaign(db.current.sql, { max_attempts: 2, retry_delay_minutes: 30 });
     const [contact] = await insertContacts(db.current.sql, id, 1);
-    h = startHarness(db.current, { start: at('2026-03-02T15:00:00Z') });
+    h = startHarness({ start: at('2026-03-02T15:00:00Z') });
     h.dialer.auto = { sql: db.current.sql, afterMs: 10_000, status: 'no_answer', ring: () => h?.worker.wake() };
     h.worker.start();
     await h.stepTo(at('2026-03-02T17:00:00Z'));
@@ -145,7 +139,7 @@ describe('waking on the plan', () => {
   it('a call with no outcome becomes unknown at its deadline and is not dialed again by default', async () => {
     const id = await insertCampaign(db.current.sql);
     await insertContacts(db.current.sql, id, 1);
-    h = startHarness(db.current, { start: at('2026-03-02T15:00:00Z'), resultTimeoutMinutes: 10 });
+    h = startHarness({ start: at('2026-03-02T15:00:00Z'), resultTimeoutMinutes: 10 });
     h.worker.start();
     await h.settle();
     expect(h.worker.nextWake).toMatchObject({ at: at('2026-03-02T15:10:00Z'), reason: 'result_deadline' });
@@ -159,7 +153,7 @@ describe('waking on the plan', () => {
   it('retries an unknown call as attempt n+1 when retry_on lists unknown', async () => {
     const id = await insertCampaign(db.current.sql, { retry_on: ['unknown'], retry_delay_minutes: 5 });
     await insertContacts(db.current.sql, id, 1);
-    h = startHarness(db.current, { start: at('2026-03-02T15:00:00Z'), resultTimeoutMinutes: 10 });
+    h = startHarness({ start: at('2026-03-02T15:00:00Z'), resultTimeoutMinutes: 10 });
     h.worker.start();
     await h.stepTo(at('2026-03-02T15:20:00Z'));
     expect(h.dialer.dials.map((d) => [d.request.attempt, d.at.toISOString()])).toEqual([
@@ -168,7 +162,7 @@ describe('waking on the plan', () => {
   });
 
   it('coalesces a burst of doorbell rings into one pass', async () => {
-    h = startHarness(db.current, { start: T0 });
+    h = startHarness({ start: T0 });
     h.worker.start();
     await h.settle();
     const { wakes, planReads, catchUps } = h.worker.counters;

@@ -13,6 +13,7 @@
 // committed before it goes idle again, ahead of that statement's answer (the
 // notifier signals the listeners before its COMMIT answers). The observer does
 // not count that statement: it is the harness's, not the worker's.
+import { afterEach, expect } from 'vitest';
 import type { TestDatabase } from '@wakeplan/db/testing';
 import { createLogger, FakeClock, type Clock } from '@wakeplan/runtime';
 import type { Sql } from '@wakeplan/db';
@@ -137,4 +138,22 @@ export function startHarness<D extends Dialer = RecordingDialer>(db: TestDatabas
     stepTo: (at) => clock.stepTo(at, settle),
     stop: () => worker.stop(),
   };
+}
+
+const WORKER_TABLES = 'campaigns, calls, call_attempts, provider_events, worker_state';
+
+/**
+ * One harness per test (call at the top of a test file): the returned function
+ * starts it; after each test no error may have been logged, the harness is
+ * stopped and `tables` are emptied for the next test.
+ */
+export function harnessPerTest(db: { readonly current: TestDatabase }, tables = WORKER_TABLES): (o: HarnessOptions<RecordingDialer>) => Harness {
+  let current: Harness | null = null;
+  afterEach(async () => {
+    expect(current?.logs.filter((l) => l.level >= 50).map((l) => l.msg) ?? []).toEqual([]);
+    await current?.stop();
+    current = null;
+    await db.current.sql.unsafe(`truncate ${tables}`);
+  });
+  return (o) => (current = startHarness(db.current, o));
 }
